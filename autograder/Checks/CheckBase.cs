@@ -1,0 +1,35 @@
+using NUnit.Framework;
+using TorchSharp;
+
+namespace GenAI.Autograder.Checks;
+
+/// <summary>
+/// Base of every graded check: a dispose scope per test (no tensor outlives it) and a fixed global
+/// seed, so a run is repeatable. Statistical checks hold their false-fail bound for any seed.
+/// </summary>
+public abstract class CheckBase
+{
+    DisposeScope? scope;
+
+    /// <summary>Opens the test's dispose scope and seeds the global CPU generator.</summary>
+    [SetUp]
+    public void OpenScope()
+    {
+        scope = torch.NewDisposeScope();
+        torch.manual_seed(20261123);
+    }
+
+    /// <summary>Disposes every tensor the test made.</summary>
+    [TearDown]
+    public void CloseScope() => scope?.Dispose();
+
+    /// <summary>A fresh CPU generator with <paramref name="seed"/>.</summary>
+    protected static torch.Generator Rng(long seed) => new torch.Generator((ulong)seed);
+
+    /// <summary>Reseeds the global generator and returns a fresh one with the same seed, for functions evaluated repeatedly (gradient checks).</summary>
+    protected static torch.Generator Reseed(long seed)
+    {
+        torch.manual_seed(seed);
+        return Rng(seed);
+    }
+}

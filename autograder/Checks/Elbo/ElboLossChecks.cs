@@ -1,0 +1,54 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Elbo;
+
+/// <summary>CS 4331 HW2 2.2: the ELBO loss L = ReconLoss + KL (Eq. 3), averaged over the batch.</summary>
+public sealed class ElboLossChecks : CheckBase
+{
+    const string Hint = "return the batch mean of negative_log_likelihood(x, recon_x) + kl_diag_normal(mu, logvar): a scalar to minimise (the negative ELBO).";
+
+    /// <summary>Equals the batch mean of 0.5 * ||x - r||^2 + KL, up to the optional (D/2) log(2 pi) constant.</summary>
+    [Test]
+    public void IsTheBatchMeanOfReconstructionPlusKl()
+    {
+        var rng = Rng(26);
+        var x = rand(5, 4, dtype: float64, generator: rng);
+        var r = randn(5, 4, dtype: float64, generator: rng);
+        var mu = randn(5, 2, dtype: float64, generator: rng);
+        var logvar = randn(5, 2, dtype: float64, generator: rng);
+        double expected = 0;
+        for (int b = 0; b < 5; b++)
+        {
+            for (int d = 0; d < 4; d++) expected += 0.5 * Math.Pow(x[b, d].item<double>() - r[b, d].item<double>(), 2) / 5;
+            for (int k = 0; k < 2; k++)
+            {
+                double lv = logvar[b, k].item<double>(), m = mu[b, k].item<double>();
+                expected += -0.5 * (1 + lv - m * m - Math.Exp(lv)) / 5;
+            }
+        }
+        var c = new Case("ElboLoss", "x, recon_x [5, 4], mu, logvar [5, 2]", Hint);
+        double got = Numeric.Scalar(Student.ElboLoss(x, r, mu, logvar), c);
+        double constant = 2 * Math.Log(2 * Math.PI);
+        if (Math.Abs(got - expected) > 1e-9 && Math.Abs(got - expected - constant) > 1e-9)
+        {
+            string why = Math.Abs(got - 5 * expected) < 1e-6 || Math.Abs(got - 5 * (expected + constant)) < 1e-6 ? " It looks like a sum over the batch instead of the mean." :
+                         Math.Abs(got + expected) < 1e-6 ? " It looks like the ELBO itself; the loss is its negative." : "";
+            Assert.Fail(c.Describe($"expected {expected:G8} (or {expected + constant:G8} with the 2 pi constant), got {got:G8}.{why}"));
+        }
+    }
+
+    /// <summary>Gradients in recon_x, mu and logvar match central differences (gradcheck).</summary>
+    [Test]
+    public void GradientsMatchFiniteDifferences()
+    {
+        var rng = Rng(27);
+        var x = rand(2, 3, dtype: float64, generator: rng);
+        GradCheck.AssertGradientsMatch(new Case("ElboLoss", "gradcheck on a batch of 2", Hint),
+            a => Student.ElboLoss(x, a[0], a[1], a[2]),
+            new[] { randn(2, 3, dtype: float64, generator: rng), randn(2, 2, dtype: float64, generator: rng), randn(2, 2, dtype: float64, generator: rng) },
+            new[] { "recon_x", "mu", "logvar" });
+    }
+}

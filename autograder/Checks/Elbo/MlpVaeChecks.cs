@@ -1,0 +1,41 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Elbo;
+
+/// <summary>CS 4331 HW2 2.1: the MLP encoder and decoder of <c>VAE.py</c>.</summary>
+public sealed class MlpVaeChecks : CheckBase
+{
+    const string Hint = "the encoder maps [B, input] to (mu, logvar), each [B, latent]; the decoder maps [B, latent] to [B, input].";
+
+    /// <summary>Encode gives two [B, latent] tensors and Decode a [B, input] one, all finite.</summary>
+    [Test]
+    public void EncoderAndDecoderHaveTheRightShapes()
+    {
+        var vae = Student.NewMlpVae(784, 400, 20);
+        var x = rand(6, 784);
+        var (mu, logvar) = Student.MlpEncode(vae, x);
+        Numeric.AssertShape(mu, new long[] { 6, 20 }, new Case("MlpVae.Encode", "mu of MlpVae(784, 400, 20) on [6, 784]", Hint));
+        Numeric.AssertShape(logvar, new long[] { 6, 20 }, new Case("MlpVae.Encode", "logvar of MlpVae(784, 400, 20) on [6, 784]", Hint));
+        var recon = Student.MlpDecode(vae, mu);
+        Numeric.AssertShape(recon, new long[] { 6, 784 }, new Case("MlpVae.Decode", "decoding [6, 20]", Hint));
+        Numeric.AssertFinite(recon, new Case("MlpVae.Decode", "decoding [6, 20]", Hint));
+    }
+
+    /// <summary>A loss on encode-reparameterise-decode sends a non-zero gradient to every parameter: the model trains end to end.</summary>
+    [Test]
+    public void EveryParameterReceivesAGradient()
+    {
+        var vae = Student.NewMlpVae(10, 8, 3);
+        var x = rand(4, 10);
+        var (mu, logvar) = Student.MlpEncode(vae, x);
+        var recon = Student.MlpDecode(vae, Student.Reparameterize(mu, logvar, Rng(31)));
+        ((recon - x).square().sum() + mu.square().sum() + logvar.exp().sum()).backward();
+        var dead = vae.named_parameters().Where(p => p.parameter.grad is null || p.parameter.grad.abs().sum().item<float>() == 0).Select(p => p.name).ToList();
+        Assert.That(vae.parameters().Count(), Is.GreaterThan(0), new Case("MlpVae", "parameters", Hint).Describe("the model has no parameters: register the layers (RegisterComponents)."));
+        Assert.That(dead, Is.Empty, new Case("MlpVae", "backward through encode, reparameterize, decode", "register every layer and use each one in Encode or Decode; do not detach.")
+            .Describe($"no gradient reached: {string.Join(", ", dead)}."));
+    }
+}

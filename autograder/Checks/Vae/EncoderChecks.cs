@@ -1,0 +1,39 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Vae;
+
+/// <summary>CS 446 HW5: the encoder q(z|x): fc1 + tanh, heads fc21 (mean) and fc22 (log-variance); forward returns (mu, exp(log-variance)).</summary>
+public sealed class EncoderChecks : CheckBase
+{
+    /// <summary>784-500-2 has 392,500 + 2 * 1,002 parameters and maps [B, 784] to two [B, 2] outputs with positive variances.</summary>
+    [Test]
+    public void HasTheAssignmentArchitecture()
+    {
+        var c = new Case("Encoder", "Encoder(784, 500, 2) on a [3, 784] batch", "fc1: 784->500 then tanh; fc21 and fc22: 500->2.");
+        var encoder = Student.NewEncoder(784, 500, 2);
+        long count = encoder.parameters().Sum(p => p.numel());
+        Assert.That(count, Is.EqualTo(784L * 500 + 500 + 2 * (500L * 2 + 2)), c.Describe($"has {count} parameters."));
+        var (mu, v) = Student.Encode(encoder, rand(3, 784));
+        Numeric.AssertShape(mu, new long[] { 3, 2 }, c with { Input = "mu of a [3, 784] batch" });
+        Numeric.AssertShape(v, new long[] { 3, 2 }, c with { Input = "sigmaSquare of a [3, 784] batch" });
+        Assert.That((v > 0).all().item<bool>(), Is.True, c.Describe("sigmaSquare has entries <= 0: return exp of the log-variance head."));
+    }
+
+    /// <summary>With fixed weights, the outputs equal tanh(x W1^T + b1) through the two heads, the second exponentiated.</summary>
+    [Test]
+    public void ForwardMatchesClosedForm()
+    {
+        var c = new Case("Encoder.forward", "fixed weights, Encoder(12, 8, 2)", "h = tanh(fc1(x)); return (fc21(h), exp(fc22(h))): the second head is a log-variance.");
+        var encoder = Student.NewEncoder(12, 8, 2);
+        var w = Weights.Make(12, ("fc1", 12, 8), ("fc21", 8, 2), ("fc22", 8, 2));
+        Weights.Assign(encoder, w, c);
+        var x = rand(5, 12, generator: Rng(13));
+        var h = Weights.Affine(w, "fc1", x).tanh();
+        var (mu, v) = Student.Encode(encoder, x);
+        Numeric.AssertClose(mu, Weights.Affine(w, "fc21", h), c with { Input = "mu, fixed weights" }, rtol: 1e-4, atol: 1e-5);
+        Numeric.AssertClose(v, Weights.Affine(w, "fc22", h).exp(), c with { Input = "sigmaSquare, fixed weights" }, rtol: 1e-4, atol: 1e-5);
+    }
+}

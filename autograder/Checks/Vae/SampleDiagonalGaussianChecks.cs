@@ -1,0 +1,47 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Vae;
+
+/// <summary>CS 446 HW5 2(b)iii: <c>sample_diagonal_gaussian(mu, sigma_square)</c> by reparameterisation.</summary>
+public sealed class SampleDiagonalGaussianChecks : CheckBase
+{
+    const string Hint = "return mu + sqrt(sigmaSquare) * eps with eps = randn of mu's shape: sigmaSquare is a variance, so take its square root.";
+
+    /// <summary>Same shape and dtype as mu.</summary>
+    [Test]
+    public void KeepsShapeAndDtype()
+    {
+        var c = new Case("SampleDiagonalGaussian", "mu, sigmaSquare [7, 3] float64", Hint);
+        var z = Student.SampleDiagonalGaussian(zeros(7, 3, dtype: float64), ones(7, 3, dtype: float64));
+        Numeric.AssertShape(z, new long[] { 7, 3 }, c);
+        Assert.That(z.dtype, Is.EqualTo(ScalarType.Float64), c.Describe($"returned {z.dtype}; keep mu's dtype."));
+    }
+
+    /// <summary>(z - mu) / sqrt(sigmaSquare) is standard normal (DKW-bounded KS test), for means and variances far from 0 and 1.</summary>
+    [Test]
+    public void StandardisedDrawsAreStandardNormal()
+    {
+        const int n = 20000;
+        var mu = tensor(new[] { -2.0, 0.0, 3.0, 1.0 }).repeat(n, 1);
+        var v = tensor(new[] { 0.25, 4.0, 1.0, 9.0 }).repeat(n, 1);
+        var z = Student.SampleDiagonalGaussian(mu, v, Rng(7));
+        var c = new Case("SampleDiagonalGaussian", $"{n} draws of N(mu = [-2, 0, 3, 1], sigmaSquare = [0.25, 4, 1, 9])", Hint);
+        Numeric.AssertShape(z, mu.shape, c);
+        Stats.AssertStandardNormal((z.to(float64) - mu) / v.sqrt(), c);
+    }
+
+    /// <summary>The draw is differentiable in mu and sigmaSquare with the reparameterisation's gradients (gradcheck under a fixed seed).</summary>
+    [Test]
+    public void IsDifferentiableInMeanAndVariance()
+    {
+        var rng = Rng(8);
+        var mu = randn(3, 2, dtype: float64, generator: rng);
+        var v = rand(3, 2, dtype: float64, generator: rng) + 0.5;
+        GradCheck.AssertGradientsMatch(new Case("SampleDiagonalGaussian", "gradcheck in mu and sigmaSquare, noise fixed by a seed",
+                "the sample must stay on the autograd graph of mu and sigmaSquare (no detach, no torch.normal(mu, std) without rsample semantics)."),
+            a => Student.SampleDiagonalGaussian(a[0], a[1], Reseed(9)), new[] { mu, v }, new[] { "mu", "sigmaSquare" });
+    }
+}

@@ -1,0 +1,42 @@
+using GenAI.Autograder.Numerics;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Vae;
+
+/// <summary>Fixed, seeded weights copied into a student module by parameter name, for deterministic forward checks.</summary>
+public static class Weights
+{
+    /// <summary>Seeded weights for Linear layers named by <paramref name="layers"/> (name, in, out), scaled like PyTorch's default init.</summary>
+    public static Dictionary<string, Tensor> Make(long seed, params (string name, int input, int output)[] layers)
+    {
+        var rng = new Generator((ulong)seed);
+        var weights = new Dictionary<string, Tensor>();
+        foreach (var (name, input, output) in layers)
+        {
+            double bound = 2.0 / Math.Sqrt(input);
+            weights[name + ".weight"] = (rand(output, input, dtype: float64, generator: rng) * 2 - 1) * bound;
+            weights[name + ".bias"] = (rand(output, dtype: float64, generator: rng) * 2 - 1) * bound;
+        }
+        return weights;
+    }
+
+    /// <summary>Copies <paramref name="weights"/> into <paramref name="module"/>, failing with the expected and found parameter names on a mismatch.</summary>
+    public static void Assign(nn.Module module, Dictionary<string, Tensor> weights, Case c)
+    {
+        var parameters = module.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        string Listing(IEnumerable<KeyValuePair<string, Tensor>> items) => string.Join(", ", items.Select(kv => $"{kv.Key} {Numeric.Format(kv.Value.shape)}"));
+        foreach (var (name, value) in weights)
+        {
+            if (!parameters.TryGetValue(name, out var parameter) || !parameter.shape.SequenceEqual(value.shape))
+                Assert.Fail(c.Describe($"expected parameters {Listing(weights)}; found {Listing(parameters)}."));
+            using var noGrad = no_grad();
+            parameter!.copy_(value.to(parameter.dtype));
+        }
+    }
+
+    /// <summary>x W^T + b for the named layer, in float64.</summary>
+    public static Tensor Affine(Dictionary<string, Tensor> w, string layer, Tensor x) =>
+        x.to(float64).matmul(w[layer + ".weight"].t()) + w[layer + ".bias"];
+}

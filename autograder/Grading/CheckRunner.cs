@@ -1,0 +1,61 @@
+using System.Reflection;
+using NUnit.Framework.Api;
+using NUnit.Framework.Interfaces;
+using NUnit.Framework.Internal;
+
+namespace GenAI.Autograder.Grading;
+
+/// <summary>
+/// Runs the graded checks of this assembly in the current process with NUnit's own runner and
+/// appends each outcome to a progress log as soon as it is known (the child side of grading).
+/// </summary>
+public static class CheckRunner
+{
+    /// <summary>The namespace every graded check lives under; names in manifests are relative to it.</summary>
+    public const string ChecksNamespace = "GenAI.Autograder.Checks.";
+
+    /// <summary>Runs every check, writing the progress log to <paramref name="progressPath"/>. Returns the number of failures.</summary>
+    public static int Run(string progressPath)
+    {
+        using var writer = new StreamWriter(progressPath, append: false) { AutoFlush = true };
+        var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
+        var test = runner.Load(Assembly.GetExecutingAssembly(), new Dictionary<string, object>());
+        var names = Leaves(test).Select(Relative).Where(n => n is not null).Cast<string>().ToArray();
+        writer.WriteLine(ProgressLog.Line(new ProgressEvent(ProgressLog.Discovered, Tests: names)));
+        var listener = new Listener(writer);
+        runner.Run(listener, TestFilter.Empty);
+        writer.WriteLine(ProgressLog.Line(new ProgressEvent(ProgressLog.Done)));
+        return listener.Failures;
+    }
+
+    /// <summary>The name relative to <see cref="ChecksNamespace"/>, or null for a test outside it.</summary>
+    public static string? Relative(string fullName) =>
+        fullName.StartsWith(ChecksNamespace, StringComparison.Ordinal) ? fullName[ChecksNamespace.Length..] : null;
+
+    static string? Relative(ITest t) => Relative(t.FullName);
+
+    static IEnumerable<ITest> Leaves(ITest t) => t.IsSuite ? t.Tests.SelectMany(Leaves) : new[] { t };
+
+    sealed class Listener(StreamWriter writer) : ITestListener
+    {
+        public int Failures { get; private set; }
+
+        public void TestStarted(ITest test)
+        {
+            if (!test.IsSuite && Relative(test) is { } name)
+                lock (writer) writer.WriteLine(ProgressLog.Line(new ProgressEvent(ProgressLog.Started, Test: name)));
+        }
+
+        public void TestFinished(ITestResult result)
+        {
+            if (result.Test.IsSuite || Relative(result.Test) is not { } name) return;
+            bool passed = result.ResultState.Status == TestStatus.Passed;
+            if (!passed) Failures++;
+            string message = passed ? "" : (result.Message ?? result.ResultState.ToString()).Trim();
+            lock (writer) writer.WriteLine(ProgressLog.Line(new ProgressEvent(ProgressLog.Finished, Test: name, Passed: passed, Message: message, Seconds: result.Duration)));
+        }
+
+        public void TestOutput(TestOutput output) { }
+        public void SendMessage(TestMessage message) { }
+    }
+}

@@ -1,0 +1,159 @@
+using System.Diagnostics;
+
+namespace GenAI.Autograder.Grading;
+
+/// <summary>
+/// <c>grade</c>: builds a submission, runs the checks in a child process, and writes a Gradescope
+/// results.json per assignment, progressively while the checks run and finally at the end.
+/// </summary>
+public static class GradeCommand
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        grade [--submission DIR] [--assignment NAME] [--out DIR] [--timeout SECONDS]
+          --submission  folder with the student's .cs files, anywhere below it (default: reference/)
+          --assignment  a manifest name in autograder/assignments (default: every assignment)
+          --out         where results go (default: ./results): OUT/results.json for one assignment,
+                        OUT/NAME/results.json for several
+          --timeout     wall-clock limit for all checks together, in seconds (default: 900)
+        """;
+
+    /// <summary>Runs the command; returns 0 when results were written, 2 on bad usage or set-up.</summary>
+    public static int Run(string[] args)
+    {
+        var options = Options.Parse(args, out string? error);
+        if (options is null && error is null) { Console.WriteLine(Usage); return 0; }
+        if (options is null) { Console.Error.WriteLine(error + "\n\n" + Usage); return 2; }
+        RepoLayout repo;
+        IReadOnlyList<Manifest> manifests;
+        try
+        {
+            repo = RepoLayout.Find();
+            manifests = Manifest.LoadAll(repo.Assignments);
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException) { Console.Error.WriteLine(e.Message); return 2; }
+        if (options.Assignment is not null)
+        {
+            manifests = manifests.Where(m => m.Name == options.Assignment).ToList();
+            if (manifests.Count == 0)
+            {
+                Console.Error.WriteLine($"No assignment '{options.Assignment}'. Known: {string.Join(", ", Manifest.LoadAll(repo.Assignments).Select(m => m.Name))}.");
+                return 2;
+            }
+        }
+        string submission = Path.GetFullPath(options.Submission ?? repo.Reference);
+        string output = Path.GetFullPath(options.Out ?? "results");
+        string ResultsPath(Manifest m) => options.Assignment is not null ? Path.Combine(output, "results.json") : Path.Combine(output, m.Name, "results.json");
+        var clock = Stopwatch.StartNew();
+
+        var empty = new ProgressLog.State(Array.Empty<string>(), new Dictionary<string, CheckOutcome>(), null, false);
+        foreach (var m in manifests) Scorer.Score(m, empty, null, "Grading in progress.", 0).Write(ResultsPath(m));
+
+        Console.WriteLine($"Building {submission} ...");
+        string workspace = Path.Combine(output, ".work");
+        var build = SubmissionBuild.Create(repo, submission, workspace, TimeSpan.FromMinutes(10));
+        if (!build.Succeeded)
+        {
+            foreach (var m in manifests) Scorer.Failed(m, build.Errors, clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
+            Console.WriteLine(build.Errors);
+            PrintSummary(manifests.Select(m => (m, GradescopeResults.Read(ResultsPath(m)))).ToList());
+            return 0;
+        }
+
+        Console.WriteLine($"Built {build.Sources.Count} source files; running the checks ...");
+        string progress = Path.Combine(workspace, "progress.jsonl");
+        var (state, interruption) = RunChecks(build.RunFolder, progress, TimeSpan.FromSeconds(options.TimeoutSeconds), s =>
+        {
+            foreach (var m in manifests) Scorer.Score(m, s, null, "Grading in progress.", clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
+        });
+        var final = new List<(Manifest, GradescopeResults)>();
+        try
+        {
+            foreach (var m in manifests)
+            {
+                var results = Scorer.Score(m, state, interruption, interruption is null ? "" : $"Grading was interrupted: {interruption}.", clock.Elapsed.TotalSeconds);
+                results.Write(ResultsPath(m));
+                final.Add((m, results));
+            }
+        }
+        catch (InvalidDataException e) { Console.Error.WriteLine(e.Message); return 2; }
+        PrintSummary(final);
+        return 0;
+    }
+
+    /// <summary>Runs <c>run-checks</c> from <paramref name="runFolder"/>, calling <paramref name="onProgress"/> whenever a check finishes.</summary>
+    public static (ProgressLog.State state, string? interruption) RunChecks(string runFolder, string progressPath, TimeSpan timeout, Action<ProgressLog.State> onProgress)
+    {
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = runFolder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(runFolder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath }) info.ArgumentList.Add(a);
+        info.Environment["SNAPSHOOTER_STRICT_MODE"] = "true";
+        using var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var clock = Stopwatch.StartNew();
+        int reported = -1;
+        bool timedOut = false;
+        while (!process.WaitForExit(500))
+        {
+            if (clock.Elapsed > timeout) { process.Kill(entireProcessTree: true); timedOut = true; break; }
+            var s = ProgressLog.Read(progressPath);
+            if (s.Outcomes.Count != reported)
+            {
+                reported = s.Outcomes.Count;
+                onProgress(s);
+                if (s.Discovered.Count > 0) Console.Write($"\r  {s.Outcomes.Count}/{s.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
+            }
+        }
+        process.WaitForExit();
+        var state = ProgressLog.Read(progressPath);
+        Console.WriteLine($"\r  {state.Outcomes.Count}/{state.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
+        string? interruption = state.Done ? null
+            : timedOut ? $"the checks ran out of time ({timeout.TotalSeconds:F0} s) during this check"
+            : $"the check process stopped unexpectedly (exit code {process.ExitCode}) during this check";
+        return (state, interruption);
+    }
+
+    static void PrintSummary(IReadOnlyList<(Manifest manifest, GradescopeResults results)> graded)
+    {
+        foreach (var (m, r) in graded)
+        {
+            Console.WriteLine();
+            Console.WriteLine($"{m.Name}: {r.Score:0.##} / {m.MaxScore:0.##}   {m.Title}");
+            int width = Math.Max(10, r.Tests.Max(t => t.Name.Length));
+            foreach (var t in r.Tests)
+            {
+                string firstFailure = t.Status == "passed" ? "" : "  " + (t.Output.Split('\n').Skip(2).FirstOrDefault()?.Trim() ?? t.Output.Split('\n')[0]);
+                if (firstFailure.Length > 110) firstFailure = firstFailure[..107] + "...";
+                Console.WriteLine($"  {t.Number,-5} {t.Name.PadRight(width)} {t.Score,6:0.##} / {t.MaxScore,-5:0.##} {(t.Status == "passed" ? "ok" : "FAIL")}{firstFailure}");
+            }
+        }
+    }
+
+    sealed record Options(string? Submission, string? Assignment, string? Out, double TimeoutSeconds)
+    {
+        public static Options? Parse(string[] args, out string? error)
+        {
+            string? submission = null, assignment = null, output = null;
+            double timeout = 900;
+            error = null;
+            for (int i = 0; i < args.Length; i++)
+            {
+                string? Value() => i + 1 < args.Length ? args[++i] : null;
+                switch (args[i])
+                {
+                    case "--submission": submission = Value(); if (submission is null) { error = "--submission needs a folder"; return null; } break;
+                    case "--assignment": assignment = Value(); if (assignment is null) { error = "--assignment needs a name"; return null; } break;
+                    case "--out": output = Value(); if (output is null) { error = "--out needs a folder"; return null; } break;
+                    case "--timeout":
+                        if (!double.TryParse(Value(), System.Globalization.CultureInfo.InvariantCulture, out timeout) || timeout <= 0) { error = "--timeout needs a positive number of seconds"; return null; }
+                        break;
+                    case "-h": case "--help": return null;
+                    default: error = $"unknown option '{args[i]}'"; return null;
+                }
+            }
+            return new Options(submission, assignment, output, timeout);
+        }
+    }
+}

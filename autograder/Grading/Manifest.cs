@@ -1,0 +1,57 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace GenAI.Autograder.Grading;
+
+/// <summary>One graded item of an assignment: the checks it is made of and what they are worth.</summary>
+/// <param name="Number">Gradescope's question number, e.g. "2.1".</param>
+/// <param name="Name">What students see as the test name.</param>
+/// <param name="Tests">Check classes (or single checks) under <c>GenAI.Autograder.Checks</c>, e.g. "Vae.ElboChecks".</param>
+/// <param name="Points">Maximum score; earned in proportion to the checks that pass.</param>
+/// <param name="Visibility">Gradescope visibility: visible, hidden, after_due_date or after_published.</param>
+public sealed record ManifestItem(string Number, string Name, string[] Tests, double Points, string Visibility = "visible");
+
+/// <summary>An assignment as data: which checks, for how many points, seen by whom. Edited by TAs, never compiled.</summary>
+/// <param name="Name">Short name, the file name without .json.</param>
+/// <param name="Title">Human title.</param>
+/// <param name="Items">The graded items in order.</param>
+public sealed record Manifest(string Name, string Title, ManifestItem[] Items)
+{
+    /// <summary>Gradescope's visibility values.</summary>
+    public static readonly string[] Visibilities = { "visible", "hidden", "after_due_date", "after_published" };
+
+    static readonly JsonSerializerOptions Options = new() { PropertyNameCaseInsensitive = true, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>Maximum total score.</summary>
+    [JsonIgnore]
+    public double MaxScore => Items.Sum(i => i.Points);
+
+    /// <summary>Reads and validates a manifest file.</summary>
+    /// <exception cref="InvalidDataException">The file is not a valid manifest; the message names the file and the problem.</exception>
+    public static Manifest Load(string path)
+    {
+        Manifest? manifest;
+        try { manifest = JsonSerializer.Deserialize<Manifest>(File.ReadAllText(path), Options); }
+        catch (JsonException e) { throw new InvalidDataException($"{path}: not valid manifest JSON: {e.Message}"); }
+        if (manifest is null || string.IsNullOrWhiteSpace(manifest.Name) || manifest.Items is null || manifest.Items.Length == 0)
+            throw new InvalidDataException($"{path}: a manifest needs a name and at least one item.");
+        var numbers = new HashSet<string>();
+        foreach (var item in manifest.Items)
+        {
+            string where = $"{path}: item '{item.Number} {item.Name}'";
+            if (string.IsNullOrWhiteSpace(item.Number) || !numbers.Add(item.Number)) throw new InvalidDataException($"{where}: numbers must be present and unique.");
+            if (item.Tests is null || item.Tests.Length == 0) throw new InvalidDataException($"{where}: lists no tests.");
+            if (!(item.Points >= 0) || double.IsInfinity(item.Points)) throw new InvalidDataException($"{where}: points must be a non-negative number.");
+            if (!Visibilities.Contains(item.Visibility)) throw new InvalidDataException($"{where}: visibility '{item.Visibility}' is not one of {string.Join(", ", Visibilities)}.");
+        }
+        return manifest;
+    }
+
+    /// <summary>All manifests in a folder, by name.</summary>
+    public static IReadOnlyList<Manifest> LoadAll(string folder) =>
+        Directory.GetFiles(folder, "*.json").OrderBy(f => f, StringComparer.Ordinal).Select(Load).ToList();
+
+    /// <summary>True when check <paramref name="test"/> (relative to GenAI.Autograder.Checks) belongs to <paramref name="pattern"/>.</summary>
+    public static bool Matches(string pattern, string test) =>
+        test == pattern || (test.StartsWith(pattern, StringComparison.Ordinal) && test.Length > pattern.Length && (test[pattern.Length] == '.' || test[pattern.Length] == '('));
+}

@@ -1,0 +1,101 @@
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Numerics;
+
+/// <summary>
+/// PyTorch's <c>gradcheck</c> for student functions: the analytical Jacobian (autograd, computed
+/// twice to catch non-determinism) against central differences in float64 with eps 1e-6,
+/// elementwise |analytical - numerical| &lt;= atol + rtol * |numerical| with atol 1e-5, rtol 1e-3.
+/// </summary>
+public static class GradCheck
+{
+    /// <summary>Default perturbation.</summary>
+    public const double Eps = 1e-6;
+    /// <summary>Default absolute tolerance.</summary>
+    public const double Atol = 1e-5;
+    /// <summary>Default relative tolerance.</summary>
+    public const double Rtol = 1e-3;
+
+    /// <summary>
+    /// Checks the gradients of <paramref name="f"/> with respect to each of <paramref name="inputs"/>
+    /// (float64; copied, never modified). <paramref name="names"/> label the inputs in messages.
+    /// <paramref name="f"/> must be deterministic for fixed inputs (reseed inside it if it draws noise).
+    /// </summary>
+    public static void AssertGradientsMatch(Case c, Func<Tensor[], Tensor> f, Tensor[] inputs, string[] names,
+                                            double eps = Eps, double atol = Atol, double rtol = Rtol)
+    {
+        using var scope = NewDisposeScope();
+        var leaves = inputs.Select(t => t.detach().cpu().to(float64).clone()).ToArray();
+        var numeric = Numerical(f, leaves, eps, c);
+        var first = Analytical(f, leaves, c);
+        var second = Analytical(f, leaves, c);
+        for (int i = 0; i < leaves.Length; i++)
+        {
+            if (!first[i].eq(second[i]).all().item<bool>())
+                Assert.Fail(c.Describe($"the gradient with respect to '{names[i]}' changes between two identical backward passes (non-deterministic)."));
+            var a = first[i]; var n = numeric[i];
+            var excess = (a - n).abs() - (atol + rtol * n.abs());
+            var bad = (excess > 0).logical_or(a.isnan());
+            if (!bad.any().item<bool>()) continue;
+            bool analyticalZero = a.abs().max().item<double>() == 0;
+            if (analyticalZero)
+                Assert.Fail(c.Describe($"no gradient reaches '{names[i]}' although the output depends on it (finite differences up to {n.abs().max().item<double>():G3}): is the result detached, computed without autograd, or not using '{names[i]}'?"));
+            long worst = excess.nan_to_num(nan: double.PositiveInfinity).flatten().argmax().item<long>();
+            long outputIndex = worst / a.shape[1], inputIndex = worst % a.shape[1];
+            Assert.Fail(c.Describe(
+                $"d output[{outputIndex}] / d {names[i]}[{inputIndex}] (flattened) is {a.flatten()[worst].item<double>():G6} by autograd " +
+                $"but {n.flatten()[worst].item<double>():G6} by central differences ({bad.sum().item<long>()} of {a.numel()} Jacobian entries disagree)."));
+        }
+    }
+
+    static Tensor Evaluate(Func<Tensor[], Tensor> f, Tensor[] args, Case c)
+    {
+        var y = f(args);
+        if (y.dtype != float64)
+            Assert.Fail(c.Describe($"returned {y.dtype} for float64 inputs: keep the inputs' dtype (do not hard-code float32)."));
+        return y.flatten();
+    }
+
+    static Tensor[] Numerical(Func<Tensor[], Tensor> f, Tensor[] leaves, double eps, Case c)
+    {
+        using var noGrad = no_grad();
+        long outputs = Evaluate(f, leaves, c).numel();
+        var jacobians = new Tensor[leaves.Length];
+        for (int i = 0; i < leaves.Length; i++)
+        {
+            long n = leaves[i].numel();
+            var jac = zeros(outputs, n, dtype: float64);
+            var flat = leaves[i].view(-1);
+            for (long k = 0; k < n; k++)
+            {
+                double original = flat[k].item<double>();
+                flat[k] = original + eps;
+                var plus = Evaluate(f, leaves, c).clone();
+                flat[k] = original - eps;
+                var minus = Evaluate(f, leaves, c).clone();
+                flat[k] = original;
+                jac[.., k] = (plus - minus) / (2 * eps);
+            }
+            jacobians[i] = jac;
+        }
+        return jacobians;
+    }
+
+    static Tensor[] Analytical(Func<Tensor[], Tensor> f, Tensor[] leaves, Case c)
+    {
+        var args = leaves.Select(t => t.detach().clone().requires_grad_(true)).ToArray();
+        var y = Evaluate(f, args, c);
+        long outputs = y.numel();
+        var jacobians = args.Select(a => zeros(outputs, a.numel(), dtype: float64)).ToArray();
+        if (!y.requires_grad) return jacobians;
+        for (long j = 0; j < outputs; j++)
+        {
+            var grads = autograd.grad(new[] { y[j] }, args, retain_graph: true, allow_unused: true);
+            for (int i = 0; i < args.Length; i++)
+                if (grads[i] is not null && !grads[i].IsInvalid) jacobians[i][j] = grads[i].detach().flatten();
+        }
+        return jacobians;
+    }
+}

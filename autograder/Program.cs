@@ -1,0 +1,50 @@
+using GenAI.Autograder.Generate;
+using GenAI.Autograder.Grading;
+
+namespace GenAI.Autograder;
+
+/// <summary>The autograder's verbs: grade, generate, and run-checks (the child side of grade).</summary>
+public static class Program
+{
+    const string Usage = """
+        GenAI autograder
+
+          grade       build a submission and grade it (see grade --help)
+          generate    regenerate student-template/ from reference/ (--check: only report differences)
+          run-checks  run the graded checks in this process and log progress (used by grade)
+
+        Students: run `dotnet test` to check your work locally.
+        """;
+
+    /// <summary>Entry point.</summary>
+    public static int Main(string[] args)
+    {
+        string verb = args.Length > 0 ? args[0] : "";
+        var rest = args.Skip(1).ToArray();
+        switch (verb)
+        {
+            case "grade": return GradeCommand.Run(rest);
+            case "generate": return GenerateTemplate(rest);
+            case "run-checks":
+                if (rest.Length != 2 || rest[0] != "--progress") { Console.Error.WriteLine("usage: run-checks --progress FILE"); return 2; }
+                CheckRunner.Run(rest[1]);
+                return 0;
+            case "": case "-h": case "--help": Console.WriteLine(Usage); return 0;
+            default: Console.Error.WriteLine($"unknown command '{verb}'\n\n{Usage}"); return 2;
+        }
+    }
+
+    static int GenerateTemplate(string[] args)
+    {
+        bool check = args.Contains("--check");
+        var repo = RepoLayout.Find();
+        try
+        {
+            var differing = TemplateGenerator.Sync(repo.Reference, repo.Template, check);
+            if (differing.Count == 0) { Console.WriteLine("student-template/ is up to date."); return 0; }
+            Console.WriteLine((check ? "student-template/ differs from the generator's output in:\n  " : "Rewrote:\n  ") + string.Join("\n  ", differing));
+            return check ? 1 : 0;
+        }
+        catch (InvalidDataException e) { Console.Error.WriteLine(e.Message); return 2; }
+    }
+}

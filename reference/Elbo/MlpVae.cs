@@ -1,0 +1,70 @@
+using GenAI.Course.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace GenAI.Course.Elbo;
+
+/// <summary>
+/// CS 4331/5331 HW2, <c>VAE.py</c>: a fully connected VAE. The encoder maps x [B, input] through
+/// one ReLU hidden layer to (mu, logvar) [B, latent]; the decoder maps z through one ReLU hidden
+/// layer back to [B, input] (unbounded: the decoder is a unit-variance Gaussian mean).
+/// </summary>
+public sealed class MlpVae : Module<Tensor, (Tensor reconX, Tensor mu, Tensor logvar)>
+{
+    // SOLUTION BEGIN (declarations)
+    readonly Linear encoderHidden, encoderMu, encoderLogvar, decoderHidden, decoderOut;
+    // SOLUTION END
+
+    /// <summary>Builds encoder and decoder MLPs (defaults: 784 inputs, 400 hidden, 20 latent).</summary>
+    public MlpVae(int input = 784, int hidden = 400, int latent = 20) : base(nameof(MlpVae))
+    {
+        // SOLUTION BEGIN: build an MLP encoder input->hidden->(mu, logvar) of size latent and an MLP decoder latent->hidden->input, then call RegisterComponents().
+        encoderHidden = Linear(input, hidden);
+        encoderMu = Linear(hidden, latent);
+        encoderLogvar = Linear(hidden, latent);
+        decoderHidden = Linear(latent, hidden);
+        decoderOut = Linear(hidden, input);
+        RegisterComponents();
+        // SOLUTION END
+    }
+
+    /// <summary>Encoder: x [B, input] to (mu, logvar), each [B, latent].</summary>
+    public (Tensor mu, Tensor logvar) Encode(Tensor x)
+    {
+        // SOLUTION BEGIN: return (mu, logvar) of q(z|x), each [B, latent].
+        using var h = functional.relu(encoderHidden.forward(x));
+        return (encoderMu.forward(h), encoderLogvar.forward(h));
+        // SOLUTION END
+    }
+
+    /// <summary>Decoder: z [B, latent] to the reconstruction mean [B, input].</summary>
+    public Tensor Decode(Tensor z)
+    {
+        // SOLUTION BEGIN: return the decoder's output for z, [B, input].
+        using var h = functional.relu(decoderHidden.forward(z));
+        return decoderOut.forward(h);
+        // SOLUTION END
+    }
+
+    /// <summary>
+    /// <c>reparameterize(mu, logvar)</c>, Eq. 1: z = mu + sigma * eps with sigma = exp(logvar / 2)
+    /// and eps ~ N(0, I) of mu's shape (drawn on the CPU from <paramref name="generator"/>);
+    /// differentiable in mu and logvar.
+    /// </summary>
+    public static Tensor Reparameterize(Tensor mu, Tensor logvar, Generator? generator = null)
+    {
+        // SOLUTION BEGIN: return mu + exp(0.5 * logvar) * eps with eps ~ N(0, I) of mu's shape; logvar is a log-variance.
+        var eps = Compute.StandardNormal(mu.shape, mu.dtype, mu.device, generator);
+        return mu + (0.5 * logvar).exp() * eps;
+        // SOLUTION END
+    }
+
+    /// <summary>x to (reconstruction, mu, logvar), with z drawn by <see cref="Reparameterize"/>.</summary>
+    public override (Tensor reconX, Tensor mu, Tensor logvar) forward(Tensor x)
+    {
+        var (mu, logvar) = Encode(x);
+        return (Decode(Reparameterize(mu, logvar)), mu, logvar);
+    }
+}

@@ -1,0 +1,55 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Course.Runtime;
+
+/// <summary>
+/// Where tensors live and where randomness comes from. CUDA is used when present unless the
+/// environment variable <c>GENAI_DEVICE</c> says otherwise (<c>cpu</c>, <c>cuda</c> or <c>cuda:N</c>).
+/// Random numbers that graded results depend on are drawn on the CPU from an explicit generator
+/// and then moved, so a run gives the same numbers on every device.
+/// </summary>
+public static class Compute
+{
+    /// <summary>Name of the environment variable that overrides the device choice.</summary>
+    public const string DeviceVariable = "GENAI_DEVICE";
+
+    static Device? device;
+
+    /// <summary>The device for models and data: <c>GENAI_DEVICE</c> if set, else CUDA when available, else CPU.</summary>
+    /// <exception cref="ArgumentException"><c>GENAI_DEVICE</c> names no device this machine has.</exception>
+    public static Device Device => device ??= Choose(Environment.GetEnvironmentVariable(DeviceVariable), torch.cuda.is_available());
+
+    /// <summary>Parses a device request; <paramref name="requested"/> null or empty picks CUDA when available.</summary>
+    /// <exception cref="ArgumentException">The request is malformed or asks for CUDA where there is none.</exception>
+    public static Device Choose(string? requested, bool cudaAvailable)
+    {
+        if (string.IsNullOrWhiteSpace(requested)) return cudaAvailable ? CUDA : CPU;
+        string r = requested.Trim().ToLowerInvariant();
+        if (r == "cpu") return CPU;
+        if (r == "cuda" || (r.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(r[5..], out int n) && n >= 0))
+        {
+            if (!cudaAvailable)
+                throw new ArgumentException($"{DeviceVariable}={requested} asks for CUDA, but no CUDA device is available (is the build using -p:TorchBackend=cuda?).");
+            return new Device(r);
+        }
+        throw new ArgumentException($"{DeviceVariable}={requested} is not a device: use cpu, cuda or cuda:N.");
+    }
+
+    /// <summary>
+    /// Standard normal draws of <paramref name="shape"/>, taken on the CPU from <paramref name="generator"/>
+    /// (the global CPU generator when null) and moved to <paramref name="device"/>.
+    /// </summary>
+    public static Tensor StandardNormal(long[] shape, ScalarType dtype, Device device, Generator? generator = null)
+    {
+        var cpu = torch.randn(shape, dtype: dtype, device: CPU, generator: generator);
+        return device.type == DeviceType.CPU ? cpu : cpu.to(device);
+    }
+
+    /// <summary>Uniform draws on [0, 1), taken on the CPU like <see cref="StandardNormal"/> and moved.</summary>
+    public static Tensor Uniform(long[] shape, ScalarType dtype, Device device, Generator? generator = null)
+    {
+        var cpu = torch.rand(shape, dtype: dtype, device: CPU, generator: generator);
+        return device.type == DeviceType.CPU ? cpu : cpu.to(device);
+    }
+}

@@ -1,0 +1,116 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace GenAI.Course.Vae;
+
+/// <summary>
+/// CS 446 HW5 encoder q(z|x): fc1 (pixels to hidden) then tanh, then two heads, fc21 for the mean
+/// and fc22 for the log-variance. <c>forward</c> returns (mu, sigmaSquare = exp(log-variance)).
+/// </summary>
+public sealed class Encoder : Module<Tensor, (Tensor mu, Tensor sigmaSquare)>
+{
+    // SOLUTION BEGIN (declarations)
+    readonly Linear fc1, fc21, fc22;
+    // SOLUTION END
+
+    /// <summary>Builds the layers: fc1 [pixels to hidden], fc21 and fc22 [hidden to latent].</summary>
+    public Encoder(int pixels = 784, int hidden = 500, int latent = 2) : base(nameof(Encoder))
+    {
+        // SOLUTION BEGIN: create Linear layers fc1 (pixels->hidden), fc21 (hidden->latent, mean) and fc22 (hidden->latent, log-variance), then call RegisterComponents().
+        fc1 = Linear(pixels, hidden);
+        fc21 = Linear(hidden, latent);
+        fc22 = Linear(hidden, latent);
+        RegisterComponents();
+        // SOLUTION END
+    }
+
+    /// <summary>x [B, pixels] to (mu [B, latent], sigmaSquare [B, latent]).</summary>
+    public override (Tensor mu, Tensor sigmaSquare) forward(Tensor x)
+    {
+        // SOLUTION BEGIN: h = tanh(fc1(x)); return (fc21(h), exp(fc22(h))): the second head is a log-variance.
+        using var h = fc1.forward(x).tanh();
+        return (fc21.forward(h), fc22.forward(h).exp());
+        // SOLUTION END
+    }
+}
+
+/// <summary>
+/// CS 446 HW5 decoder p(x|z), question 2(a): fc3 (latent to hidden) then tanh, fc4 (hidden to
+/// pixels) then sigmoid. Returns the Bernoulli means, [B, pixels], each in (0, 1).
+/// </summary>
+public sealed class Decoder : Module<Tensor, Tensor>
+{
+    // SOLUTION BEGIN (declarations)
+    readonly Linear fc3, fc4;
+    // SOLUTION END
+
+    /// <summary>Builds the layers: fc3 [latent to hidden], fc4 [hidden to pixels].</summary>
+    public Decoder(int latent = 2, int hidden = 500, int pixels = 784) : base(nameof(Decoder))
+    {
+        // SOLUTION BEGIN: create Linear layers fc3 (latent->hidden) and fc4 (hidden->pixels), then call RegisterComponents().
+        fc3 = Linear(latent, hidden);
+        fc4 = Linear(hidden, pixels);
+        RegisterComponents();
+        // SOLUTION END
+    }
+
+    /// <summary>z [B, latent] to Bernoulli means [B, pixels].</summary>
+    public override Tensor forward(Tensor z)
+    {
+        // SOLUTION BEGIN: return sigmoid(fc4(tanh(fc3(z)))).
+        using var h = fc3.forward(z).tanh();
+        return fc4.forward(h).sigmoid();
+        // SOLUTION END
+    }
+}
+
+/// <summary>
+/// CS 446 HW5 VAE: an encoder q(z|x) returning (mu, sigmaSquare), a decoder p(x|z) returning
+/// Bernoulli means, and the prior p(z) = N(0, I).
+/// </summary>
+public sealed class MnistVae : Module
+{
+    readonly Module<Tensor, (Tensor mu, Tensor sigmaSquare)> encoder;
+    readonly Module<Tensor, Tensor> decoder;
+
+    /// <summary>A VAE of the assignment's architecture (defaults: 784 pixels, hidden 500, latent 2).</summary>
+    public MnistVae(int pixels = 784, int hidden = 500, int latent = 2)
+        : this(new Encoder(pixels, hidden, latent), new Decoder(latent, hidden, pixels)) { }
+
+    /// <summary>A VAE over any encoder and decoder with the same contracts as <see cref="Encoder"/> and <see cref="Decoder"/>.</summary>
+    public MnistVae(Module<Tensor, (Tensor mu, Tensor sigmaSquare)> encoder, Module<Tensor, Tensor> decoder) : base(nameof(MnistVae))
+    {
+        this.encoder = encoder;
+        this.decoder = decoder;
+        RegisterComponents();
+    }
+
+    /// <summary>The encoder q(z|x).</summary>
+    public Module<Tensor, (Tensor mu, Tensor sigmaSquare)> EncoderNet => encoder;
+
+    /// <summary>The decoder p(x|z).</summary>
+    public Module<Tensor, Tensor> DecoderNet => decoder;
+
+    /// <summary>
+    /// <c>elbo</c>, question 2(c), Eq. 2: the batch mean over x [B, pixels] of a one-sample
+    /// estimate of E_q[log p(x|z) + log p(z) - log q(z|x)] with z drawn by
+    /// <see cref="Distributions.SampleDiagonalGaussian"/>. A scalar to maximise (training minimises
+    /// its negative); any unbiased estimate (e.g. Eq. 1 with the closed-form KL) has the same mean.
+    /// </summary>
+    public Tensor Elbo(Tensor x, Generator? generator = null)
+    {
+        // SOLUTION BEGIN: encode x to (mu, sigmaSquare), draw z with SampleDiagonalGaussian, decode to p, and return the batch mean of logpdf_bernoulli(x, p) + logpdf_diagonal_gaussian(z, 0, 1) - logpdf_diagonal_gaussian(z, mu, sigmaSquare).
+        var (mu, sigmaSquare) = encoder.forward(x);
+        var z = Distributions.SampleDiagonalGaussian(mu, sigmaSquare, generator);
+        var p = decoder.forward(z);
+        var zeros = torch.zeros(z.shape[^1], dtype: z.dtype, device: z.device);
+        var ones = torch.ones(z.shape[^1], dtype: z.dtype, device: z.device);
+        var perSample = Distributions.LogPdfBernoulli(x, p)
+                      + Distributions.LogPdfDiagonalGaussian(z, zeros, ones)
+                      - Distributions.LogPdfDiagonalGaussian(z, mu, sigmaSquare);
+        return perSample.mean();
+        // SOLUTION END
+    }
+}
