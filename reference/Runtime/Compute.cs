@@ -18,20 +18,23 @@ public static class Compute
 
     /// <summary>The device for models and data: <c>GENAI_DEVICE</c> if set, else CUDA when available, else CPU.</summary>
     /// <exception cref="ArgumentException"><c>GENAI_DEVICE</c> names no device this machine has.</exception>
-    public static Device Device => device ??= Choose(Environment.GetEnvironmentVariable(DeviceVariable), torch.cuda.is_available());
+    public static Device Device => device ??= new Device(Choose(Environment.GetEnvironmentVariable(DeviceVariable), torch.cuda.is_available()));
 
-    /// <summary>Parses a device request; <paramref name="requested"/> null or empty picks CUDA when available.</summary>
+    /// <summary>
+    /// Parses a device request into a device name ("cpu", "cuda" or "cuda:N");
+    /// <paramref name="requested"/> null or empty picks CUDA when available.
+    /// </summary>
     /// <exception cref="ArgumentException">The request is malformed or asks for CUDA where there is none.</exception>
-    public static Device Choose(string? requested, bool cudaAvailable)
+    public static string Choose(string? requested, bool cudaAvailable)
     {
-        if (string.IsNullOrWhiteSpace(requested)) return cudaAvailable ? CUDA : CPU;
+        if (string.IsNullOrWhiteSpace(requested)) return cudaAvailable ? "cuda" : "cpu";
         string r = requested.Trim().ToLowerInvariant();
-        if (r == "cpu") return CPU;
+        if (r == "cpu") return r;
         if (r == "cuda" || (r.StartsWith("cuda:", StringComparison.Ordinal) && int.TryParse(r[5..], out int n) && n >= 0))
         {
             if (!cudaAvailable)
                 throw new ArgumentException($"{DeviceVariable}={requested} asks for CUDA, but no CUDA device is available (is the build using -p:TorchBackend=cuda?).");
-            return new Device(r);
+            return r;
         }
         throw new ArgumentException($"{DeviceVariable}={requested} is not a device: use cpu, cuda or cuda:N.");
     }

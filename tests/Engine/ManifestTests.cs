@@ -1,0 +1,57 @@
+using System.Reflection;
+using FluentAssertions;
+using GenAI.Autograder.Grading;
+using NUnit.Framework;
+
+namespace GenAI.Grader.Tests.Engine;
+
+/// <summary>Assignment manifests: the shipped ones are valid and point at real checks; bad ones are refused.</summary>
+public sealed class ManifestTests
+{
+    static string Assignments => Path.Combine(Paths.Repo, "autograder", "assignments");
+
+    /// <summary>Every check of the autograder, relative to its Checks namespace.</summary>
+    static List<string> AllChecks() => typeof(CheckRunner).Assembly.GetTypes()
+        .Where(t => t.FullName!.StartsWith(CheckRunner.ChecksNamespace, StringComparison.Ordinal))
+        .SelectMany(t => t.GetMethods().Where(m => m.GetCustomAttributes().Any(a => a.GetType().Name is "TestAttribute" or "TestCaseAttribute"))
+            .Select(m => CheckRunner.Relative($"{t.FullName}.{m.Name}")!)).ToList();
+
+    /// <summary>Each item of each shipped manifest matches at least one check, and every check is graded by some manifest.</summary>
+    [Test]
+    public void ShippedManifestsCoverEveryCheck()
+    {
+        var manifests = Manifest.LoadAll(Assignments);
+        manifests.Select(m => m.Name).Should().BeEquivalentTo("cs446-hw5", "cs4331-hw2");
+        var checks = AllChecks();
+        checks.Should().HaveCountGreaterThan(30);
+        foreach (var item in manifests.SelectMany(m => m.Items))
+            checks.Should().Contain(c => item.Tests.Any(p => Manifest.Matches(p, c)), $"item {item.Number} must match a check");
+        foreach (var check in checks)
+            manifests.SelectMany(m => m.Items).Should().Contain(i => i.Tests.Any(p => Manifest.Matches(p, check)), $"{check} must be graded");
+    }
+
+    /// <summary>Patterns match a class or a method on a dot boundary, never a prefix of another name.</summary>
+    [TestCase("Vae.ElboChecks", "Vae.ElboChecks.A", true)]
+    [TestCase("Vae.ElboChecks", "Vae.ElboChecksExtra.A", false)]
+    [TestCase("ScoreMatching.NoiseLevelChecks.AreGeometricBetweenTheEnds", "ScoreMatching.NoiseLevelChecks.AreGeometricBetweenTheEnds(0.1d,0.01d,10)", true)]
+    [TestCase("Vae", "Vae.ElboChecks.A", true)]
+    public void MatchesOnNameBoundaries(string pattern, string test, bool matches) => Manifest.Matches(pattern, test).Should().Be(matches);
+
+    /// <summary>Invalid manifests fail with the file and the problem.</summary>
+    [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": ["A"], "points": 1, "visibility": "secret" } ] }""", "*visibility 'secret'*")]
+    [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": ["A"], "points": 1 }, { "number": "1", "name": "b", "tests": ["B"], "points": 1 } ] }""", "*unique*")]
+    [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": [], "points": 1 } ] }""", "*lists no tests*")]
+    [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": ["A"], "points": -1 } ] }""", "*non-negative*")]
+    [TestCase("""{ "name": "x" """, "*not valid manifest JSON*")]
+    public void RejectsInvalidManifests(string json, string message)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"manifest-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, json);
+        try
+        {
+            var act = () => Manifest.Load(path);
+            act.Should().Throw<InvalidDataException>().WithMessage(message).Which.Message.Should().Contain(path);
+        }
+        finally { File.Delete(path); }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text.Json;
+using FluentAssertions;
+using NUnit.Framework;
+
+namespace GenAI.Grader.Tests.Grading;
+
+/// <summary>
+/// The whole grading path, through the real grade command: build in a workspace, checks in a child
+/// process, results.json per assignment. Planted bugs must lose points in the right items and
+/// correct variants must not.
+/// </summary>
+[Category("EndToEnd")]
+public sealed class GradeEndToEndTests
+{
+    static readonly string[] Assignments = { "cs446-hw5", "cs4331-hw2" };
+
+    /// <summary>The reference gets full marks on every manifest, in files that follow Gradescope's schema.</summary>
+    [Test]
+    public void ReferenceGetsFullMarks()
+    {
+        var run = Grader.Grade(Path.Combine(Paths.Repo, "reference"));
+        run.ExitCode.Should().Be(0, run.Console);
+        run.Results.Keys.Should().BeEquivalentTo(Assignments);
+        foreach (var (name, results) in run.Results)
+        {
+            results.Tests.Should().OnlyContain(t => t.Score == t.MaxScore && t.Status == "passed", $"{name}: {run.Console}");
+            results.Score.Should().Be(results.Tests.Sum(t => t.MaxScore)).And.BeGreaterThan(0);
+            Engine.GradescopeSchema.Validate(JsonDocument.Parse(run.RawJson[name]).RootElement).Should().BeEmpty();
+        }
+    }
+
+    /// <summary>The generated template scores 0 everywhere, without crashing, and every check says what to implement.</summary>
+    [Test]
+    public void TemplateGetsZeroWithGuidance()
+    {
+        var run = Grader.Grade(Path.Combine(Paths.Repo, "student-template"));
+        run.ExitCode.Should().Be(0, run.Console);
+        run.Results.Keys.Should().BeEquivalentTo(Assignments);
+        foreach (var results in run.Results.Values)
+        {
+            results.Score.Should().Be(0);
+            results.Output.Should().BeEmpty("the template compiles and its checks all ran");
+            foreach (var test in results.Tests)
+            {
+                test.Score.Should().Be(0);
+                var failures = test.Output.Split('\n').Where(l => l.StartsWith("    ", StringComparison.Ordinal)).ToList();
+                failures.Should().NotBeEmpty().And.OnlyContain(l => l.Contains("is not implemented yet: "), test.Output);
+            }
+        }
+    }
+
+    /// <summary>A submission that does not compile gets 0 and a results.json that shows the compiler error.</summary>
+    [Test]
+    public void CompileErrorsAreShownToTheStudent()
+    {
+        var run = Grader.Grade(Path.Combine(Paths.Repo, "fixtures", "submissions", "does-not-compile"));
+        run.ExitCode.Should().Be(0, run.Console);
+        foreach (var results in run.Results.Values)
+        {
+            results.Score.Should().Be(0);
+            results.Output.Should().Contain("does not compile").And.Contain("Broken.cs").And.Contain("CS1002");
+            results.Tests.Should().OnlyContain(t => t.Score == 0);
+        }
+    }
+
+    /// <summary>A folder without C# sources is graded 0 with a message saying so.</summary>
+    [Test]
+    public void EmptySubmissionIsExplained()
+    {
+        string empty = Directory.CreateTempSubdirectory("genai-empty").FullName;
+        var run = Grader.Grade(empty);
+        run.ExitCode.Should().Be(0, run.Console);
+        run.Results.Values.Should().OnlyContain(r => r.Score == 0 && r.Output.Contains("No C# source files"));
+    }
+
+    /// <summary>An unknown assignment is a usage error that lists the known ones.</summary>
+    [Test]
+    public void UnknownAssignmentIsAUsageError()
+    {
+        var run = Grader.Grade(Path.Combine(Paths.Repo, "reference"), "--assignment", "nope");
+        run.ExitCode.Should().Be(2);
+        run.Console.Should().Contain("No assignment 'nope'").And.Contain("cs446-hw5");
+    }
+
+    static IEnumerable<TestCaseData> Bugs() => Grader.PlantedCatalogue().GetProperty("bugs").EnumerateArray()
+        .Select(b => new TestCaseData(b.GetProperty("name").GetString()).SetName($"Bug_{b.GetProperty("name").GetString()}"));
+
+    static IEnumerable<TestCaseData> Variants() => Grader.PlantedCatalogue().GetProperty("variants").EnumerateArray()
+        .Select(v => new TestCaseData(v.GetProperty("name").GetString()).SetName($"Variant_{v.GetProperty("name").GetString()}"));
+
+    static JsonElement Entry(string kind, string name) =>
+        Grader.PlantedCatalogue().GetProperty(kind).EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
+
+    /// <summary>A planted bug loses points in each item it must, with an explanation, and nowhere it must not.</summary>
+    [TestCaseSource(nameof(Bugs))]
+    public void PlantedBugLosesPointsInTheRightItems(string name)
+    {
+        var entry = Entry("bugs", name);
+        var loses = entry.GetProperty("loses").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
+        var mayLose = entry.GetProperty("mayLose").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
+        var run = Grader.Grade(Grader.Planted(Grader.Edits(entry)));
+        run.ExitCode.Should().Be(0, run.Console);
+        foreach (var (assignment, results) in run.Results)
+        {
+            results.Output.Should().BeEmpty("the planted submission compiles: " + results.Output);
+            foreach (var test in results.Tests)
+            {
+                string id = $"{assignment}/{test.Number}";
+                if (loses.Contains(id))
+                {
+                    test.Score.Should().BeLessThan(test.MaxScore, $"{name} must lose points in {id}");
+                    test.Output.Should().Contain("FAIL").And.Contain("case '");
+                }
+                else if (!mayLose.Contains(id))
+                    test.Score.Should().Be(test.MaxScore, $"{name} must not lose points in {id}: {test.Output}");
+            }
+        }
+        run.Results.Values.SelectMany(r => r.Tests).Count(t => t.Score < t.MaxScore).Should().BeGreaterThanOrEqualTo(loses.Count);
+    }
+
+    /// <summary>A correct solution that differs from the reference where the assignment leaves room gets full marks.</summary>
+    [TestCaseSource(nameof(Variants))]
+    public void CorrectVariantGetsFullMarks(string name)
+    {
+        var run = Grader.Grade(Grader.Planted(Grader.Edits(Entry("variants", name))));
+        run.ExitCode.Should().Be(0, run.Console);
+        foreach (var (assignment, results) in run.Results)
+        {
+            results.Output.Should().BeEmpty();
+            foreach (var test in results.Tests)
+                test.Score.Should().Be(test.MaxScore, $"{name} is correct but lost points in {assignment}/{test.Number}: {test.Output}");
+        }
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using GenAI.Autograder.Grading;
+
+namespace GenAI.Grader.Tests.Grading;
+
+/// <summary>Runs the real grade command (the autograder's built executable) the way a TA does, and reads what it wrote.</summary>
+static class Grader
+{
+    /// <summary>The outcome of one grade run.</summary>
+    public sealed record Run(int ExitCode, string Console, IReadOnlyDictionary<string, GradescopeResults> Results, IReadOnlyDictionary<string, string> RawJson);
+
+    /// <summary>Grades <paramref name="submission"/> on every assignment into a fresh temporary folder.</summary>
+    public static Run Grade(string submission, params string[] extraArgs)
+    {
+        string output = Path.Combine(Path.GetTempPath(), "genai-grade-tests", Guid.NewGuid().ToString("N"));
+        var args = new List<string> { Paths.AutograderDll, "grade", "--submission", submission, "--out", output };
+        args.AddRange(extraArgs);
+        var (exit, console) = SubmissionBuild.Run("dotnet", args, Paths.Repo, TimeSpan.FromMinutes(10));
+        var results = new Dictionary<string, GradescopeResults>();
+        var raw = new Dictionary<string, string>();
+        if (Directory.Exists(output))
+            foreach (var file in Directory.EnumerateFiles(output, "results.json", SearchOption.AllDirectories).Where(f => !f.Contains(".work")))
+            {
+                string name = Path.GetFileName(Path.GetDirectoryName(file)!);
+                raw[name] = File.ReadAllText(file);
+                results[name] = GradescopeResults.Read(file);
+            }
+        try { Directory.Delete(output, recursive: true); } catch (IOException) { }
+        return new Run(exit, console, results, raw);
+    }
+
+    /// <summary>A copy of reference/'s sources in a temporary folder, with exact text edits applied (each must match once).</summary>
+    public static string Planted(IEnumerable<(string file, string find, string replace)> edits)
+    {
+        string folder = Path.Combine(Path.GetTempPath(), "genai-planted", Guid.NewGuid().ToString("N"));
+        string reference = Path.Combine(Paths.Repo, "reference");
+        foreach (var source in Directory.EnumerateFiles(reference, "*.cs", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(reference, source);
+            if (relative.StartsWith("bin", StringComparison.Ordinal) || relative.StartsWith("obj", StringComparison.Ordinal)) continue;
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, relative))!);
+            File.Copy(source, Path.Combine(folder, relative));
+        }
+        foreach (var (file, find, replace) in edits)
+        {
+            string path = Path.Combine(folder, file);
+            string text = File.ReadAllText(path);
+            int first = text.IndexOf(find, StringComparison.Ordinal);
+            if (first < 0 || text.IndexOf(find, first + 1, StringComparison.Ordinal) >= 0)
+                throw new InvalidDataException($"planted edit: '{find}' must occur exactly once in reference/{file}");
+            File.WriteAllText(path, text.Replace(find, replace));
+        }
+        return folder;
+    }
+
+    /// <summary>The planted submissions of fixtures/submissions/planted.json.</summary>
+    public static JsonElement PlantedCatalogue() =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.Repo, "fixtures", "submissions", "planted.json"))).RootElement;
+
+    /// <summary>The edits of one catalogue entry.</summary>
+    public static IEnumerable<(string, string, string)> Edits(JsonElement entry) =>
+        entry.GetProperty("edits").EnumerateArray().Select(e => (e.GetProperty("file").GetString()!, e.GetProperty("find").GetString()!, e.GetProperty("replace").GetString()!));
+}

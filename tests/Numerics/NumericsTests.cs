@@ -1,0 +1,82 @@
+using FluentAssertions;
+using GenAI.Autograder.Checks.Vae;
+using GenAI.Autograder.Numerics;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace GenAI.Grader.Tests.Numerics;
+
+/// <summary>The autograder's comparison, gradient and statistics helpers fail when they should, with useful messages.</summary>
+public sealed class NumericsTests
+{
+    static readonly Case C = new("F", "case", "the hint");
+
+    static string FailureOf(Action check)
+    {
+        // An isolated context keeps the expected failure out of this test's own result.
+        using (new NUnit.Framework.Internal.TestExecutionContext.IsolatedContext())
+        {
+            try { check(); }
+            catch (AssertionException e) { return e.Message; }
+        }
+        Assert.Fail("the check passed but should have failed");
+        return "";
+    }
+
+    /// <summary>AssertClose names the function, case, worst element, both values and the hint.</summary>
+    [Test]
+    public void CloseReportsTheWorstElement()
+    {
+        string message = FailureOf(() => Numeric.AssertClose(tensor(new[] { 1.0, 2.0, 3.5 }), tensor(new[] { 1.0, 2.0, 3.0 }), C));
+        message.Should().Contain("F, case 'case'").And.Contain("1 of 3 values differ").And.Contain("worst at [2]")
+            .And.Contain("expected 3").And.Contain("got 3.5").And.Contain("hint: the hint");
+        FailureOf(() => Numeric.AssertClose(tensor(new[] { double.NaN }), tensor(new[] { 1.0 }), C)).Should().Contain("got NaN");
+        FailureOf(() => Numeric.AssertClose(ones(2, 3), ones(3), C)).Should().Contain("expected shape [3], got [2, 3]");
+        Numeric.AssertClose(tensor(new[] { 1.0 + 1e-9 }), tensor(new[] { 1.0 }), C);
+    }
+
+    /// <summary>gradcheck passes a correct function and catches a wrong gradient and a detached result.</summary>
+    [Test]
+    public void GradCheckCatchesWrongAndMissingGradients()
+    {
+        var x = tensor(new[] { 0.3, -1.2, 2.0 });
+        GradCheck.AssertGradientsMatch(C, a => a[0].square() * a[0].sin(), new[] { x }, new[] { "x" });
+        FailureOf(() => GradCheck.AssertGradientsMatch(C, a => a[0].detach() * a[0], new[] { x }, new[] { "x" }))
+            .Should().Contain("by autograd but").And.Contain("central differences");
+        FailureOf(() => GradCheck.AssertGradientsMatch(C, a => a[0].detach().square(), new[] { x }, new[] { "x" }))
+            .Should().Contain("no gradient reaches 'x'");
+        FailureOf(() => GradCheck.AssertGradientsMatch(C, a => a[0].to(float32), new[] { x }, new[] { "x" }))
+            .Should().Contain("returned Float32 for float64 inputs");
+    }
+
+    /// <summary>The DKW and Hoeffding bounds equal their closed forms at the documented false-fail probability.</summary>
+    [Test]
+    public void BoundsHaveTheDocumentedFalseFailProbability()
+    {
+        double t = Stats.DkwBound(40000);
+        (2 * Math.Exp(-2 * 40000 * t * t)).Should().BeApproximately(1e-6, 1e-12);
+        double h = Stats.HoeffdingBound(1000);
+        (2 * Math.Exp(-2 * 1000 * h * h)).Should().BeApproximately(1e-6, 1e-12);
+    }
+
+    /// <summary>KS accepts standard normal draws and rejects a shift of 0.05 or a 10% scale error at n = 40,000.</summary>
+    [Test]
+    public void KsSeparatesRightFromWrongDistributions()
+    {
+        var z = randn(new long[] { 40000 }, dtype: float64, generator: new Generator(3));
+        Stats.AssertStandardNormal(z, C);
+        Stats.KsAgainstStandardNormal(z).Should().BeLessThan(Stats.DkwBound(40000));
+        FailureOf(() => Stats.AssertStandardNormal(z + 0.05, C)).Should().Contain("not N(0, 1)");
+        FailureOf(() => Stats.AssertStandardNormal(z * 1.1, C)).Should().Contain("Kolmogorov-Smirnov");
+    }
+
+    /// <summary>The decoder snapshot is fair: with the fixed weights no pixel of the three pictures lies within 1e-4 of the 0.5 threshold.</summary>
+    [Test]
+    public void DecoderSnapshotPixelsAreFarFromTheThreshold()
+    {
+        var w = Weights.Make(DecoderChecks.SnapshotSeed, ("fc3", 2, 500), ("fc4", 500, 784));
+        var z = tensor(new[,] { { 0.0, 0.0 }, { 2.0, -1.0 }, { -1.5, 2.5 } });
+        var p = Weights.Affine(w, "fc4", Weights.Affine(w, "fc3", z).tanh()).sigmoid();
+        (p - 0.5).abs().min().item<double>().Should().BeGreaterThan(1e-4, "float32 rounding moves a pixel by far less than 1e-4");
+    }
+}
