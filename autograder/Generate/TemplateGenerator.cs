@@ -21,7 +21,11 @@ public static class TemplateGenerator
     static readonly Regex BeginDeclarations = new(@"^(?<indent>\s*)// SOLUTION BEGIN \(declarations\)\s*$");
     static readonly Regex End = new(@"^\s*// SOLUTION END\s*$");
     static readonly Regex AnyMarker = new(@"//\s*SOLUTION\b");
-    static readonly string[] Skipped = { "bin", "obj" };
+    static readonly string[] Skipped = { "bin", "obj", "StrykerOutput", "TestResults" };
+
+    /// <summary>Only C# sources and project files are generated; build outputs and tool reports are not.</summary>
+    static bool IsSource(string relative) =>
+        !relative.Split('/').Any(Skipped.Contains) && (relative.EndsWith(".cs", StringComparison.Ordinal) || relative.EndsWith(".csproj", StringComparison.Ordinal));
 
     /// <summary>First line of every generated C# file.</summary>
     public const string Header = "// Generated from reference/ by `dotnet run --project autograder -- generate`: edit the reference, not this file.";
@@ -34,11 +38,10 @@ public static class TemplateGenerator
         foreach (var path in Directory.EnumerateFiles(referenceFolder, "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(referenceFolder, path).Replace('\\', '/');
-            if (relative.Split('/').Any(Skipped.Contains)) continue;
+            if (!IsSource(relative)) continue;
             string text = File.ReadAllText(path);
             files[relative] = relative.EndsWith(".cs", StringComparison.Ordinal) ? Transform(text, relative)
-                            : relative.EndsWith(".csproj", StringComparison.Ordinal) ? TransformProject(text)
-                            : text;
+                            : TransformProject(text);
         }
         return files;
     }
@@ -94,7 +97,7 @@ public static class TemplateGenerator
         var existing = Directory.Exists(templateFolder)
             ? Directory.EnumerateFiles(templateFolder, "*", SearchOption.AllDirectories)
                 .Select(p => Path.GetRelativePath(templateFolder, p).Replace('\\', '/'))
-                .Where(r => !r.Split('/').Any(Skipped.Contains)).ToHashSet()
+                .Where(IsSource).ToHashSet()
             : new HashSet<string>();
         var differing = new List<string>();
         foreach (var (relative, content) in wanted)

@@ -77,6 +77,12 @@ public static class Student
     /// <summary>Student's <c>MlpVae.Encode</c>.</summary>
     public static (Tensor mu, Tensor logvar) MlpEncode(MlpVae vae, Tensor x) => Call("MlpVae.Encode", () => vae.Encode(x));
 
+    /// <summary>Student's <c>MlpVae.forward</c>.</summary>
+    public static (Tensor reconX, Tensor mu, Tensor logvar) MlpForward(MlpVae vae, Tensor x) => Call("MlpVae.forward", () => vae.forward(x));
+
+    /// <summary>Student's <c>MnistVae</c> constructor with the assignment's architecture.</summary>
+    public static MnistVae NewMnistVae(int pixels, int hidden, int latent) => Call("MnistVae constructor", () => new MnistVae(pixels, hidden, latent));
+
     /// <summary>Student's <c>MlpVae.Decode</c>.</summary>
     public static Tensor MlpDecode(MlpVae vae, Tensor z) => Call("MlpVae.Decode", () => vae.Decode(z));
 

@@ -24,6 +24,19 @@ public sealed class MlpVaeChecks : CheckBase
         Numeric.AssertFinite(recon, new Case("MlpVae.Decode", "decoding [6, 20]", Hint));
     }
 
+    /// <summary>forward(x) returns (reconstruction [B, input], mu, logvar [B, latent]) and the reconstruction depends on x.</summary>
+    [Test]
+    public void ForwardReturnsReconstructionMeanAndLogVariance()
+    {
+        var vae = Student.NewMlpVae(12, 8, 3);
+        var c = new Case("MlpVae.forward", "MlpVae(12, 8, 3) on [5, 12]", Hint);
+        var (recon, mu, logvar) = Student.MlpForward(vae, rand(5, 12));
+        Numeric.AssertShape(recon, new long[] { 5, 12 }, c);
+        Numeric.AssertShape(mu, new long[] { 5, 3 }, c);
+        Numeric.AssertShape(logvar, new long[] { 5, 3 }, c);
+        Numeric.AssertFinite(recon, c);
+    }
+
     /// <summary>A loss on encode-reparameterise-decode sends a non-zero gradient to every parameter: the model trains end to end.</summary>
     [Test]
     public void EveryParameterReceivesAGradient()

@@ -92,6 +92,17 @@ public sealed class ElboChecks : CheckBase
             new[] { mu, v, w }, new[] { "mu", "sigmaSquare", "decoder weight" });
     }
 
+    /// <summary>The VAE owns its encoder's and decoder's parameters, so an optimiser over vae.parameters() trains both.</summary>
+    [Test]
+    public void VaeOwnsEncoderAndDecoderParameters()
+    {
+        var vae = Student.NewMnistVae(784, 500, 2);
+        long count = vae.parameters().Sum(p => p.numel());
+        long expected = (784L * 500 + 500 + 2 * (500L * 2 + 2)) + (2L * 500 + 500 + 500L * 784 + 784);
+        Assert.That(count, Is.EqualTo(expected), new Case("MnistVae", "MnistVae(784, 500, 2)", "register the encoder and decoder as submodules (RegisterComponents).")
+            .Describe($"vae.parameters() has {count} values; encoder and decoder together have {expected}."));
+    }
+
     void AssertMean(nn.Module<Tensor, Tensor> decoder, double expected, double perRowVariance, string input)
     {
         var encoder = new FixedEncoder(tensor(Mu), tensor(Var));
