@@ -103,12 +103,12 @@ public static class GradeCommand
             {
                 reported = s.Outcomes.Count;
                 onProgress(s);
-                if (s.Discovered.Count > 0) Console.Write($"\r  {s.Outcomes.Count}/{s.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
+                if (s.Discovered.Count > 0 && !Console.IsOutputRedirected) Console.Write($"\r  {s.Outcomes.Count}/{s.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
             }
         }
         process.WaitForExit();
         var state = ProgressLog.Read(progressPath);
-        Console.WriteLine($"\r  {state.Outcomes.Count}/{state.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
+        Console.WriteLine($"{(Console.IsOutputRedirected ? "" : "\r")}  {state.Outcomes.Count}/{state.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
         string? interruption = state.Done ? null
             : timedOut ? $"the checks ran out of time ({timeout.TotalSeconds:F0} s) during this check"
             : $"the check process stopped unexpectedly (exit code {process.ExitCode}) during this check";

@@ -114,8 +114,17 @@ public static class Student
         }
         catch (Exception e) when (e is not AssertionException and not SuccessException and not IgnoreException and not InconclusiveException)
         {
-            Assert.Fail($"{function} threw {e.GetType().Name}: {e.Message}");
+            Assert.Fail($"{function} threw {e.GetType().Name}: {FirstLines(e.Message)}");
             throw;
         }
+    }
+
+    /// <summary>libtorch errors carry a C++ stack trace after the message: keep what a student can use.</summary>
+    static string FirstLines(string message)
+    {
+        int cut = message.IndexOf("\nException raised from", StringComparison.Ordinal);
+        if (cut >= 0) message = message[..cut];
+        var lines = message.Split('\n');
+        return lines.Length <= 4 ? message.Trim() : string.Join("\n", lines.Take(4)).Trim() + " ...";
     }
 }

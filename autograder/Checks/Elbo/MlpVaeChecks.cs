@@ -1,6 +1,7 @@
 using GenAI.Autograder.Numerics;
 using GenAI.Autograder.Seam;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenAI.Autograder.Checks.Elbo;
@@ -50,5 +51,18 @@ public sealed class MlpVaeChecks : CheckBase
         Assert.That(vae.parameters().Count(), Is.GreaterThan(0), new Case("MlpVae", "parameters", Hint).Describe("the model has no parameters: register the layers (RegisterComponents)."));
         Assert.That(dead, Is.Empty, new Case("MlpVae", "backward through encode, reparameterize, decode", "register every layer and use each one in Encode or Decode; do not detach.")
             .Describe($"no gradient reached: {string.Join(", ", dead)}."));
+    }
+
+    /// <summary>Encode and Decode have correct gradients with respect to their inputs (gradcheck, float64 model).</summary>
+    [Test]
+    public void GradientsMatchFiniteDifferences()
+    {
+        var vae = Student.NewMlpVae(5, 4, 2);
+        vae.to(float64);
+        GradCheck.AssertGradientsMatch(new Case("MlpVae.Encode", "gradcheck in x, MlpVae(5, 4, 2) in float64", Hint),
+            a => { var (mu, logvar) = Student.MlpEncode(vae, a[0]); return cat(new[] { mu, logvar }, 1); },
+            new[] { rand(3, 5, dtype: float64, generator: Rng(32)) * 2 - 1 }, new[] { "x" });
+        GradCheck.AssertGradientsMatch(new Case("MlpVae.Decode", "gradcheck in z, MlpVae(5, 4, 2) in float64", Hint),
+            a => Student.MlpDecode(vae, a[0]), new[] { randn(3, 2, dtype: float64, generator: Rng(33)) }, new[] { "z" });
     }
 }

@@ -2,6 +2,7 @@ using System.Text;
 using GenAI.Autograder.Numerics;
 using GenAI.Autograder.Seam;
 using NUnit.Framework;
+using TorchSharp;
 using Snapshooter.NUnit;
 using static TorchSharp.torch;
 
@@ -60,6 +61,16 @@ public sealed class DecoderChecks : CheckBase
             pictures.Add(text.ToString());
         }
         Snapshot.Match(pictures);
+    }
+
+    /// <summary>The gradient with respect to z matches central differences (gradcheck, float64 module).</summary>
+    [Test]
+    public void GradientsMatchFiniteDifferences()
+    {
+        var decoder = Student.NewDecoder(2, 4, 5);
+        decoder.to(float64);
+        GradCheck.AssertGradientsMatch(new Case("Decoder.forward", "gradcheck in z, Decoder(2, 4, 5) in float64", "use differentiable tensor operations only (no .detach(), no .item())."),
+            a => Student.Decode(decoder, a[0]), new[] { randn(3, 2, dtype: float64, generator: Rng(19)) }, new[] { "z" });
     }
 
     static (TorchSharp.torch.nn.Module<Tensor, Tensor>, Dictionary<string, Tensor>) FixedDecoder(Case c)

@@ -1,6 +1,7 @@
 using GenAI.Autograder.Numerics;
 using GenAI.Autograder.Seam;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenAI.Autograder.Checks.Vae;
@@ -35,5 +36,16 @@ public sealed class EncoderChecks : CheckBase
         var (mu, v) = Student.Encode(encoder, x);
         Numeric.AssertClose(mu, Weights.Affine(w, "fc21", h), c with { Input = "mu, fixed weights" }, rtol: 1e-4, atol: 1e-5);
         Numeric.AssertClose(v, Weights.Affine(w, "fc22", h).exp(), c with { Input = "sigmaSquare, fixed weights" }, rtol: 1e-4, atol: 1e-5);
+    }
+
+    /// <summary>Gradients of both outputs with respect to x match central differences (gradcheck, float64 module).</summary>
+    [Test]
+    public void GradientsMatchFiniteDifferences()
+    {
+        var encoder = Student.NewEncoder(5, 4, 2);
+        encoder.to(float64);
+        var c = new Case("Encoder.forward", "gradcheck in x, Encoder(5, 4, 2) in float64", "use differentiable tensor operations only (no .detach(), no .item()).");
+        GradCheck.AssertGradientsMatch(c, a => { var (mu, v) = Student.Encode(encoder, a[0]); return cat(new[] { mu, v }, 1); },
+            new[] { rand(3, 5, dtype: float64, generator: Rng(18)) }, new[] { "x" });
     }
 }

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(GenAI.Benchmarks.GradeCommandBenchmarks).Assembly).Run(args);
