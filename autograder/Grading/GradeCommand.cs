@@ -18,12 +18,18 @@ public static class GradeCommand
           --timeout     wall-clock limit for all checks together, in seconds (default: 900)
         """;
 
-    /// <summary>Runs the command; returns 0 when results were written, 2 on bad usage or set-up.</summary>
+    /// <summary>Runs the command line; returns 0 when results were written, 2 on bad usage or set-up.</summary>
     public static int Run(string[] args)
     {
-        var options = Options.Parse(args, out string? error);
+        var options = GradeOptions.Parse(args, out string? error);
         if (options is null && error is null) { Console.WriteLine(Usage); return 0; }
         if (options is null) { Console.Error.WriteLine(error + "\n\n" + Usage); return 2; }
+        return Grade(options);
+    }
+
+    /// <summary>Grades as <paramref name="options"/> say; returns 0 when results were written, 2 on bad set-up.</summary>
+    public static int Grade(GradeOptions options)
+    {
         RepoLayout repo;
         IReadOnlyList<Manifest> manifests;
         try
@@ -51,7 +57,7 @@ public static class GradeCommand
 
         Console.WriteLine($"Building {submission} ...");
         string workspace = Path.Combine(output, ".work");
-        var build = SubmissionBuild.Create(repo, submission, workspace, TimeSpan.FromMinutes(10));
+        var build = SubmissionBuild.Create(repo, submission, workspace, TimeSpan.FromMinutes(10), options.AutograderFolder ?? AppContext.BaseDirectory);
         if (!build.Succeeded)
         {
             foreach (var m in manifests) Scorer.Failed(m, build.Errors, clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
@@ -130,30 +136,37 @@ public static class GradeCommand
             }
         }
     }
+}
 
-    sealed record Options(string? Submission, string? Assignment, string? Out, double TimeoutSeconds)
+/// <summary>What to grade, where the results go, and the limits.</summary>
+/// <param name="Submission">Folder with the student's sources (null: reference/).</param>
+/// <param name="Assignment">One manifest name (null: every assignment).</param>
+/// <param name="Out">Results folder (null: ./results).</param>
+/// <param name="TimeoutSeconds">Wall-clock limit for all checks together.</param>
+/// <param name="AutograderFolder">The autograder build the checks run from (null: this process's own folder).</param>
+public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double TimeoutSeconds = 900, string? AutograderFolder = null)
+{
+    /// <summary>Parses the command line; null with a null <paramref name="error"/> means help was asked for.</summary>
+    public static GradeOptions? Parse(string[] args, out string? error)
     {
-        public static Options? Parse(string[] args, out string? error)
+        string? submission = null, assignment = null, output = null;
+        double timeout = 900;
+        error = null;
+        for (int i = 0; i < args.Length; i++)
         {
-            string? submission = null, assignment = null, output = null;
-            double timeout = 900;
-            error = null;
-            for (int i = 0; i < args.Length; i++)
+            string? Value() => i + 1 < args.Length ? args[++i] : null;
+            switch (args[i])
             {
-                string? Value() => i + 1 < args.Length ? args[++i] : null;
-                switch (args[i])
-                {
-                    case "--submission": submission = Value(); if (submission is null) { error = "--submission needs a folder"; return null; } break;
-                    case "--assignment": assignment = Value(); if (assignment is null) { error = "--assignment needs a name"; return null; } break;
-                    case "--out": output = Value(); if (output is null) { error = "--out needs a folder"; return null; } break;
-                    case "--timeout":
-                        if (!double.TryParse(Value(), System.Globalization.CultureInfo.InvariantCulture, out timeout) || timeout <= 0) { error = "--timeout needs a positive number of seconds"; return null; }
-                        break;
-                    case "-h": case "--help": return null;
-                    default: error = $"unknown option '{args[i]}'"; return null;
-                }
+                case "--submission": submission = Value(); if (submission is null) { error = "--submission needs a folder"; return null; } break;
+                case "--assignment": assignment = Value(); if (assignment is null) { error = "--assignment needs a name"; return null; } break;
+                case "--out": output = Value(); if (output is null) { error = "--out needs a folder"; return null; } break;
+                case "--timeout":
+                    if (!double.TryParse(Value(), System.Globalization.CultureInfo.InvariantCulture, out timeout) || timeout <= 0) { error = "--timeout needs a positive number of seconds"; return null; }
+                    break;
+                case "-h": case "--help": return null;
+                default: error = $"unknown option '{args[i]}'"; return null;
             }
-            return new Options(submission, assignment, output, timeout);
         }
+        return new GradeOptions(submission, assignment, output, timeout);
     }
 }

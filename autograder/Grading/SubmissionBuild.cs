@@ -23,8 +23,11 @@ public sealed class SubmissionBuild
     /// <summary>The source files that were built, relative to the submission folder.</summary>
     public IReadOnlyList<string> Sources { get; private init; } = Array.Empty<string>();
 
-    /// <summary>Copies the sources under <paramref name="submission"/>, builds them in <paramref name="workspace"/> and prepares the run folder.</summary>
-    public static SubmissionBuild Create(RepoLayout repo, string submission, string workspace, TimeSpan timeout)
+    /// <summary>
+    /// Copies the sources under <paramref name="submission"/>, builds them in <paramref name="workspace"/>
+    /// and prepares the run folder from the autograder build in <paramref name="autograder"/>.
+    /// </summary>
+    public static SubmissionBuild Create(RepoLayout repo, string submission, string workspace, TimeSpan timeout, string autograder)
     {
         if (!Directory.Exists(submission))
             return new SubmissionBuild { Errors = $"The submission folder {submission} does not exist." };
@@ -71,7 +74,6 @@ public sealed class SubmissionBuild
 
         string run = Path.Combine(workspace, "run");
         Directory.CreateDirectory(run);
-        string autograder = AppContext.BaseDirectory;
         foreach (var entry in Directory.EnumerateFileSystemEntries(autograder))
         {
             string name = Path.GetFileName(entry);

@@ -18,7 +18,7 @@ public sealed class GradeEndToEndTests
     [Test]
     public void ReferenceGetsFullMarks()
     {
-        var run = Grader.Grade(Path.Combine(Paths.Repo, "reference"));
+        var run = Grader.GradeInProcess(Path.Combine(Paths.Repo, "reference"));
         run.ExitCode.Should().Be(0, run.Console);
         run.Results.Keys.Should().BeEquivalentTo(Assignments);
         foreach (var (name, results) in run.Results)
@@ -33,7 +33,7 @@ public sealed class GradeEndToEndTests
     [Test]
     public void TemplateGetsZeroWithGuidance()
     {
-        var run = Grader.Grade(Path.Combine(Paths.Repo, "student-template"));
+        var run = Grader.GradeInProcess(Path.Combine(Paths.Repo, "student-template"));
         run.ExitCode.Should().Be(0, run.Console);
         run.Results.Keys.Should().BeEquivalentTo(Assignments);
         foreach (var results in run.Results.Values)
@@ -53,7 +53,7 @@ public sealed class GradeEndToEndTests
     [Test]
     public void CompileErrorsAreShownToTheStudent()
     {
-        var run = Grader.Grade(Path.Combine(Paths.Repo, "fixtures", "submissions", "does-not-compile"));
+        var run = Grader.GradeInProcess(Path.Combine(Paths.Repo, "fixtures", "submissions", "does-not-compile"));
         run.ExitCode.Should().Be(0, run.Console);
         foreach (var results in run.Results.Values)
         {
@@ -68,7 +68,7 @@ public sealed class GradeEndToEndTests
     public void EmptySubmissionIsExplained()
     {
         string empty = Directory.CreateTempSubdirectory("genai-empty").FullName;
-        var run = Grader.Grade(empty);
+        var run = Grader.GradeInProcess(empty);
         run.ExitCode.Should().Be(0, run.Console);
         run.Results.Values.Should().OnlyContain(r => r.Score == 0 && r.Output.Contains("No C# source files"));
     }
@@ -80,6 +80,41 @@ public sealed class GradeEndToEndTests
         var run = Grader.Grade(Path.Combine(Paths.Repo, "reference"), "--assignment", "nope");
         run.ExitCode.Should().Be(2);
         run.Console.Should().Contain("No assignment 'nope'").And.Contain("cs446-hw5");
+    }
+
+    /// <summary>
+    /// Student code that ends the check process (even with exit code 0) cannot pass anything: checks
+    /// that finished keep their points, the one running says the process stopped, the rest were not run.
+    /// </summary>
+    [Test]
+    public void ACrashKeepsFinishedChecksAndZeroesTheRest()
+    {
+        var run = Grader.Grade(Grader.Planted(new[] { ("Vae/Distributions.cs", "return (torch.xlogy(x, p) + torch.xlogy(1 - x, 1 - p)).sum(-1);", "Environment.Exit(0); return x;") }));
+        run.ExitCode.Should().Be(0, run.Console);
+        var hw2 = run.Results["cs4331-hw2"];
+        hw2.Score.Should().Be(45, "the CS 4331 checks run before the crash");
+        var hw5 = run.Results["cs446-hw5"];
+        hw5.Output.Should().Contain("interrupted");
+        hw5.Tests.Single(t => t.Number == "2.1").Score.Should().Be(4, "the decoder checks finished before the crash");
+        hw5.Tests.Single(t => t.Number == "2.7").Output.Should().Contain("stopped unexpectedly (exit code 0) during this check");
+        var bernoulli = hw5.Tests.Single(t => t.Number == "2.4");
+        bernoulli.Score.Should().Be(0);
+        bernoulli.Output.Should().Contain("not run: the check process stopped unexpectedly");
+    }
+
+    /// <summary>A check that never returns is stopped at the time limit; earlier checks keep their points.</summary>
+    [Test]
+    public void ATimeoutKeepsFinishedChecksAndZeroesTheRest()
+    {
+        var run = Grader.Grade(Grader.Planted(new[] { ("ScoreMatching/ScoreMatching.cs", "double sigmaL = noiseLevels[^1];", "double sigmaL = noiseLevels[^1];\n        while (sigmaL > 0) { }") }), "--timeout", "25");
+        run.ExitCode.Should().Be(0, run.Console);
+        run.Results["cs4331-hw2"].Score.Should().Be(45);
+        var hw5 = run.Results["cs446-hw5"];
+        hw5.Tests.Single(t => t.Number == "4.2").Score.Should().Be(6, "denoising loss checks finished before the loop");
+        var langevin = hw5.Tests.Single(t => t.Number == "4.3");
+        langevin.Score.Should().Be(0);
+        langevin.Output.Should().Contain("ran out of time (25 s) during this check");
+        hw5.Tests.Single(t => t.Number == "2.3").Output.Should().Contain("not run: the checks ran out of time");
     }
 
     static IEnumerable<TestCaseData> Bugs() => Grader.PlantedCatalogue().GetProperty("bugs").EnumerateArray()

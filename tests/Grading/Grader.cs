@@ -9,13 +9,34 @@ static class Grader
     /// <summary>The outcome of one grade run.</summary>
     public sealed record Run(int ExitCode, string Console, IReadOnlyDictionary<string, GradescopeResults> Results, IReadOnlyDictionary<string, string> RawJson);
 
-    /// <summary>Grades <paramref name="submission"/> on every assignment into a fresh temporary folder.</summary>
+    /// <summary>Grades <paramref name="submission"/> on every assignment with the autograder's command line, into a fresh temporary folder.</summary>
     public static Run Grade(string submission, params string[] extraArgs)
     {
         string output = Path.Combine(Path.GetTempPath(), "genai-grade-tests", Guid.NewGuid().ToString("N"));
         var args = new List<string> { Paths.AutograderDll, "grade", "--submission", submission, "--out", output };
         args.AddRange(extraArgs);
         var (exit, console) = SubmissionBuild.Run("dotnet", args, Paths.Repo, TimeSpan.FromMinutes(10));
+        return Collect(exit, console, output);
+    }
+
+    /// <summary>The same through the engine's API in this process (the checks still run in a child process from the autograder's build).</summary>
+    public static Run GradeInProcess(string submission)
+    {
+        string output = Path.Combine(Path.GetTempPath(), "genai-grade-tests", Guid.NewGuid().ToString("N"));
+        var console = new StringWriter();
+        var original = Console.Out;
+        int exit;
+        try
+        {
+            Console.SetOut(console);
+            exit = GradeCommand.Grade(new GradeOptions(submission, null, output, AutograderFolder: Path.GetDirectoryName(Paths.AutograderDll)));
+        }
+        finally { Console.SetOut(original); }
+        return Collect(exit, console.ToString(), output);
+    }
+
+    static Run Collect(int exit, string console, string output)
+    {
         var results = new Dictionary<string, GradescopeResults>();
         var raw = new Dictionary<string, string>();
         if (Directory.Exists(output))
