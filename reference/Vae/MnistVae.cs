@@ -87,12 +87,6 @@ public sealed class MnistVae : Module
         RegisterComponents();
     }
 
-    /// <summary>The encoder q(z|x).</summary>
-    public Module<Tensor, (Tensor mu, Tensor sigmaSquare)> EncoderNet => encoder;
-
-    /// <summary>The decoder p(x|z).</summary>
-    public Module<Tensor, Tensor> DecoderNet => decoder;
-
     /// <summary>
     /// <c>elbo</c>, question 2(c), Eq. 2: the batch mean over x [B, pixels] of a one-sample
     /// estimate of E_q[log p(x|z) + log p(z) - log q(z|x)] with z drawn by

@@ -18,6 +18,11 @@ public sealed class ComputeTests
         Compute.Choose("cuda:1", cudaAvailable: true).Should().Be("cuda:1");
     }
 
+    /// <summary>The process-wide device follows GENAI_DEVICE and CUDA's availability.</summary>
+    [Test]
+    public void ProcessDeviceFollowsTheEnvironment() =>
+        Compute.Device.ToString().Should().StartWith(Compute.Choose(Environment.GetEnvironmentVariable(Compute.DeviceVariable), torch.cuda.is_available()));
+
     /// <summary>Asking for CUDA without it, or for a device that does not exist, says what to do.</summary>
     [TestCase("cuda", false, "*no CUDA device*TorchBackend=cuda*")]
     [TestCase("gpu", true, "*not a device: use cpu, cuda or cuda:N*")]
