@@ -10,6 +10,7 @@ public static class Program
         GenAI autograder
 
           grade       build a submission and grade it (see grade --help)
+          batch       grade a folder of submissions, a few at a time, with a gradebook (see batch --help)
           generate    regenerate student-template/ from reference/ (--check: only report differences)
           run-checks  run the graded checks in this process and log progress (used by grade)
 
@@ -24,6 +25,7 @@ public static class Program
         switch (verb)
         {
             case "grade": return GradeCommand.Run(rest);
+            case "batch": return BatchCommand.Run(rest);
             case "generate": return GenerateTemplate(rest);
             case "run-checks":
                 if (rest.Length != 2 || rest[0] != "--progress") { Console.Error.WriteLine("usage: run-checks --progress FILE"); return 2; }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using GenAI.Autograder.Reports;
 
 namespace GenAI.Autograder.Grading;
 
@@ -16,6 +17,8 @@ public static class GradeCommand
           --out         where results go (default: ./results): OUT/results.json for one assignment,
                         OUT/NAME/results.json for several
           --timeout     wall-clock limit for all checks together, in seconds (default: 900)
+          --keep-work   keep OUT/.work (the submission's build and run folders) for debugging
+        Next to each results.json: report.html (for people) and junit.xml (for CI).
         """;
 
     /// <summary>Runs the command line; returns 0 when results were written, 2 on bad usage or set-up.</summary>
@@ -27,26 +30,39 @@ public static class GradeCommand
         return Grade(options);
     }
 
-    /// <summary>Grades as <paramref name="options"/> say; returns 0 when results were written, 2 on bad set-up.</summary>
+    /// <summary>Grades as <paramref name="options"/> say, reporting on the console; returns 0 when results were written, 2 on bad set-up.</summary>
     public static int Grade(GradeOptions options)
     {
-        RepoLayout repo;
-        IReadOnlyList<Manifest> manifests;
+        var outcome = Grade(options, Console.Out, Console.Error);
+        if (outcome.Results.Count > 0) PrintSummary(outcome.Results, Console.Out);
+        return outcome.ExitCode;
+    }
+
+    /// <summary>
+    /// Finds the repository and the manifests <paramref name="assignment"/> selects (all when null).
+    /// Returns null after writing the reason to <paramref name="errors"/>.
+    /// </summary>
+    public static (RepoLayout repo, IReadOnlyList<Manifest> manifests)? Load(string? assignment, TextWriter errors)
+    {
         try
         {
-            repo = RepoLayout.Find();
-            manifests = Manifest.LoadAll(repo.Assignments);
-        }
-        catch (Exception e) when (e is IOException or InvalidDataException) { Console.Error.WriteLine(e.Message); return 2; }
-        if (options.Assignment is not null)
-        {
-            manifests = manifests.Where(m => m.Name == options.Assignment).ToList();
+            var repo = RepoLayout.Find();
+            var all = Manifest.LoadAll(repo.Assignments);
+            var manifests = assignment is null ? all : all.Where(m => m.Name == assignment).ToList();
             if (manifests.Count == 0)
             {
-                Console.Error.WriteLine($"No assignment '{options.Assignment}'. Known: {string.Join(", ", Manifest.LoadAll(repo.Assignments).Select(m => m.Name))}.");
-                return 2;
+                errors.WriteLine($"No assignment '{assignment}'. Known: {string.Join(", ", all.Select(m => m.Name))}.");
+                return null;
             }
+            return (repo, manifests);
         }
+        catch (Exception e) when (e is IOException or InvalidDataException) { errors.WriteLine(e.Message); return null; }
+    }
+
+    /// <summary>Grades one submission, writing progress to <paramref name="log"/>; the outcome holds the final results per manifest.</summary>
+    public static GradeOutcome Grade(GradeOptions options, TextWriter log, TextWriter errors)
+    {
+        if (Load(options.Assignment, errors) is not var (repo, manifests)) return new GradeOutcome(2, GradeStatus.SetUpError, Array.Empty<(Manifest, GradescopeResults)>());
         string submission = Path.GetFullPath(options.Submission ?? repo.Reference);
         string output = Path.GetFullPath(options.Out ?? "results");
         string ResultsPath(Manifest m) => options.Assignment is not null ? Path.Combine(output, "results.json") : Path.Combine(output, m.Name, "results.json");
@@ -55,20 +71,21 @@ public static class GradeCommand
         var empty = new ProgressLog.State(Array.Empty<string>(), new Dictionary<string, CheckOutcome>(), null, false);
         foreach (var m in manifests) Scorer.Score(m, empty, null, "Grading in progress.", 0).Write(ResultsPath(m));
 
-        Console.WriteLine($"Building {submission} ...");
+        log.WriteLine($"Building {submission} ...");
         string workspace = Path.Combine(output, ".work");
         var build = SubmissionBuild.Create(repo, submission, workspace, TimeSpan.FromMinutes(10), options.AutograderFolder ?? AppContext.BaseDirectory);
         if (!build.Succeeded)
         {
-            foreach (var m in manifests) Scorer.Failed(m, build.Errors, clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
-            Console.WriteLine(build.Errors);
-            PrintSummary(manifests.Select(m => (m, GradescopeResults.Read(ResultsPath(m)))).ToList());
-            return 0;
+            var failed = manifests.Select(m => (m, Scorer.Failed(m, build.Errors, clock.Elapsed.TotalSeconds))).ToList();
+            foreach (var (m, r) in failed) ReportWriter.Write(m, r, Path.GetDirectoryName(ResultsPath(m))!);
+            log.WriteLine(build.Errors);
+            if (!options.KeepWorkspace) TryDelete(workspace);
+            return new GradeOutcome(0, GradeStatus.DoesNotBuild, failed);
         }
 
-        Console.WriteLine($"Built {build.Sources.Count} source files; running the checks ...");
+        log.WriteLine($"Built {build.Sources.Count} source files; running the checks ...");
         string progress = Path.Combine(workspace, "progress.jsonl");
-        var (state, interruption) = RunChecks(build.RunFolder, progress, TimeSpan.FromSeconds(options.TimeoutSeconds), s =>
+        var (state, interruption) = RunChecks(build.RunFolder, progress, TimeSpan.FromSeconds(options.TimeoutSeconds), log, s =>
         {
             foreach (var m in manifests) Scorer.Score(m, s, null, "Grading in progress.", clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
         });
@@ -78,17 +95,24 @@ public static class GradeCommand
             foreach (var m in manifests)
             {
                 var results = Scorer.Score(m, state, interruption, interruption is null ? "" : $"Grading was interrupted: {interruption}.", clock.Elapsed.TotalSeconds);
-                results.Write(ResultsPath(m));
+                ReportWriter.Write(m, results, Path.GetDirectoryName(ResultsPath(m))!);
                 final.Add((m, results));
             }
         }
-        catch (InvalidDataException e) { Console.Error.WriteLine(e.Message); return 2; }
-        PrintSummary(final);
-        return 0;
+        catch (InvalidDataException e) { errors.WriteLine(e.Message); return new GradeOutcome(2, GradeStatus.SetUpError, Array.Empty<(Manifest, GradescopeResults)>()); }
+        if (!options.KeepWorkspace) TryDelete(workspace);
+        return new GradeOutcome(0, interruption is null ? GradeStatus.Graded : GradeStatus.Interrupted, final);
+    }
+
+    static void TryDelete(string folder)
+    {
+        try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
     }
 
     /// <summary>Runs <c>run-checks</c> from <paramref name="runFolder"/>, calling <paramref name="onProgress"/> whenever a check finishes.</summary>
-    public static (ProgressLog.State state, string? interruption) RunChecks(string runFolder, string progressPath, TimeSpan timeout, Action<ProgressLog.State> onProgress)
+    public static (ProgressLog.State state, string? interruption) RunChecks(string runFolder, string progressPath, TimeSpan timeout, TextWriter log, Action<ProgressLog.State> onProgress)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = runFolder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(runFolder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath }) info.ArgumentList.Add(a);
@@ -109,30 +133,31 @@ public static class GradeCommand
             {
                 reported = s.Outcomes.Count;
                 onProgress(s);
-                if (s.Discovered.Count > 0 && !Console.IsOutputRedirected) Console.Write($"\r  {s.Outcomes.Count}/{s.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
+                if (s.Discovered.Count > 0 && log == Console.Out && !Console.IsOutputRedirected) log.Write($"\r  {s.Outcomes.Count}/{s.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
             }
         }
         process.WaitForExit();
         var state = ProgressLog.Read(progressPath);
-        Console.WriteLine($"{(Console.IsOutputRedirected ? "" : "\r")}  {state.Outcomes.Count}/{state.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
+        log.WriteLine($"{(log == Console.Out && !Console.IsOutputRedirected ? "\r" : "")}  {state.Outcomes.Count}/{state.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
         string? interruption = state.Done ? null
             : timedOut ? $"the checks ran out of time ({timeout.TotalSeconds:F0} s) during this check"
             : $"the check process stopped unexpectedly (exit code {process.ExitCode}) during this check";
         return (state, interruption);
     }
 
-    static void PrintSummary(IReadOnlyList<(Manifest manifest, GradescopeResults results)> graded)
+    /// <summary>A table per assignment: items, points and the first failure of each.</summary>
+    public static void PrintSummary(IReadOnlyList<(Manifest manifest, GradescopeResults results)> graded, TextWriter log)
     {
         foreach (var (m, r) in graded)
         {
-            Console.WriteLine();
-            Console.WriteLine($"{m.Name}: {r.Score:0.##} / {m.MaxScore:0.##}   {m.Title}");
+            log.WriteLine();
+            log.WriteLine($"{m.Name}: {r.Score:0.##} / {m.MaxScore:0.##}   {m.Title}");
             int width = Math.Max(10, r.Tests.Max(t => t.Name.Length));
             foreach (var t in r.Tests)
             {
                 string firstFailure = t.Status == "passed" ? "" : "  " + (t.Output.Split('\n').Skip(2).FirstOrDefault()?.Trim() ?? t.Output.Split('\n')[0]);
                 if (firstFailure.Length > 110) firstFailure = firstFailure[..107] + "...";
-                Console.WriteLine($"  {t.Number,-5} {t.Name.PadRight(width)} {t.Score,6:0.##} / {t.MaxScore,-5:0.##} {(t.Status == "passed" ? "ok" : "FAIL")}{firstFailure}");
+                log.WriteLine($"  {t.Number,-5} {t.Name.PadRight(width)} {t.Score,6:0.##} / {t.MaxScore,-5:0.##} {(t.Status == "passed" ? "ok" : "FAIL")}{firstFailure}");
             }
         }
     }
@@ -144,13 +169,15 @@ public static class GradeCommand
 /// <param name="Out">Results folder (null: ./results).</param>
 /// <param name="TimeoutSeconds">Wall-clock limit for all checks together.</param>
 /// <param name="AutograderFolder">The autograder build the checks run from (null: this process's own folder).</param>
-public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double TimeoutSeconds = 900, string? AutograderFolder = null)
+/// <param name="KeepWorkspace">Keep OUT/.work (the build and run folders) after grading, for debugging.</param>
+public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double TimeoutSeconds = 900, string? AutograderFolder = null, bool KeepWorkspace = false)
 {
     /// <summary>Parses the command line; null with a null <paramref name="error"/> means help was asked for.</summary>
     public static GradeOptions? Parse(string[] args, out string? error)
     {
         string? submission = null, assignment = null, output = null;
         double timeout = 900;
+        bool keep = false;
         error = null;
         for (int i = 0; i < args.Length; i++)
         {
@@ -163,10 +190,30 @@ public sealed record GradeOptions(string? Submission, string? Assignment, string
                 case "--timeout":
                     if (!double.TryParse(Value(), System.Globalization.CultureInfo.InvariantCulture, out timeout) || timeout <= 0) { error = "--timeout needs a positive number of seconds"; return null; }
                     break;
+                case "--keep-work": keep = true; break;
                 case "-h": case "--help": return null;
                 default: error = $"unknown option '{args[i]}'"; return null;
             }
         }
-        return new GradeOptions(submission, assignment, output, timeout);
+        return new GradeOptions(submission, assignment, output, timeout, KeepWorkspace: keep);
     }
 }
+
+/// <summary>How grading a submission ended.</summary>
+public enum GradeStatus
+{
+    /// <summary>Every check ran.</summary>
+    Graded,
+    /// <summary>The sources did not build (or there were none): every item 0 with the reason.</summary>
+    DoesNotBuild,
+    /// <summary>The check process crashed or ran out of time: finished checks kept their points.</summary>
+    Interrupted,
+    /// <summary>Nothing was graded: the repository or a manifest is broken, or the assignment is unknown.</summary>
+    SetUpError,
+}
+
+/// <summary>The outcome of grading one submission.</summary>
+/// <param name="ExitCode">0 when results were written, 2 on a set-up error.</param>
+/// <param name="Status">How grading ended.</param>
+/// <param name="Results">The final results, one per manifest.</param>
+public sealed record GradeOutcome(int ExitCode, GradeStatus Status, IReadOnlyList<(Manifest Manifest, GradescopeResults Results)> Results);

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text;
+using System.Xml.Linq;
+using GenAI.Autograder.Grading;
+
+namespace GenAI.Autograder.Reports;
+
+/// <summary>
+/// The files written for one graded assignment: Gradescope's results.json, an HTML page for
+/// people (scores, per-check output, and any PNG figures the run produced, embedded), and JUnit
+/// XML for CI systems.
+/// </summary>
+public static class ReportWriter
+{
+    /// <summary>Writes results.json, report.html and junit.xml into <paramref name="folder"/>.</summary>
+    public static void Write(Manifest manifest, GradescopeResults results, string folder)
+    {
+        results.Write(Path.Combine(folder, "results.json"));
+        WriteAtomically(Path.Combine(folder, "report.html"), Html(manifest, results, Figures(folder)));
+        WriteAtomically(Path.Combine(folder, "junit.xml"), JUnit(manifest, results).ToString());
+    }
+
+    /// <summary>PNG files under <paramref name="folder"/>/figures, to embed in the HTML report.</summary>
+    static IReadOnlyList<string> Figures(string folder)
+    {
+        string figures = Path.Combine(folder, "figures");
+        return Directory.Exists(figures) ? Directory.GetFiles(figures, "*.png").OrderBy(f => f, StringComparer.Ordinal).ToList() : Array.Empty<string>();
+    }
+
+    /// <summary>A self-contained HTML page: summary, one section per item with its checks, figures as data URIs.</summary>
+    public static string Html(Manifest manifest, GradescopeResults results, IReadOnlyList<string> figures)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var html = new StringBuilder();
+        html.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>").Append(E(manifest.Title)).Append("</title>\n<style>")
+            .Append("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}")
+            .Append("table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left}")
+            .Append(".passed{color:#1a7f37}.failed{color:#cf222e}pre{background:#f6f8fa;padding:.6rem;white-space:pre-wrap;overflow-wrap:anywhere}")
+            .Append(".bar{height:.6rem;background:#eee;border-radius:.3rem}.fill{height:100%;background:#1a7f37;border-radius:.3rem}img{max-width:100%}")
+            .Append("</style></head><body>\n");
+        double max = results.Tests.Sum(t => t.MaxScore);
+        html.Append("<h1>").Append(E(manifest.Title)).Append("</h1>\n<p><strong>").Append(results.Score.ToString("0.##")).Append(" / ").Append(max.ToString("0.##"))
+            .Append("</strong> points, graded in ").Append(results.ExecutionTime.ToString("0.#")).Append(" s</p>\n");
+        double fraction = max > 0 ? results.Score / max : 0;
+        html.Append("<div class=\"bar\"><div class=\"fill\" style=\"width:").Append((100 * fraction).ToString("0.#", System.Globalization.CultureInfo.InvariantCulture)).Append("%\"></div></div>\n");
+        if (results.Output.Length > 0) html.Append("<h2>Submission</h2>\n<pre>").Append(E(results.Output)).Append("</pre>\n");
+        html.Append("<h2>Items</h2>\n<table><tr><th>#</th><th>item</th><th>points</th><th>status</th></tr>\n");
+        foreach (var t in results.Tests)
+            html.Append("<tr><td>").Append(E(t.Number)).Append("</td><td><a href=\"#item-").Append(E(t.Number)).Append("\">").Append(E(t.Name)).Append("</a></td><td>")
+                .Append(t.Score.ToString("0.##")).Append(" / ").Append(t.MaxScore.ToString("0.##")).Append("</td><td class=\"").Append(t.Status).Append("\">").Append(t.Status).Append("</td></tr>\n");
+        html.Append("</table>\n");
+        foreach (var t in results.Tests)
+            html.Append("<h3 id=\"item-").Append(E(t.Number)).Append("\">").Append(E(t.Number)).Append(' ').Append(E(t.Name)).Append(" <span class=\"").Append(t.Status).Append("\">(")
+                .Append(t.Score.ToString("0.##")).Append(" / ").Append(t.MaxScore.ToString("0.##")).Append(")</span></h3>\n<pre>").Append(E(t.Output)).Append("</pre>\n");
+        if (figures.Count > 0)
+        {
+            html.Append("<h2>Figures</h2>\n");
+            foreach (var figure in figures)
+                html.Append("<figure><img alt=\"").Append(E(Path.GetFileName(figure))).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(File.ReadAllBytes(figure)))
+                    .Append("\"><figcaption>").Append(E(Path.GetFileName(figure))).Append("</figcaption></figure>\n");
+        }
+        return html.Append("</body></html>\n").ToString();
+    }
+
+    /// <summary>JUnit XML: one test suite per assignment, one test case per item, failures with the item's output.</summary>
+    public static XDocument JUnit(Manifest manifest, GradescopeResults results)
+    {
+        var suite = new XElement("testsuite",
+            new XAttribute("name", manifest.Name),
+            new XAttribute("tests", results.Tests.Count),
+            new XAttribute("failures", results.Tests.Count(t => t.Status != "passed")),
+            new XAttribute("time", results.ExecutionTime.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        if (results.Output.Length > 0) suite.Add(new XElement("system-out", results.Output));
+        foreach (var t in results.Tests)
+        {
+            var testCase = new XElement("testcase", new XAttribute("classname", manifest.Name), new XAttribute("name", $"{t.Number} {t.Name} ({t.Score:0.##}/{t.MaxScore:0.##})"));
+            if (t.Status != "passed") testCase.Add(new XElement("failure", new XAttribute("message", $"{t.Score:0.##} of {t.MaxScore:0.##} points"), t.Output));
+            suite.Add(testCase);
+        }
+        return new XDocument(new XElement("testsuites", suite));
+    }
+
+    static void WriteAtomically(string path, string content)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        string temp = path + ".tmp";
+        File.WriteAllText(temp, content);
+        File.Move(temp, path, overwrite: true);
+    }
+}
