@@ -1,130 +1,176 @@
-using GenAI.Course.Elbo;
-using GenAI.Course.ScoreMatching;
-using GenAI.Course.Vae;
+using GenAI.Worker;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenAI.Autograder.Seam;
 
+/// <summary>A student object (a module) that lives where student code runs, known here by a handle.</summary>
+public sealed class StudentModule
+{
+    internal StudentModule(int id, string kind, int generation) { Id = id; Kind = kind; Generation = generation; }
+    internal int Id { get; }
+    internal int Generation { get; }
+    /// <summary>What it is, e.g. "Encoder".</summary>
+    public string Kind { get; }
+}
+
 /// <summary>
-/// The one way checks reach student code. Each member calls the submission's public API and turns
-/// a stub's <see cref="NotImplementedException"/> or any other exception into a test failure that
-/// says which function failed and why. Moving student code into another process means
-/// re-implementing this class, not the checks.
+/// A score model s(x, sigma) = -scale * (x - mean) / (a + b sigma^2) handed to student code, which
+/// records how it was called when <see cref="Record"/> is set (filled in after the call).
+/// </summary>
+public sealed class ScoreModel(Tensor mean, Tensor scale, double a, double b, bool record = false)
+{
+    /// <summary>Whether calls are recorded.</summary>
+    public bool Record { get; } = record;
+    /// <summary>Each call's sigmas (flattened; one per row) and the shape of x, in order.</summary>
+    public List<(double[] sigma, long[] xShape)> Calls { get; } = new();
+
+    /// <summary>A score that is zero everywhere (the chain only diffuses), recording its calls.</summary>
+    public static ScoreModel ZeroRecording() => new(zeros(1, dtype: float64), zeros(1, dtype: float64), 1, 0, record: true);
+
+    internal Value[] Describe() => AffineScore.Describe(mean, scale, a, b, Record);
+
+    internal void ReadRecording(Value[] results, int at)
+    {
+        Calls.Clear();
+        int count = results[at].AsInt;
+        for (int k = 0; k < count; k++)
+            Calls.Add((results[at + 1 + 2 * k].AsNumbers, results[at + 2 + 2 * k].AsNumbers.Select(d => (long)d).ToArray()));
+    }
+}
+
+/// <summary>
+/// The one way checks reach student code: typed calls onto <see cref="Operations"/>, run in this
+/// process for local `dotnet test` and in an isolated worker process when the grader sets
+/// GENAI_WORKER. Student failures (stubs, exceptions, crashes, time-outs) become test failures
+/// whose message says which function failed and why.
 /// </summary>
 public static class Student
 {
-    // CS 446 HW5, distributions.
-    /// <summary>Student's <c>Distributions.LogPdfDiagonalGaussian</c>.</summary>
-    public static Tensor LogPdfDiagonalGaussian(Tensor z, Tensor mu, Tensor sigmaSquare) =>
-        Call("LogPdfDiagonalGaussian", () => Distributions.LogPdfDiagonalGaussian(z, mu, sigmaSquare));
+    static readonly IStudentBackend Backend = WorkerBackend.Limits.FromEnvironment() is { } limits ? new WorkerBackend(limits) : new InProcessBackend();
 
-    /// <summary>Student's <c>Distributions.LogPdfBernoulli</c>.</summary>
-    public static Tensor LogPdfBernoulli(Tensor x, Tensor p) =>
-        Call("LogPdfBernoulli", () => Distributions.LogPdfBernoulli(x, p));
+    /// <summary>True when student code runs in a separate worker process.</summary>
+    public static bool Isolated => Backend is WorkerBackend;
 
-    /// <summary>Student's <c>Distributions.SampleDiagonalGaussian</c>.</summary>
-    public static Tensor SampleDiagonalGaussian(Tensor mu, Tensor sigmaSquare, Generator? generator = null) =>
-        Call("SampleDiagonalGaussian", () => Distributions.SampleDiagonalGaussian(mu, sigmaSquare, generator));
-
-    /// <summary>Student's <c>Distributions.SampleBernoulli</c>.</summary>
-    public static Tensor SampleBernoulli(Tensor p, Generator? generator = null) =>
-        Call("SampleBernoulli", () => Distributions.SampleBernoulli(p, generator));
-
-    // CS 446 HW5, the MNIST VAE.
-    /// <summary>Student's <c>Encoder</c> constructor.</summary>
-    public static nn.Module<Tensor, (Tensor mu, Tensor sigmaSquare)> NewEncoder(int pixels, int hidden, int latent) =>
-        Call("Encoder constructor", () => new Encoder(pixels, hidden, latent));
-
-    /// <summary>Student's <c>Decoder</c> constructor.</summary>
-    public static nn.Module<Tensor, Tensor> NewDecoder(int latent, int hidden, int pixels) =>
-        Call("Decoder constructor", () => new Decoder(latent, hidden, pixels));
-
-    /// <summary>Student's <c>Encoder.forward</c> (or any encoder's).</summary>
-    public static (Tensor mu, Tensor sigmaSquare) Encode(nn.Module<Tensor, (Tensor mu, Tensor sigmaSquare)> encoder, Tensor x) =>
-        Call("Encoder.forward", () => encoder.forward(x));
-
-    /// <summary>Student's <c>Decoder.forward</c> (or any decoder's).</summary>
-    public static Tensor Decode(nn.Module<Tensor, Tensor> decoder, Tensor z) =>
-        Call("Decoder.forward", () => decoder.forward(z));
-
-    /// <summary>Student's <c>MnistVae.Elbo</c> over the given encoder and decoder.</summary>
-    public static Tensor Elbo(nn.Module<Tensor, (Tensor mu, Tensor sigmaSquare)> encoder, nn.Module<Tensor, Tensor> decoder, Tensor x, Generator? generator = null) =>
-        Call("MnistVae.Elbo", () => new MnistVae(encoder, decoder).Elbo(x, generator));
-
-    // CS 4331 HW2, ELBO.py and VAE.py.
-    /// <summary>Student's <c>GaussianElbo.NegativeLogLikelihood</c>.</summary>
-    public static Tensor NegativeLogLikelihood(Tensor x, Tensor reconX) =>
-        Call("NegativeLogLikelihood", () => GaussianElbo.NegativeLogLikelihood(x, reconX));
-
-    /// <summary>Student's <c>GaussianElbo.KlDiagNormal</c>.</summary>
-    public static Tensor KlDiagNormal(Tensor mu, Tensor logvar) =>
-        Call("KlDiagNormal", () => GaussianElbo.KlDiagNormal(mu, logvar));
-
-    /// <summary>Student's <c>GaussianElbo.ElboLoss</c>.</summary>
-    public static Tensor ElboLoss(Tensor x, Tensor reconX, Tensor mu, Tensor logvar) =>
-        Call("ElboLoss", () => GaussianElbo.ElboLoss(x, reconX, mu, logvar));
-
-    /// <summary>Student's <c>MlpVae.Reparameterize</c>.</summary>
-    public static Tensor Reparameterize(Tensor mu, Tensor logvar, Generator? generator = null) =>
-        Call("MlpVae.Reparameterize", () => MlpVae.Reparameterize(mu, logvar, generator));
-
-    /// <summary>Student's <c>MlpVae</c> constructor.</summary>
-    public static MlpVae NewMlpVae(int input, int hidden, int latent) =>
-        Call("MlpVae constructor", () => new MlpVae(input, hidden, latent));
-
-    /// <summary>Student's <c>MlpVae.Encode</c>.</summary>
-    public static (Tensor mu, Tensor logvar) MlpEncode(MlpVae vae, Tensor x) => Call("MlpVae.Encode", () => vae.Encode(x));
-
-    /// <summary>Student's <c>MlpVae.forward</c>.</summary>
-    public static (Tensor reconX, Tensor mu, Tensor logvar) MlpForward(MlpVae vae, Tensor x) => Call("MlpVae.forward", () => vae.forward(x));
-
-    /// <summary>Student's <c>MnistVae</c> constructor with the assignment's architecture.</summary>
-    public static MnistVae NewMnistVae(int pixels, int hidden, int latent) => Call("MnistVae constructor", () => new MnistVae(pixels, hidden, latent));
-
-    /// <summary>Student's <c>MlpVae.Decode</c>.</summary>
-    public static Tensor MlpDecode(MlpVae vae, Tensor z) => Call("MlpVae.Decode", () => vae.Decode(z));
-
-    // CS 446 HW5, score matching.
-    /// <summary>Student's <c>ScoreMatching.GeometricNoiseLevels</c>.</summary>
-    public static double[] GeometricNoiseLevels(double sigmaFirst, double sigmaLast, int count) =>
-        Call("GeometricNoiseLevels", () => ScoreMatching.GeometricNoiseLevels(sigmaFirst, sigmaLast, count));
-
-    /// <summary>Student's <c>ScoreMatching.DenoisingLoss</c>.</summary>
-    public static Tensor DenoisingLoss(ScoreFunction score, Tensor samples, double[] noiseLevels, Generator? generator = null) =>
-        Call("DenoisingLoss", () => ScoreMatching.DenoisingLoss(score, samples, noiseLevels, generator));
-
-    /// <summary>Student's <c>ScoreMatching.AnnealedLangevinDynamics</c>.</summary>
-    public static Tensor AnnealedLangevinDynamics(ScoreFunction score, Tensor x0, double[] noiseLevels, double eps, int steps, Generator? generator = null) =>
-        Call("AnnealedLangevinDynamics", () => ScoreMatching.AnnealedLangevinDynamics(score, x0, noiseLevels, eps, steps, generator));
-
-    static T Call<T>(string function, Func<T> body)
+    static Value[] Call(string op, params Value[] args)
     {
-        try
+        try { return Backend.Invoke(op, args); }
+        catch (StudentFailure e)
         {
-            var result = body();
-            if (result is null) Assert.Fail($"{function} returned null.");
-            return result!;
-        }
-        catch (NotImplementedException e)
-        {
-            Assert.Fail($"{function} is not implemented yet: {e.Message}");
-            throw; // unreachable: Assert.Fail throws
-        }
-        catch (Exception e) when (e is not AssertionException and not SuccessException and not IgnoreException and not InconclusiveException)
-        {
-            Assert.Fail($"{function} threw {e.GetType().Name}: {FirstLines(e.Message)}");
+            Assert.Fail(e.Message);
             throw;
         }
     }
 
-    /// <summary>libtorch errors carry a C++ stack trace after the message: keep what a student can use.</summary>
-    static string FirstLines(string message)
+    static Value V(Tensor t) => new TensorValue(t);
+    static Value V(double d) => new NumberValue(d);
+    static Value V(Generator? g) => g is null ? NullValue.Instance : new NumberValue(g.initial_seed());
+    static Value V(StudentModule m)
     {
-        int cut = message.IndexOf("\nException raised from", StringComparison.Ordinal);
-        if (cut >= 0) message = message[..cut];
-        var lines = message.Split('\n');
-        return lines.Length <= 4 ? message.Trim() : string.Join("\n", lines.Take(4)).Trim() + " ...";
+        if (m.Generation != Backend.Generation) Assert.Fail($"the {m.Kind} was lost when the worker restarted after an earlier failure.");
+        return new HandleValue(m.Id);
+    }
+    static Tensor T(Value[] r, int i = 0) => r[i].AsTensor;
+    static StudentModule M(Value[] r, string kind) => new(r[0].AsHandle, kind, Backend.Generation);
+
+    // CS 446 HW5, distributions.
+    /// <summary>Student's <c>Distributions.LogPdfDiagonalGaussian</c>.</summary>
+    public static Tensor LogPdfDiagonalGaussian(Tensor z, Tensor mu, Tensor sigmaSquare) => T(Call("LogPdfDiagonalGaussian", V(z), V(mu), V(sigmaSquare)));
+
+    /// <summary>Student's <c>Distributions.LogPdfBernoulli</c>.</summary>
+    public static Tensor LogPdfBernoulli(Tensor x, Tensor p) => T(Call("LogPdfBernoulli", V(x), V(p)));
+
+    /// <summary>Student's <c>Distributions.SampleDiagonalGaussian</c>.</summary>
+    public static Tensor SampleDiagonalGaussian(Tensor mu, Tensor sigmaSquare, Generator? generator = null) => T(Call("SampleDiagonalGaussian", V(mu), V(sigmaSquare), V(generator)));
+
+    /// <summary>Student's <c>Distributions.SampleBernoulli</c>.</summary>
+    public static Tensor SampleBernoulli(Tensor p, Generator? generator = null) => T(Call("SampleBernoulli", V(p), V(generator)));
+
+    // CS 446 HW5, the MNIST VAE.
+    /// <summary>Student's <c>Encoder</c> constructor.</summary>
+    public static StudentModule NewEncoder(int pixels, int hidden, int latent) => M(Call("NewEncoder", V(pixels), V(hidden), V(latent)), "Encoder");
+
+    /// <summary>Student's <c>Decoder</c> constructor.</summary>
+    public static StudentModule NewDecoder(int latent, int hidden, int pixels) => M(Call("NewDecoder", V(latent), V(hidden), V(pixels)), "Decoder");
+
+    /// <summary>Student's <c>MnistVae</c> constructor with the assignment's architecture.</summary>
+    public static StudentModule NewMnistVae(int pixels, int hidden, int latent) => M(Call("NewMnistVae", V(pixels), V(hidden), V(latent)), "MnistVae");
+
+    /// <summary>Student's <c>Encoder.forward</c>.</summary>
+    public static (Tensor mu, Tensor sigmaSquare) Encode(StudentModule encoder, Tensor x) { var r = Call("Encoder.Forward", V(encoder), V(x)); return (T(r, 0), T(r, 1)); }
+
+    /// <summary>Student's <c>Decoder.forward</c>.</summary>
+    public static Tensor Decode(StudentModule decoder, Tensor z) => T(Call("Decoder.Forward", V(decoder), V(z)));
+
+    /// <summary>Student's <c>MnistVae.Elbo</c> over a fixed encoder (mu, sigmaSquare for every row) and a decoder p = sigmoid(z W^T + c).</summary>
+    public static Tensor ElboWithFixedEncoderAndLogisticDecoder(Tensor mu, Tensor sigmaSquare, Tensor w, Tensor c, Tensor x, Generator? generator = null) =>
+        T(Call("Elbo.FixedEncoderLogisticDecoder", V(mu), V(sigmaSquare), V(w), V(c), V(x), V(generator)));
+
+    // Any student module.
+    /// <summary>The module's named parameters (copies).</summary>
+    public static IReadOnlyList<(string name, Tensor value)> Parameters(StudentModule module)
+    {
+        var r = Call("Module.Parameters", V(module));
+        return Enumerable.Range(0, r.Length / 2).Select(i => (r[2 * i].AsText, r[2 * i + 1].AsTensor)).ToList();
+    }
+
+    /// <summary>Overwrites the named parameters.</summary>
+    public static void LoadParameters(StudentModule module, IReadOnlyDictionary<string, Tensor> values) =>
+        Call("Module.Load", new[] { V(module) }.Concat(values.SelectMany(kv => new[] { new TextValue(kv.Key), V(kv.Value) })).ToArray());
+
+    /// <summary>Converts the module to float64 (for gradient checks).</summary>
+    public static void ToFloat64(StudentModule module) => Call("Module.ToFloat64", V(module));
+
+    // CS 4331 HW2, ELBO.py and VAE.py.
+    /// <summary>Student's <c>GaussianElbo.NegativeLogLikelihood</c>.</summary>
+    public static Tensor NegativeLogLikelihood(Tensor x, Tensor reconX) => T(Call("NegativeLogLikelihood", V(x), V(reconX)));
+
+    /// <summary>Student's <c>GaussianElbo.KlDiagNormal</c>.</summary>
+    public static Tensor KlDiagNormal(Tensor mu, Tensor logvar) => T(Call("KlDiagNormal", V(mu), V(logvar)));
+
+    /// <summary>Student's <c>GaussianElbo.ElboLoss</c>.</summary>
+    public static Tensor ElboLoss(Tensor x, Tensor reconX, Tensor mu, Tensor logvar) => T(Call("ElboLoss", V(x), V(reconX), V(mu), V(logvar)));
+
+    /// <summary>Student's <c>MlpVae.Reparameterize</c>.</summary>
+    public static Tensor Reparameterize(Tensor mu, Tensor logvar, Generator? generator = null) => T(Call("Reparameterize", V(mu), V(logvar), V(generator)));
+
+    /// <summary>Student's <c>MlpVae</c> constructor.</summary>
+    public static StudentModule NewMlpVae(int input, int hidden, int latent) => M(Call("NewMlpVae", V(input), V(hidden), V(latent)), "MlpVae");
+
+    /// <summary>Student's <c>MlpVae.Encode</c>.</summary>
+    public static (Tensor mu, Tensor logvar) MlpEncode(StudentModule vae, Tensor x) { var r = Call("MlpVae.Encode", V(vae), V(x)); return (T(r, 0), T(r, 1)); }
+
+    /// <summary>Student's <c>MlpVae.Decode</c>.</summary>
+    public static Tensor MlpDecode(StudentModule vae, Tensor z) => T(Call("MlpVae.Decode", V(vae), V(z)));
+
+    /// <summary>Student's <c>MlpVae.forward</c>.</summary>
+    public static (Tensor reconX, Tensor mu, Tensor logvar) MlpForward(StudentModule vae, Tensor x) { var r = Call("MlpVae.Forward", V(vae), V(x)); return (T(r, 0), T(r, 1), T(r, 2)); }
+
+    /// <summary>Sum of |gradient| of each parameter after a backward pass of a loss over Encode, Reparameterize and Decode.</summary>
+    public static IReadOnlyList<(string name, double gradient)> MlpParameterGradients(StudentModule vae, Tensor x, Generator generator)
+    {
+        var r = Call("MlpVae.ParameterGradients", V(vae), V(x), V(generator));
+        return Enumerable.Range(0, r.Length / 2).Select(i => (r[2 * i].AsText, r[2 * i + 1].AsNumber)).ToList();
+    }
+
+    // CS 446 HW5, score matching.
+    /// <summary>Student's <c>ScoreMatching.GeometricNoiseLevels</c>.</summary>
+    public static double[] GeometricNoiseLevels(double sigmaFirst, double sigmaLast, int count) => Call("GeometricNoiseLevels", V(sigmaFirst), V(sigmaLast), V(count))[0].AsNumbers;
+
+    /// <summary>Student's <c>ScoreMatching.DenoisingLoss</c> with <paramref name="score"/> as the model.</summary>
+    public static Tensor DenoisingLoss(ScoreModel score, Tensor samples, double[] noiseLevels, Generator? generator = null)
+    {
+        var r = Call("DenoisingLoss", score.Describe().Concat(new[] { V(samples), new NumbersValue(noiseLevels), V(generator) }).ToArray());
+        score.ReadRecording(r, 1);
+        return T(r);
+    }
+
+    /// <summary>Student's <c>ScoreMatching.AnnealedLangevinDynamics</c>: the samples, and x0 as it was after the call (to catch in-place changes).</summary>
+    public static (Tensor samples, Tensor x0After) AnnealedLangevinDynamics(ScoreModel score, Tensor x0, double[] noiseLevels, double eps, int steps, Generator? generator = null)
+    {
+        var r = Call("AnnealedLangevinDynamics", score.Describe().Concat(new[] { V(x0), new NumbersValue(noiseLevels), V(eps), V(steps), V(generator) }).ToArray());
+        score.ReadRecording(r, 2);
+        return (T(r, 0), T(r, 1));
     }
 }

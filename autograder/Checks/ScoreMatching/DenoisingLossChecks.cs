@@ -19,11 +19,11 @@ public sealed class DenoisingLossChecks : CheckBase
     {
         var levels = new[] { 1.0, 0.5, 0.25, 0.125 };
         const int n = 40000;
-        Tensor? seen = null;
         var c = new Case("DenoisingLoss", $"{n} rows, levels [1, 0.5, 0.25, 0.125]", Hint);
-        Student.DenoisingLoss((x, sigma) => { seen = sigma.detach().clone(); return zeros_like(x); }, zeros(n, 2, dtype: float64), levels, Rng(41));
-        Assert.That(seen, Is.Not.Null, c.Describe("the score function was never called."));
-        var sigmas = seen!.to(float64).flatten();
+        var score = ScoreModel.ZeroRecording();
+        Student.DenoisingLoss(score, zeros(n, 2, dtype: float64), levels, Rng(41));
+        Assert.That(score.Calls, Has.Count.EqualTo(1), c.Describe($"the score function was called {score.Calls.Count} times; call it once, on the whole batch."));
+        var sigmas = tensor(score.Calls[0].sigma);
         Assert.That(sigmas.numel(), Is.EqualTo(n), c.Describe($"the score received {sigmas.numel()} sigmas for {n} rows; pass one sigma per row, shape [N]."));
         for (int k = 0; k < levels.Length; k++)
         {
@@ -44,7 +44,7 @@ public sealed class DenoisingLossChecks : CheckBase
         const double sigma = 0.3;
         double expected = (m - x).square().sum().item<double>() / Math.Pow(sigma, 4);
         var c = new Case("DenoisingLoss", "single level 0.3, score -(x~ - m)/sigma^2 (the noise cancels)", Hint);
-        double got = Numeric.Scalar(Student.DenoisingLoss((xt, s) => -(xt - m) / s.unsqueeze(1).square(), x, new[] { sigma }, Rng(43)), c);
+        double got = Numeric.Scalar(Student.DenoisingLoss(new ScoreModel(m, ones(1, dtype: float64), 0, 1), x, new[] { sigma }, Rng(43)), c);
         if (Math.Abs(got - expected) > 1e-8 * expected)
         {
             string why = Math.Abs(got * 50 - expected) < 1e-6 * expected ? " It looks like a mean over rows; the assignment's loss is a sum." : "";
@@ -82,7 +82,7 @@ public sealed class DenoisingLossChecks : CheckBase
         rowMeanSquares = perRowMean.square().sum().item<double>();
         double sd = Math.Sqrt(secondMoment - rowMeanSquares);
         var c = new Case("DenoisingLoss", $"{n} rows, levels [1, 0.4, 0.1], score -0.7 (x~ - m)", Hint);
-        double got = Numeric.Scalar(Student.DenoisingLoss((xt, s) => -k * (xt - m), x, levels, Rng(45)), c);
+        double got = Numeric.Scalar(Student.DenoisingLoss(new ScoreModel(m, tensor(new[] { k }), 1, 0), x, levels, Rng(45)), c);
         if (!(Math.Abs(got - mean) <= 6 * sd))
             Assert.Fail(c.Describe($"the loss's expectation is {mean:G6} (standard deviation {sd:G3}) but it was {got:G6}, more than 6 standard deviations away."));
     }
@@ -93,7 +93,7 @@ public sealed class DenoisingLossChecks : CheckBase
     {
         var x = randn(6, 2, dtype: float64, generator: Rng(46));
         GradCheck.AssertGradientsMatch(new Case("DenoisingLoss", "gradcheck in the score's parameters, noise fixed by a seed", Hint + " Keep the loss on the autograd graph."),
-            a => Student.DenoisingLoss((xt, s) => -(xt - a[0]) * a[1], x, new[] { 0.8, 0.2 }, Reseed(47)),
+            a => Student.DenoisingLoss(new ScoreModel(a[0], a[1], 1, 0), x, new[] { 0.8, 0.2 }, Reseed(47)),
             new[] { tensor(new[] { 0.3, -0.2 }), tensor(new[] { 1.5, 0.5 }) }, new[] { "score mean", "score scale" });
     }
 }

@@ -22,7 +22,7 @@ public sealed class DecoderChecks : CheckBase
     {
         var c = new Case("Decoder", "Decoder(2, 500, 784) on a [3, 2] batch", "fc3: 2->500 then tanh; fc4: 500->784 then sigmoid.");
         var decoder = Student.NewDecoder(2, 500, 784);
-        long count = decoder.parameters().Sum(p => p.numel());
+        long count = Weights.Count(decoder);
         Assert.That(count, Is.EqualTo(2L * 500 + 500 + 500L * 784 + 784), c.Describe($"has {count} parameters."));
         var p = Student.Decode(decoder, randn(3, 2) * 3);
         Numeric.AssertShape(p, new long[] { 3, 784 }, c);
@@ -68,12 +68,12 @@ public sealed class DecoderChecks : CheckBase
     public void GradientsMatchFiniteDifferences()
     {
         var decoder = Student.NewDecoder(2, 4, 5);
-        decoder.to(float64);
+        Student.ToFloat64(decoder);
         GradCheck.AssertGradientsMatch(new Case("Decoder.forward", "gradcheck in z, Decoder(2, 4, 5) in float64", "use differentiable tensor operations only (no .detach(), no .item())."),
             a => Student.Decode(decoder, a[0]), new[] { randn(3, 2, dtype: float64, generator: Rng(19)) }, new[] { "z" });
     }
 
-    static (TorchSharp.torch.nn.Module<Tensor, Tensor>, Dictionary<string, Tensor>) FixedDecoder(Case c)
+    static (StudentModule, Dictionary<string, Tensor>) FixedDecoder(Case c)
     {
         var decoder = Student.NewDecoder(2, 500, 784);
         var w = Weights.Make(SnapshotSeed, ("fc3", 2, 500), ("fc4", 500, 784));

@@ -21,19 +21,6 @@ public sealed class ElboChecks : CheckBase
     static readonly double[] Var = { 0.3, 2.0 };
     static readonly double[] X = { 1, 0, 1, 1, 0, 0 };
 
-    /// <summary>An encoder that ignores x and returns fixed (mu, sigmaSquare) for every row.</summary>
-    sealed class FixedEncoder(Tensor mu, Tensor sigmaSquare) : nn.Module<Tensor, (Tensor mu, Tensor sigmaSquare)>("FixedEncoder")
-    {
-        public override (Tensor mu, Tensor sigmaSquare) forward(Tensor x) =>
-            (mu.expand(x.shape[0], -1), sigmaSquare.expand(x.shape[0], -1));
-    }
-
-    /// <summary>A decoder p = sigmoid(z W^T + c).</summary>
-    sealed class LogisticDecoder(Tensor w, Tensor c) : nn.Module<Tensor, Tensor>("LogisticDecoder")
-    {
-        public override Tensor forward(Tensor z) => (z.matmul(w.t()) + c).sigmoid();
-    }
-
     static double Kl() => Enumerable.Range(0, 2).Sum(d => 0.5 * (Var[d] + Mu[d] * Mu[d] - 1 - Math.Log(Var[d])));
 
     /// <summary>With a decoder that ignores z, E[ELBO] = log Ber(x; p) - KL(q || p(z)) exactly.</summary>
@@ -42,7 +29,7 @@ public sealed class ElboChecks : CheckBase
     {
         var p = new[] { 0.2, 0.7, 0.5, 0.9, 0.1, 0.6 };
         var logits = tensor(p).logit();
-        var decoder = new LogisticDecoder(zeros(6, 2, dtype: float64), logits);
+        var decoder = (zeros(6, 2, dtype: float64), logits);
         double logLik = Enumerable.Range(0, 6).Sum(d => X[d] == 1 ? Math.Log(p[d]) : Math.Log(1 - p[d]));
         double expected = logLik - Kl();
         // Eq. 2's per-row noise: sum_d a_d eps^2 + b_d eps with a = (1 - v)/2, b = -mu sqrt(v): variance 2a^2 + b^2.
@@ -75,7 +62,7 @@ public sealed class ElboChecks : CheckBase
         double varianceEq2 = Expect(eq2.square()) - Math.Pow(Expect(eq2), 2);
         double varianceEq1 = Expect(logLik.square()) - Math.Pow(Expect(logLik), 2);
         Assert.That(Expect(ones_like(logLik)), Is.EqualTo(1.0).Within(1e-9), "quadrature weights do not integrate to 1");
-        AssertMean(new LogisticDecoder(w, c), expected, Math.Max(varianceEq1, varianceEq2), "decoder p = sigmoid(z W^T + c), 6 pixels");
+        AssertMean((w, c), expected, Math.Max(varianceEq1, varianceEq2), "decoder p = sigmoid(z W^T + c), 6 pixels");
     }
 
     /// <summary>Gradients reach the encoder's mean and variance and the decoder's weights and match central differences under a fixed seed.</summary>
@@ -88,7 +75,7 @@ public sealed class ElboChecks : CheckBase
         var w = tensor(new[,] { { 0.5, -0.3 }, { 0.2, 0.9 }, { -0.7, 0.1 } });
         GradCheck.AssertGradientsMatch(new Case("MnistVae.Elbo", "gradcheck in the encoder's mu and sigmaSquare and the decoder's weights, noise fixed by a seed",
                 "keep every term on the autograd graph: z must come from the reparameterised sampler, not a detached draw."),
-            a => Student.Elbo(new FixedEncoder(a[0], a[1]), new LogisticDecoder(a[2], zeros(3, dtype: float64)), x, Reseed(16)),
+            a => Student.ElboWithFixedEncoderAndLogisticDecoder(a[0], a[1], a[2], zeros(3, dtype: float64), x, Reseed(16)),
             new[] { mu, v, w }, new[] { "mu", "sigmaSquare", "decoder weight" });
     }
 
@@ -97,18 +84,18 @@ public sealed class ElboChecks : CheckBase
     public void VaeOwnsEncoderAndDecoderParameters()
     {
         var vae = Student.NewMnistVae(784, 500, 2);
-        long count = vae.parameters().Sum(p => p.numel());
+        long count = Weights.Count(vae);
         long expected = (784L * 500 + 500 + 2 * (500L * 2 + 2)) + (2L * 500 + 500 + 500L * 784 + 784);
         Assert.That(count, Is.EqualTo(expected), new Case("MnistVae", "MnistVae(784, 500, 2)", "register the encoder and decoder as submodules (RegisterComponents).")
             .Describe($"vae.parameters() has {count} values; encoder and decoder together have {expected}."));
     }
 
-    void AssertMean(nn.Module<Tensor, Tensor> decoder, double expected, double perRowVariance, string input)
+    /// <summary>The ELBO of <see cref="Rows"/> copies of X with the fixed encoder (Mu, Var) and the decoder sigmoid(z W^T + c).</summary>
+    void AssertMean((Tensor w, Tensor c) decoder, double expected, double perRowVariance, string input)
     {
-        var encoder = new FixedEncoder(tensor(Mu), tensor(Var));
         var x = tensor(X).repeat(Rows, 1);
         var c = new Case("MnistVae.Elbo", $"{Rows} identical rows, {input}", Hint);
-        double got = Numeric.Scalar(Student.Elbo(encoder, decoder, x, Rng(17)), c);
+        double got = Numeric.Scalar(Student.ElboWithFixedEncoderAndLogisticDecoder(tensor(Mu), tensor(Var), decoder.w, decoder.c, x, Rng(17)), c);
         double band = 6 * Math.Sqrt(perRowVariance / Rows) + 1e-9 * Math.Abs(expected);
         if (!(Math.Abs(got - expected) <= band))
         {

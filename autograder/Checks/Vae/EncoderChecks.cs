@@ -15,7 +15,7 @@ public sealed class EncoderChecks : CheckBase
     {
         var c = new Case("Encoder", "Encoder(784, 500, 2) on a [3, 784] batch", "fc1: 784->500 then tanh; fc21 and fc22: 500->2.");
         var encoder = Student.NewEncoder(784, 500, 2);
-        long count = encoder.parameters().Sum(p => p.numel());
+        long count = Weights.Count(encoder);
         Assert.That(count, Is.EqualTo(784L * 500 + 500 + 2 * (500L * 2 + 2)), c.Describe($"has {count} parameters."));
         var (mu, v) = Student.Encode(encoder, rand(3, 784));
         Numeric.AssertShape(mu, new long[] { 3, 2 }, c with { Input = "mu of a [3, 784] batch" });
@@ -43,7 +43,7 @@ public sealed class EncoderChecks : CheckBase
     public void GradientsMatchFiniteDifferences()
     {
         var encoder = Student.NewEncoder(5, 4, 2);
-        encoder.to(float64);
+        Student.ToFloat64(encoder);
         var c = new Case("Encoder.forward", "gradcheck in x, Encoder(5, 4, 2) in float64", "use differentiable tensor operations only (no .detach(), no .item()).");
         GradCheck.AssertGradientsMatch(c, a => { var (mu, v) = Student.Encode(encoder, a[0]); return cat(new[] { mu, v }, 1); },
             new[] { rand(3, 5, dtype: float64, generator: Rng(18)) }, new[] { "x" });

@@ -1,4 +1,5 @@
 using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
 using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -23,18 +24,18 @@ public static class Weights
     }
 
     /// <summary>Copies <paramref name="weights"/> into <paramref name="module"/>, failing with the expected and found parameter names on a mismatch.</summary>
-    public static void Assign(nn.Module module, Dictionary<string, Tensor> weights, Case c)
+    public static void Assign(StudentModule module, Dictionary<string, Tensor> weights, Case c)
     {
-        var parameters = module.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        var parameters = Student.Parameters(module).ToDictionary(p => p.name, p => p.value);
         string Listing(IEnumerable<KeyValuePair<string, Tensor>> items) => string.Join(", ", items.Select(kv => $"{kv.Key} {Numeric.Format(kv.Value.shape)}"));
         foreach (var (name, value) in weights)
-        {
             if (!parameters.TryGetValue(name, out var parameter) || !parameter.shape.SequenceEqual(value.shape))
                 Assert.Fail(c.Describe($"expected parameters {Listing(weights)}; found {Listing(parameters)}."));
-            using var noGrad = no_grad();
-            parameter!.copy_(value.to(parameter.dtype));
-        }
+        Student.LoadParameters(module, weights);
     }
+
+    /// <summary>The number of values in the module's parameters.</summary>
+    public static long Count(StudentModule module) => Student.Parameters(module).Sum(p => p.value.numel());
 
     /// <summary>x W^T + b for the named layer, in float64.</summary>
     public static Tensor Affine(Dictionary<string, Tensor> w, string layer, Tensor x) =>

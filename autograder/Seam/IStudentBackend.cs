@@ -1,0 +1,23 @@
+using GenAI.Worker;
+
+namespace GenAI.Autograder.Seam;
+
+/// <summary>Where student code runs: in this process (local `dotnet test`) or in a worker process (grading).</summary>
+public interface IStudentBackend
+{
+    /// <summary>Runs an operation of <see cref="Operations"/>; student failures surface as <see cref="StudentFailure"/>.</summary>
+    Value[] Invoke(string op, Value[] args);
+
+    /// <summary>How many times student objects were lost (the worker restarted); handles from an older generation are void.</summary>
+    int Generation { get; }
+}
+
+/// <summary>The fast path: student code in this process, with autograd graphs intact.</summary>
+public sealed class InProcessBackend : IStudentBackend
+{
+    /// <inheritdoc />
+    public Value[] Invoke(string op, Value[] args) => Operations.Invoke(op, args);
+
+    /// <inheritdoc />
+    public int Generation => 0;
+}

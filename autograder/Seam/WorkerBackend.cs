@@ -1,0 +1,213 @@
+using System.Diagnostics;
+using System.Text;
+using GenAI.Worker;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Seam;
+
+/// <summary>
+/// Student code in a separate worker process (GenAI.Worker, started from the submission's run
+/// folder), under limits: a wall-clock limit per call, and where the platform allows (Linux, as
+/// root) no network, an unprivileged user, an address-space cap and a process-count cap. A call
+/// that times out or kills the worker fails with a message saying so, and the next call starts a
+/// fresh worker. Tensors that require gradients get them through a custom autograd function whose
+/// backward asks the worker for a vector-Jacobian product, so checks stay the same in both modes.
+/// </summary>
+public sealed class WorkerBackend : IStudentBackend, IDisposable
+{
+    /// <summary>Settings read from the environment the grader gives the judge.</summary>
+    public sealed record Limits(string Folder, TimeSpan CallTimeout, long AddressSpaceBytes, int Processes, string? User)
+    {
+        /// <summary>GENAI_WORKER (run folder), GENAI_WORKER_CALL_SECONDS, GENAI_WORKER_MEMORY_MB, GENAI_WORKER_PROCESSES, GENAI_WORKER_USER.</summary>
+        public static Limits? FromEnvironment()
+        {
+            string? folder = Environment.GetEnvironmentVariable("GENAI_WORKER");
+            if (string.IsNullOrEmpty(folder)) return null;
+            static double Number(string name, double fallback) =>
+                double.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0 ? v : fallback;
+            return new Limits(folder, TimeSpan.FromSeconds(Number("GENAI_WORKER_CALL_SECONDS", 60)),
+                (long)(Number("GENAI_WORKER_MEMORY_MB", 6144) * 1024 * 1024), (int)Number("GENAI_WORKER_PROCESSES", 256),
+                Environment.GetEnvironmentVariable("GENAI_WORKER_USER") is { Length: > 0 } user ? user : null);
+        }
+    }
+
+    readonly Limits limits;
+    Process? process;
+    Stream? toWorker, fromWorker;
+    readonly StringBuilder stderr = new();
+    int generation;
+
+    /// <summary>A backend that starts its worker on first use.</summary>
+    public WorkerBackend(Limits limits) => this.limits = limits;
+
+    /// <inheritdoc />
+    public int Generation => generation;
+
+    /// <inheritdoc />
+    public Value[] Invoke(string op, Value[] args)
+    {
+        var differentiable = args.Select((v, i) => (v, i)).Where(p => p.v is TensorValue { Tensor.requires_grad: true }).Select(p => p.i).ToArray();
+        if (differentiable.Length == 0 || !is_grad_enabled()) return Request(op, w => { w.Write(Wire.Call); w.Write(op); Wire.WriteValues(w, args); });
+        var call = new RemoteCall(this, op, args, differentiable);
+        var vars = new object[] { call }.Concat(differentiable.Select(i => (object)args[i].AsTensor)).ToArray();
+        var outputs = RemoteFunction.apply(vars);
+        return call.Merge(outputs);
+    }
+
+    /// <summary>Asks the worker for the gradients of sum_k cotangent_k . output_k with respect to the differentiable arguments.</summary>
+    internal Value[] VectorJacobianProduct(string op, Value[] args, int[] differentiable, IReadOnlyList<Tensor> cotangents) =>
+        Request(op, w =>
+        {
+            w.Write(Wire.Vjp); w.Write(op); Wire.WriteValues(w, args);
+            w.Write(args.Length);
+            for (int i = 0; i < args.Length; i++) w.Write(differentiable.Contains(i));
+            Wire.WriteValues(w, cotangents.Select(c => (Value)new TensorValue(c)).ToList());
+        });
+
+    Value[] Request(string op, Action<BinaryWriter> body)
+    {
+        EnsureStarted();
+        var task = Task.Run(() =>
+        {
+            Wire.WriteFrame(toWorker!, body);
+            return Wire.ReadFrame(fromWorker!);
+        });
+        bool finished;
+        try { finished = task.Wait(limits.CallTimeout); }
+        catch (AggregateException) { finished = true; }
+        if (!finished)
+        {
+            Stop();
+            throw new StudentFailure($"{op} did not finish within {limits.CallTimeout.TotalSeconds:F0} s (an endless loop, or far too much work?); it was stopped.");
+        }
+        BinaryReader? reply = null;
+        try { reply = task.Result; } catch (AggregateException) { }
+        if (reply is null)
+        {
+            string why = Died();
+            throw new StudentFailure($"{op} ended the worker process ({why}).");
+        }
+        return reply.ReadByte() == Wire.Ok ? Wire.ReadValues(reply) : throw new StudentFailure(reply.ReadString());
+    }
+
+    void EnsureStarted()
+    {
+        if (process is { HasExited: false }) return;
+        if (process is not null) Stop();
+        var info = new ProcessStartInfo { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = limits.Folder };
+        foreach (var part in Command()) info.ArgumentList.Add(part);
+        info.FileName = info.ArgumentList[0];
+        info.ArgumentList.RemoveAt(0);
+        info.Environment.Clear();
+        info.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
+        foreach (var keep in new[] { "DOTNET_ROOT", "LANG" })
+            if (Environment.GetEnvironmentVariable(keep) is { } v) info.Environment[keep] = v;
+        info.Environment["HOME"] = Path.GetTempPath();
+        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        info.Environment["DOTNET_GCHeapHardLimit"] = "0x" + Math.Min(limits.AddressSpaceBytes / 4, 2L << 30).ToString("X");
+        if (Environment.GetEnvironmentVariable("GENAI_DEVICE") is { } device) info.Environment["GENAI_DEVICE"] = device;
+        lock (stderr) stderr.Clear();
+        process = Process.Start(info) ?? throw new InvalidOperationException("could not start the worker");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null) return;
+            lock (stderr) { if (stderr.Length < 64 * 1024) stderr.AppendLine(e.Data); }
+        };
+        process.BeginErrorReadLine();
+        toWorker = process.StandardInput.BaseStream;
+        fromWorker = process.StandardOutput.BaseStream;
+    }
+
+    /// <summary>dotnet GenAI.Worker.dll, wrapped in the limits this platform can apply.</summary>
+    IEnumerable<string> Command()
+    {
+        var command = new List<string> { "dotnet", Path.Combine(limits.Folder, "GenAI.Worker.dll") };
+        if (!OperatingSystem.IsLinux()) return command;
+        bool root = Environment.UserName == "root";
+        if (root && limits.User is { } user && Exists("setpriv"))
+        {
+            var ids = user.Split(':');
+            command.InsertRange(0, new[] { "setpriv", "--reuid", ids[0], "--regid", ids.Length > 1 ? ids[1] : ids[0], "--clear-groups", "--" });
+        }
+        if (Exists("prlimit")) command.InsertRange(0, new[] { "prlimit", $"--as={limits.AddressSpaceBytes}", $"--nproc={limits.Processes}", "--" });
+        if (root && Exists("unshare")) command.InsertRange(0, new[] { "unshare", "--net", "--" });
+        return command;
+    }
+
+    static bool Exists(string tool) => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
+
+    string Died()
+    {
+        var p = process!;
+        if (!p.WaitForExit(5000)) p.Kill(entireProcessTree: true);
+        p.WaitForExit();
+        int code = p.ExitCode;
+        string log;
+        lock (stderr) log = stderr.ToString();
+        Stop();
+        string hint = log.Contains("Stack overflow", StringComparison.OrdinalIgnoreCase) ? "a stack overflow: unbounded recursion?"
+                    : code == 137 ? "killed: too much memory?"
+                    : log.Contains("OutOfMemory", StringComparison.OrdinalIgnoreCase) ? "out of memory"
+                    : code == 0 ? "your code called Environment.Exit or similar" : "it crashed";
+        string tail = string.Join(" | ", log.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(3)).Trim();
+        return $"exit code {code}: {hint}" + (tail.Length > 0 ? $"; last output: {(tail.Length > 300 ? tail[..300] + "..." : tail)}" : "");
+    }
+
+    void Stop()
+    {
+        if (process is null) return;
+        try { if (!process.HasExited) process.Kill(entireProcessTree: true); process.WaitForExit(5000); }
+        catch (InvalidOperationException) { }
+        process.Dispose();
+        process = null;
+        generation++;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (process is not null && !process.HasExited) { try { toWorker?.Close(); process.WaitForExit(2000); } catch (IOException) { } }
+        Stop();
+    }
+
+    /// <summary>One remote call whose tensor results join the caller's autograd graph.</summary>
+    internal sealed class RemoteCall(WorkerBackend backend, string op, Value[] args, int[] differentiable)
+    {
+        Value[] results = Array.Empty<Value>();
+
+        public List<Tensor> Forward()
+        {
+            results = backend.Request(op, w => { w.Write(Wire.Call); w.Write(op); Wire.WriteValues(w, args); });
+            return results.OfType<TensorValue>().Select(t => t.Tensor).ToList();
+        }
+
+        public List<Tensor> Backward(List<Tensor> cotangents)
+        {
+            var grads = backend.VectorJacobianProduct(op, args, differentiable, cotangents);
+            return new List<Tensor> { null! }.Concat(grads.Select(g => g.AsTensor)).ToList();
+        }
+
+        /// <summary>The results with each tensor replaced by its graph-connected counterpart.</summary>
+        public Value[] Merge(List<Tensor> outputs)
+        {
+            int k = 0;
+            return results.Select(v => v is TensorValue ? new TensorValue(outputs[k++]) : v).ToArray();
+        }
+    }
+
+    sealed class RemoteFunction : autograd.MultiTensorFunction<RemoteFunction>
+    {
+        public override string Name => "StudentRemoteCall";
+
+        public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
+        {
+            var call = (RemoteCall)vars[0];
+            ctx.save_data("call", call);
+            return call.Forward();
+        }
+
+        public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grad_outputs) =>
+            ((RemoteCall)ctx.get_data("call")).Backward(grad_outputs);
+    }
+}

@@ -1,0 +1,174 @@
+using GenAI.Course.Elbo;
+using GenAI.Course.ScoreMatching;
+using GenAI.Course.Vae;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Worker;
+
+/// <summary>Student code failed: the message says which function and how, for the student to read.</summary>
+public sealed class StudentFailure(string message) : Exception(message);
+
+/// <summary>
+/// Every operation the checks can ask of a submission, by name, on plain values: the one place
+/// that calls student code. The judge runs them in its own process when students test locally,
+/// and in the worker process when grading. Student objects (modules) stay here, behind handles.
+/// </summary>
+public static class Operations
+{
+    static readonly Dictionary<int, object> Handles = new();
+    static int nextHandle;
+
+    /// <summary>Runs <paramref name="op"/>; student exceptions become <see cref="StudentFailure"/>.</summary>
+    /// <exception cref="InvalidDataException">Unknown operation or malformed arguments (a harness bug, not the student's).</exception>
+    public static Value[] Invoke(string op, Value[] a) => op switch
+    {
+        "LogPdfDiagonalGaussian" => Run(op, () => T(Distributions.LogPdfDiagonalGaussian(a[0].AsTensor, a[1].AsTensor, a[2].AsTensor))),
+        "LogPdfBernoulli" => Run(op, () => T(Distributions.LogPdfBernoulli(a[0].AsTensor, a[1].AsTensor))),
+        "SampleDiagonalGaussian" => Run(op, () => T(Distributions.SampleDiagonalGaussian(a[0].AsTensor, a[1].AsTensor, Generator(a[2])))),
+        "SampleBernoulli" => Run(op, () => T(Distributions.SampleBernoulli(a[0].AsTensor, Generator(a[1])))),
+        "NewEncoder" => Run("Encoder constructor", () => H(new Encoder(a[0].AsInt, a[1].AsInt, a[2].AsInt))),
+        "NewDecoder" => Run("Decoder constructor", () => H(new Decoder(a[0].AsInt, a[1].AsInt, a[2].AsInt))),
+        "NewMnistVae" => Run("MnistVae constructor", () => H(new MnistVae(a[0].AsInt, a[1].AsInt, a[2].AsInt))),
+        "NewMlpVae" => Run("MlpVae constructor", () => H(new MlpVae(a[0].AsInt, a[1].AsInt, a[2].AsInt))),
+        "Module.Parameters" => Run("parameters()", () => Module(a[0]).named_parameters().SelectMany(p => new Value[] { new TextValue(p.name), new TensorValue(p.parameter.detach()) }).ToArray()),
+        "Module.Load" => Run("copying parameters", () => Load(Module(a[0]), a)),
+        "Module.ToFloat64" => Run("module.to(float64)", () => { Module(a[0]).to(float64); return Array.Empty<Value>(); }),
+        "Module.Release" => Release(a[0]),
+        "Encoder.Forward" => Run("Encoder.forward", () => { var (mu, v) = Get<nn.Module<Tensor, (Tensor, Tensor)>>(a[0]).forward(a[1].AsTensor); return T(mu, v); }),
+        "Decoder.Forward" => Run("Decoder.forward", () => T(Get<nn.Module<Tensor, Tensor>>(a[0]).forward(a[1].AsTensor))),
+        "Elbo.FixedEncoderLogisticDecoder" => Run("MnistVae.Elbo", () =>
+            T(new MnistVae(new FixedEncoder(a[0].AsTensor, a[1].AsTensor), new LogisticDecoder(a[2].AsTensor, a[3].AsTensor)).Elbo(a[4].AsTensor, Generator(a[5])))),
+        "NegativeLogLikelihood" => Run(op, () => T(GaussianElbo.NegativeLogLikelihood(a[0].AsTensor, a[1].AsTensor))),
+        "KlDiagNormal" => Run(op, () => T(GaussianElbo.KlDiagNormal(a[0].AsTensor, a[1].AsTensor))),
+        "ElboLoss" => Run(op, () => T(GaussianElbo.ElboLoss(a[0].AsTensor, a[1].AsTensor, a[2].AsTensor, a[3].AsTensor))),
+        "Reparameterize" => Run("MlpVae.Reparameterize", () => T(MlpVae.Reparameterize(a[0].AsTensor, a[1].AsTensor, Generator(a[2])))),
+        "MlpVae.Encode" => Run(op, () => { var (mu, lv) = Get<MlpVae>(a[0]).Encode(a[1].AsTensor); return T(mu, lv); }),
+        "MlpVae.Decode" => Run(op, () => T(Get<MlpVae>(a[0]).Decode(a[1].AsTensor))),
+        "MlpVae.Forward" => Run("MlpVae.forward", () => { var (r, mu, lv) = Get<MlpVae>(a[0]).forward(a[1].AsTensor); return T(r, mu, lv); }),
+        "MlpVae.ParameterGradients" => Run("MlpVae (backward through Encode, Reparameterize, Decode)", () => ParameterGradients(Get<MlpVae>(a[0]), a[1].AsTensor, Generator(a[2]))),
+        "GeometricNoiseLevels" => Run(op, () => new Value[] { new NumbersValue(ScoreMatching.GeometricNoiseLevels(a[0].AsNumber, a[1].AsNumber, a[2].AsInt)) }),
+        "DenoisingLoss" => Run(op, () =>
+        {
+            var score = AffineScore.FromValues(a, 0);
+            var loss = ScoreMatching.DenoisingLoss(score.Evaluate, a[5].AsTensor, a[6].AsNumbers, Generator(a[7]));
+            return T(loss).Concat(score.Recording()).ToArray();
+        }),
+        "AnnealedLangevinDynamics" => Run(op, () =>
+        {
+            var score = AffineScore.FromValues(a, 0);
+            var x0 = a[5].AsTensor;
+            var x = ScoreMatching.AnnealedLangevinDynamics(score.Evaluate, x0, a[6].AsNumbers, a[7].AsNumber, a[8].AsInt, Generator(a[9]));
+            return T(x, x0).Concat(score.Recording()).ToArray();
+        }),
+        _ => throw new InvalidDataException($"unknown operation '{op}'"),
+    };
+
+    static Value[] Run(string function, Func<Value[]> body)
+    {
+        try
+        {
+            var results = body();
+            foreach (var r in results)
+                if (r is TensorValue { Tensor: null }) throw new StudentFailure($"{function} returned null.");
+            return results;
+        }
+        catch (StudentFailure) { throw; }
+        catch (InvalidDataException) { throw; }
+        catch (NotImplementedException e) { throw new StudentFailure($"{function} is not implemented yet: {e.Message}"); }
+        catch (Exception e) { throw new StudentFailure($"{function} threw {e.GetType().Name}: {FirstLines(e.Message)}"); }
+    }
+
+    /// <summary>libtorch errors carry a C++ stack trace after the message: keep what a student can use.</summary>
+    static string FirstLines(string message)
+    {
+        int cut = message.IndexOf("\nException raised from", StringComparison.Ordinal);
+        if (cut >= 0) message = message[..cut];
+        var lines = message.Split('\n');
+        return lines.Length <= 4 ? message.Trim() : string.Join("\n", lines.Take(4)).Trim() + " ...";
+    }
+
+    static Value[] T(params Tensor[] tensors) => tensors.Select(t => (Value)new TensorValue(t)).ToArray();
+
+    static Value[] H(object module)
+    {
+        int id = Interlocked.Increment(ref nextHandle);
+        lock (Handles) Handles[id] = module;
+        return new Value[] { new HandleValue(id) };
+    }
+
+    static T Get<T>(Value handle) where T : class
+    {
+        object? o;
+        lock (Handles) Handles.TryGetValue(handle.AsHandle, out o);
+        if (o is null) throw new InvalidDataException($"no student object with handle {handle.AsHandle} (was the worker restarted?)");
+        return o as T ?? throw new InvalidDataException($"handle {handle.AsHandle} is a {o.GetType().Name}, not a {typeof(T).Name}");
+    }
+
+    static nn.Module Module(Value handle) => Get<nn.Module>(handle);
+
+    static Value[] Release(Value handle)
+    {
+        object? o;
+        lock (Handles) { Handles.Remove(handle.AsHandle, out o); }
+        (o as IDisposable)?.Dispose();
+        return Array.Empty<Value>();
+    }
+
+    static Value[] Load(nn.Module module, Value[] a)
+    {
+        var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        using var noGrad = no_grad();
+        for (int i = 1; i + 1 < a.Length; i += 2)
+        {
+            string name = a[i].AsText;
+            if (!parameters.TryGetValue(name, out var p)) throw new StudentFailure($"the module has no parameter named {name}.");
+            p.copy_(a[i + 1].AsTensor.to(p.dtype));
+        }
+        return Array.Empty<Value>();
+    }
+
+    static Value[] ParameterGradients(MlpVae vae, Tensor x, Generator? generator)
+    {
+        var (mu, logvar) = vae.Encode(x);
+        var recon = vae.Decode(MlpVae.Reparameterize(mu, logvar, generator));
+        ((recon - x).square().sum() + mu.square().sum() + logvar.exp().sum()).backward();
+        return vae.named_parameters().SelectMany(p => new Value[]
+        {
+            new TextValue(p.name),
+            new NumberValue(p.parameter.grad is null ? 0 : p.parameter.grad.abs().sum().item<float>()),
+        }).ToArray();
+    }
+
+    /// <summary>A generator from a seed value (and the global generator reseeded with it, for code that ignores the argument); null stays null.</summary>
+    static Generator? Generator(Value seed)
+    {
+        if (seed is NullValue) return null;
+        long s = (long)seed.AsNumber;
+        manual_seed(s);
+        return new Generator((ulong)s);
+    }
+
+    /// <summary>
+    /// Vector-Jacobian product of an operation: re-runs it with the flagged tensor arguments
+    /// requiring gradients and returns d(sum_k cotangent_k . output_k) / d(argument) for each of
+    /// them (zeros where an argument does not reach the outputs).
+    /// </summary>
+    public static Value[] VectorJacobianProduct(string op, Value[] args, bool[] differentiate, Value[] cotangents)
+    {
+        var inputs = new List<Tensor>();
+        var prepared = args.Select((v, i) =>
+        {
+            if (!differentiate[i]) return v;
+            var t = v.AsTensor.detach().clone().requires_grad_(true);
+            inputs.Add(t);
+            return new TensorValue(t);
+        }).ToArray();
+        using var enableGrad = enable_grad();
+        var outputs = Invoke(op, prepared).OfType<TensorValue>().Select(t => t.Tensor).ToList();
+        var pairs = outputs.Zip(cotangents.Select(c => c.AsTensor)).Where(p => p.First.requires_grad).ToList();
+        if (pairs.Count == 0) return inputs.Select(t => (Value)new TensorValue(zeros_like(t))).ToArray();
+        var grads = autograd.grad(pairs.Select(p => p.First).ToList(), inputs, pairs.Select(p => p.Second.to(p.First.dtype)).ToList(), allow_unused: true);
+        return grads.Select((g, i) => (Value)new TensorValue(g is null || g.IsInvalid ? zeros_like(inputs[i]) : g)).ToArray();
+    }
+}
