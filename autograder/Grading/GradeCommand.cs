@@ -11,12 +11,14 @@ public static class GradeCommand
 {
     /// <summary>Usage text.</summary>
     public const string Usage = """
-        grade [--submission DIR] [--assignment NAME] [--out DIR] [--timeout SECONDS]
+        grade [--submission DIR] [--assignment NAME] [--out DIR] [--timeout SECONDS] [--call-timeout SECONDS]
           --submission  folder with the student's .cs files, anywhere below it (default: reference/)
           --assignment  a manifest name in autograder/assignments (default: every assignment)
           --out         where results go (default: ./results): OUT/results.json for one assignment,
                         OUT/NAME/results.json for several
           --timeout     wall-clock limit for all checks together, in seconds (default: 900)
+          --call-timeout  limit for one call into student code, in seconds (default: 60); a call
+                        that exceeds it fails its check and the worker is restarted
           --keep-work   keep OUT/.work (the submission's build and run folders) for debugging
         Next to each results.json: report.html (for people) and junit.xml (for CI).
         """;
@@ -73,19 +75,20 @@ public static class GradeCommand
 
         log.WriteLine($"Building {submission} ...");
         string workspace = Path.Combine(output, ".work");
-        var build = SubmissionBuild.Create(repo, submission, workspace, TimeSpan.FromMinutes(10), options.AutograderFolder ?? AppContext.BaseDirectory);
+        string runFolder = Path.Combine(Path.GetTempPath(), $"genai-worker-{Guid.NewGuid():N}");
+        var build = SubmissionBuild.Create(repo, submission, workspace, TimeSpan.FromMinutes(10), options.AutograderFolder ?? AppContext.BaseDirectory, runFolder);
         if (!build.Succeeded)
         {
             var failed = manifests.Select(m => (m, Scorer.Failed(m, build.Errors, clock.Elapsed.TotalSeconds))).ToList();
             foreach (var (m, r) in failed) ReportWriter.Write(m, r, Path.GetDirectoryName(ResultsPath(m))!);
             log.WriteLine(build.Errors);
-            if (!options.KeepWorkspace) TryDelete(workspace);
+            if (!options.KeepWorkspace) { TryDelete(workspace); TryDelete(runFolder); }
             return new GradeOutcome(0, GradeStatus.DoesNotBuild, failed);
         }
 
         log.WriteLine($"Built {build.Sources.Count} source files; running the checks ...");
         string progress = Path.Combine(workspace, "progress.jsonl");
-        var (state, interruption) = RunChecks(build.RunFolder, progress, TimeSpan.FromSeconds(options.TimeoutSeconds), log, s =>
+        var (state, interruption) = RunChecks(options.AutograderFolder ?? AppContext.BaseDirectory, build.RunFolder, progress, TimeSpan.FromSeconds(options.TimeoutSeconds), options.CallTimeoutSeconds, log, s =>
         {
             foreach (var m in manifests) Scorer.Score(m, s, null, "Grading in progress.", clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
         });
@@ -100,7 +103,7 @@ public static class GradeCommand
             }
         }
         catch (InvalidDataException e) { errors.WriteLine(e.Message); return new GradeOutcome(2, GradeStatus.SetUpError, Array.Empty<(Manifest, GradescopeResults)>()); }
-        if (!options.KeepWorkspace) TryDelete(workspace);
+        if (!options.KeepWorkspace) { TryDelete(workspace); TryDelete(runFolder); }
         return new GradeOutcome(0, interruption is null ? GradeStatus.Graded : GradeStatus.Interrupted, final);
     }
 
@@ -111,12 +114,21 @@ public static class GradeCommand
         catch (UnauthorizedAccessException) { }
     }
 
-    /// <summary>Runs <c>run-checks</c> from <paramref name="runFolder"/>, calling <paramref name="onProgress"/> whenever a check finishes.</summary>
-    public static (ProgressLog.State state, string? interruption) RunChecks(string runFolder, string progressPath, TimeSpan timeout, TextWriter log, Action<ProgressLog.State> onProgress)
+    /// <summary>
+    /// Runs the judge (<c>run-checks</c>, from the autograder's own build in <paramref name="autograder"/>)
+    /// with student code in a worker started from <paramref name="runFolder"/>, calling
+    /// <paramref name="onProgress"/> whenever a check finishes.
+    /// </summary>
+    public static (ProgressLog.State state, string? interruption) RunChecks(string autograder, string runFolder, string progressPath, TimeSpan timeout, double callTimeoutSeconds, TextWriter log, Action<ProgressLog.State> onProgress)
     {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = runFolder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(runFolder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath }) info.ArgumentList.Add(a);
+        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = autograder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { Path.Combine(autograder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath }) info.ArgumentList.Add(a);
         info.Environment["SNAPSHOOTER_STRICT_MODE"] = "true";
+        info.Environment["GENAI_WORKER"] = runFolder;
+        info.Environment["GENAI_WORKER_CALL_SECONDS"] = callTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // As root on Linux the worker runs as nobody; elsewhere it runs as the grader's user.
+        if (OperatingSystem.IsLinux() && Environment.UserName == "root" && Environment.GetEnvironmentVariable("GENAI_WORKER_USER") is null)
+            info.Environment["GENAI_WORKER_USER"] = "65534:65534";
         using var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -170,13 +182,14 @@ public static class GradeCommand
 /// <param name="TimeoutSeconds">Wall-clock limit for all checks together.</param>
 /// <param name="AutograderFolder">The autograder build the checks run from (null: this process's own folder).</param>
 /// <param name="KeepWorkspace">Keep OUT/.work (the build and run folders) after grading, for debugging.</param>
-public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double TimeoutSeconds = 900, string? AutograderFolder = null, bool KeepWorkspace = false)
+/// <param name="CallTimeoutSeconds">Wall-clock limit for one call into student code.</param>
+public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double TimeoutSeconds = 900, string? AutograderFolder = null, bool KeepWorkspace = false, double CallTimeoutSeconds = 60)
 {
     /// <summary>Parses the command line; null with a null <paramref name="error"/> means help was asked for.</summary>
     public static GradeOptions? Parse(string[] args, out string? error)
     {
         string? submission = null, assignment = null, output = null;
-        double timeout = 900;
+        double timeout = 900, callTimeout = 60;
         bool keep = false;
         error = null;
         for (int i = 0; i < args.Length; i++)
@@ -191,11 +204,14 @@ public sealed record GradeOptions(string? Submission, string? Assignment, string
                     if (!double.TryParse(Value(), System.Globalization.CultureInfo.InvariantCulture, out timeout) || timeout <= 0) { error = "--timeout needs a positive number of seconds"; return null; }
                     break;
                 case "--keep-work": keep = true; break;
+                case "--call-timeout":
+                    if (!double.TryParse(Value(), System.Globalization.CultureInfo.InvariantCulture, out callTimeout) || callTimeout <= 0) { error = "--call-timeout needs a positive number of seconds"; return null; }
+                    break;
                 case "-h": case "--help": return null;
                 default: error = $"unknown option '{args[i]}'"; return null;
             }
         }
-        return new GradeOptions(submission, assignment, output, timeout, KeepWorkspace: keep);
+        return new GradeOptions(submission, assignment, output, timeout, KeepWorkspace: keep, CallTimeoutSeconds: callTimeout);
     }
 }
 

@@ -6,8 +6,9 @@ namespace GenAI.Autograder.Grading;
 
 /// <summary>
 /// Builds a submission's C# sources against the template's project in a workspace of its own and
-/// lays out a run folder: the autograder's own build with the submission's GenAI.Course.dll in
-/// place of the one it was built with. Compiler warnings never fail the build.
+/// lays out the worker's run folder: GenAI.Worker and the assemblies its deps.json names, with
+/// the submission's GenAI.Course.dll, and a link to the native libraries. The checks are not in
+/// it. Compiler warnings never fail the build.
 /// </summary>
 public sealed class SubmissionBuild
 {
@@ -27,7 +28,7 @@ public sealed class SubmissionBuild
     /// Copies the sources under <paramref name="submission"/>, builds them in <paramref name="workspace"/>
     /// and prepares the run folder from the autograder build in <paramref name="autograder"/>.
     /// </summary>
-    public static SubmissionBuild Create(RepoLayout repo, string submission, string workspace, TimeSpan timeout, string autograder)
+    public static SubmissionBuild Create(RepoLayout repo, string submission, string workspace, TimeSpan timeout, string autograder, string runFolder)
     {
         if (!Directory.Exists(submission))
             return new SubmissionBuild { Errors = $"The submission folder {submission} does not exist." };
@@ -72,22 +73,36 @@ public sealed class SubmissionBuild
         if (exit != 0)
             return new SubmissionBuild { Sources = sources, Errors = "The submission does not compile:\n" + CompilerErrors(log, src) };
 
-        string run = Path.Combine(workspace, "run");
+        // The run folder lives where an unprivileged worker can read it (the workspace may sit in a private folder).
+        string run = runFolder;
+        if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
         Directory.CreateDirectory(run);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(autograder))
-        {
-            string name = Path.GetFileName(entry);
-            if (CourseFiles.Contains(name)) continue;
-            string link = Path.Combine(run, name);
-            // Files are copied (the .NET host resolves a symlinked app back to the autograder's own
-            // folder, which holds the reference build); only folders, such as the ~500 MB of native
-            // libtorch under runtimes/, are linked.
-            if (Directory.Exists(entry)) Directory.CreateSymbolicLink(link, entry);
-            else File.Copy(entry, link);
-        }
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(run, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        // Files are copied (the .NET host resolves a symlinked app back to its real folder); only
+        // runtimes/, the ~500 MB of native libtorch, is linked.
+        foreach (var name in WorkerFiles(autograder))
+            File.Copy(Path.Combine(autograder, name), Path.Combine(run, name));
+        if (Directory.Exists(Path.Combine(autograder, "runtimes")))
+            Directory.CreateSymbolicLink(Path.Combine(run, "runtimes"), Path.Combine(autograder, "runtimes"));
         foreach (var name in CourseFiles)
             if (File.Exists(Path.Combine(output, name))) File.Copy(Path.Combine(output, name), Path.Combine(run, name));
         return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = sources };
+    }
+
+    /// <summary>GenAI.Worker's own files and the managed assemblies its deps.json lists, except the course library.</summary>
+    static IEnumerable<string> WorkerFiles(string autograder)
+    {
+        string deps = Path.Combine(autograder, "GenAI.Worker.deps.json");
+        if (!File.Exists(deps)) throw new FileNotFoundException($"the worker is missing from {autograder} (GenAI.Worker.deps.json): rebuild the autograder.");
+        using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(deps));
+        var names = new HashSet<string> { "GenAI.Worker.dll", "GenAI.Worker.deps.json", "GenAI.Worker.runtimeconfig.json" };
+        foreach (var target in doc.RootElement.GetProperty("targets").EnumerateObject())
+            foreach (var library in target.Value.EnumerateObject())
+                if (library.Value.TryGetProperty("runtime", out var runtime))
+                    foreach (var file in runtime.EnumerateObject())
+                        names.Add(Path.GetFileName(file.Name));
+        return names.Where(n => !CourseFiles.Contains(n) && File.Exists(Path.Combine(autograder, n))).OrderBy(n => n, StringComparer.Ordinal);
     }
 
     /// <summary>The error lines of a build log, with workspace paths made relative, each once.</summary>
