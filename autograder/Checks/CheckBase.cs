@@ -11,6 +11,10 @@ public abstract class CheckBase
 {
     DisposeScope? scope;
 
+    /// <summary>Each check class is a group: a worker spoiled by the previous group is replaced first.</summary>
+    [OneTimeSetUp]
+    public void BeginGroup() => Seam.Student.BeginGroup();
+
     /// <summary>Opens the test's dispose scope and seeds the global CPU generator.</summary>
     [SetUp]
     public void OpenScope()

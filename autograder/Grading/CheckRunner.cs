@@ -24,6 +24,7 @@ public static class CheckRunner
         writer.WriteLine(ProgressLog.Line(new ProgressEvent(ProgressLog.Discovered, Tests: names)));
         var listener = new Listener(writer);
         runner.Run(listener, TestFilter.Empty);
+        Seam.Student.Shutdown();
         writer.WriteLine(ProgressLog.Line(new ProgressEvent(ProgressLog.Done)));
         return listener.Failures;
     }

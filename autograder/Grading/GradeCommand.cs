@@ -129,6 +129,8 @@ public static class GradeCommand
         // As root on Linux the worker runs as nobody; elsewhere it runs as the grader's user.
         if (OperatingSystem.IsLinux() && Environment.UserName == "root" && Environment.GetEnvironmentVariable("GENAI_WORKER_USER") is null)
             info.Environment["GENAI_WORKER_USER"] = "65534:65534";
+        // The worker must not see the repository (solutions, hidden checks), the autograder's build or the results.
+        info.Environment["GENAI_WORKER_HIDE"] = string.Join(Path.PathSeparator, new[] { RepoLayout.Find().Root, autograder, Path.GetDirectoryName(progressPath)!, Path.GetDirectoryName(Path.GetDirectoryName(progressPath)!)! }.Distinct());
         using var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

@@ -84,7 +84,7 @@ public sealed class SubmissionBuild
         foreach (var name in WorkerFiles(autograder))
             File.Copy(Path.Combine(autograder, name), Path.Combine(run, name));
         if (Directory.Exists(Path.Combine(autograder, "runtimes")))
-            Directory.CreateSymbolicLink(Path.Combine(run, "runtimes"), Path.Combine(autograder, "runtimes"));
+            Directory.CreateSymbolicLink(Path.Combine(run, "runtimes"), NativeCache.Ensure(Path.Combine(autograder, "runtimes")));
         foreach (var name in CourseFiles)
             if (File.Exists(Path.Combine(output, name))) File.Copy(Path.Combine(output, name), Path.Combine(run, name));
         return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = sources };

@@ -93,6 +93,7 @@ public static class GradCheck
         for (long j = 0; j < outputs; j++)
         {
             var grads = autograd.grad(new[] { y[j] }, args, retain_graph: true, allow_unused: true);
+            Seam.Student.ThrowIfBackwardFailed();
             for (int i = 0; i < args.Length; i++)
                 if (grads[i] is not null && !grads[i].IsInvalid) jacobians[i][j] = grads[i].detach().flatten();
         }

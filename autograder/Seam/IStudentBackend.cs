@@ -10,6 +10,9 @@ public interface IStudentBackend
 
     /// <summary>How many times student objects were lost (the worker restarted); handles from an older generation are void.</summary>
     int Generation { get; }
+
+    /// <summary>Marks the start of a group of checks (a check class).</summary>
+    void BeginGroup();
 }
 
 /// <summary>The fast path: student code in this process, with autograd graphs intact.</summary>
@@ -20,4 +23,7 @@ public sealed class InProcessBackend : IStudentBackend
 
     /// <inheritdoc />
     public int Generation => 0;
+
+    /// <inheritdoc />
+    public void BeginGroup() { }
 }

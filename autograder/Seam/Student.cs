@@ -53,6 +53,23 @@ public static class Student
     /// <summary>True when student code runs in a separate worker process.</summary>
     public static bool Isolated => Backend is WorkerBackend;
 
+    /// <summary>Starts a group of checks; a worker spoiled by failures in the previous group is replaced.</summary>
+    public static void BeginGroup() => Backend.BeginGroup();
+
+    /// <summary>
+    /// Fails the check if student code failed during the last backward pass through a remote call
+    /// (such failures cannot be thrown inside libtorch); call after every autograd.grad or backward.
+    /// </summary>
+    public static void ThrowIfBackwardFailed()
+    {
+        if (WorkerBackend.PendingFailure is not { } failure) return;
+        WorkerBackend.PendingFailure = null;
+        Assert.Fail(failure);
+    }
+
+    /// <summary>Stops the worker (and everything it started), if any.</summary>
+    public static void Shutdown() => (Backend as IDisposable)?.Dispose();
+
     static Value[] Call(string op, params Value[] args)
     {
         try { return Backend.Invoke(op, args); }

@@ -17,9 +17,13 @@ namespace GenAI.Autograder.Seam;
 public sealed class WorkerBackend : IStudentBackend, IDisposable
 {
     /// <summary>Settings read from the environment the grader gives the judge.</summary>
-    public sealed record Limits(string Folder, TimeSpan CallTimeout, long AddressSpaceBytes, int Processes, string? User)
+    public sealed record Limits(string Folder, TimeSpan CallTimeout, long AddressSpaceBytes, int Processes, string? User, string[] Hidden)
     {
-        /// <summary>GENAI_WORKER (run folder), GENAI_WORKER_CALL_SECONDS, GENAI_WORKER_MEMORY_MB, GENAI_WORKER_PROCESSES, GENAI_WORKER_USER.</summary>
+        /// <summary>
+        /// GENAI_WORKER (run folder), GENAI_WORKER_CALL_SECONDS, GENAI_WORKER_MEMORY_MB,
+        /// GENAI_WORKER_PROCESSES, GENAI_WORKER_USER (uid[:gid]) and GENAI_WORKER_HIDE (folders the
+        /// worker must not see, separated by the path separator).
+        /// </summary>
         public static Limits? FromEnvironment()
         {
             string? folder = Environment.GetEnvironmentVariable("GENAI_WORKER");
@@ -28,7 +32,8 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
                 double.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0 ? v : fallback;
             return new Limits(folder, TimeSpan.FromSeconds(Number("GENAI_WORKER_CALL_SECONDS", 60)),
                 (long)(Number("GENAI_WORKER_MEMORY_MB", 6144) * 1024 * 1024), (int)Number("GENAI_WORKER_PROCESSES", 256),
-                Environment.GetEnvironmentVariable("GENAI_WORKER_USER") is { Length: > 0 } user ? user : null);
+                Environment.GetEnvironmentVariable("GENAI_WORKER_USER") is { Length: > 0 } user ? user : null,
+                (Environment.GetEnvironmentVariable("GENAI_WORKER_HIDE") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
         }
     }
 
@@ -79,16 +84,42 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
         if (!finished)
         {
             Stop();
+            failedSinceStart = false;
             throw new StudentFailure($"{op} did not finish within {limits.CallTimeout.TotalSeconds:F0} s (an endless loop, or far too much work?); it was stopped.");
         }
         BinaryReader? reply = null;
-        try { reply = task.Result; } catch (AggregateException) { }
+        try { reply = task.Result; }
+        catch (AggregateException e) when (e.InnerException is InvalidDataException)
+        {
+            Stop();
+            failedSinceStart = true;
+            throw new StudentFailure($"{op}: the worker's reply was corrupted (does your code write to standard output directly?); the worker was restarted.");
+        }
+        catch (AggregateException) { }
         if (reply is null)
         {
             string why = Died();
             throw new StudentFailure($"{op} ended the worker process ({why}).");
         }
-        return reply.ReadByte() == Wire.Ok ? Wire.ReadValues(reply) : throw new StudentFailure(reply.ReadString());
+        if (reply.ReadByte() == Wire.Ok) return Wire.ReadValues(reply);
+        failedSinceStart = true;
+        throw new StudentFailure(reply.ReadString());
+    }
+
+    bool failedSinceStart;
+
+    /// <summary>A failure of student code during a backward pass, waiting to be raised (see <see cref="RemoteCall.Backward"/>).</summary>
+    internal static string? PendingFailure { get; set; }
+
+    /// <summary>
+    /// Called before each group of checks: a worker in which student code failed (and may have left
+    /// threads, processes or corrupted state behind) is replaced, so one group cannot spoil the next.
+    /// </summary>
+    public void BeginGroup()
+    {
+        if (!failedSinceStart) return;
+        Stop();
+        failedSinceStart = false;
     }
 
     void EnsureStarted()
@@ -131,9 +162,37 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
             command.InsertRange(0, new[] { "setpriv", "--reuid", ids[0], "--regid", ids.Length > 1 ? ids[1] : ids[0], "--clear-groups", "--" });
         }
         if (Exists("prlimit")) command.InsertRange(0, new[] { "prlimit", $"--as={limits.AddressSpaceBytes}", $"--nproc={limits.Processes}", "--" });
-        if (root && Exists("unshare")) command.InsertRange(0, new[] { "unshare", "--net", "--" });
+        if (root && NamespacesWork.Value)
+        {
+            // A network namespace with only a down loopback, and a mount namespace in which the
+            // hidden folders (the repository, the results) are empty, unreadable tmpfs mounts.
+            var prefix = new List<string> { "unshare", "--net", "--mount", "--propagation", "private", "--", "sh", "-c", HideScript, "sh" };
+            prefix.AddRange(limits.Hidden.Where(h => Directory.Exists(h) && !IsInside(limits.Folder, h)));
+            prefix.Add("--");
+            command.InsertRange(0, prefix);
+        }
         return command;
     }
+
+    const string HideScript = "while [ \"$1\" != -- ]; do mount -t tmpfs -o size=64k,mode=000 tmpfs \"$1\" || echo \"genai: could not hide $1\" >&2; shift; done; shift; exec \"$@\"";
+
+    static bool IsInside(string path, string folder)
+    {
+        string full = Path.GetFullPath(path).TrimEnd('/') + "/", parent = Path.GetFullPath(folder).TrimEnd('/') + "/";
+        return full.StartsWith(parent, StringComparison.Ordinal);
+    }
+
+    /// <summary>Whether new network and mount namespaces can be made here (root in most containers; not in some sandboxes).</summary>
+    static readonly Lazy<bool> NamespacesWork = new(() =>
+    {
+        if (!Exists("unshare")) return false;
+        try
+        {
+            using var probe = Process.Start(new ProcessStartInfo("unshare", new[] { "--net", "--mount", "--propagation", "private", "--", "true" }) { RedirectStandardError = true, UseShellExecute = false });
+            return probe is not null && probe.WaitForExit(10000) && probe.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }
+    });
 
     static bool Exists(string tool) => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
 
@@ -182,10 +241,23 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
             return results.OfType<TensorValue>().Select(t => t.Tensor).ToList();
         }
 
+        /// <summary>
+        /// Runs inside libtorch's backward pass, where an exception would abort the process: a
+        /// failure is parked in <see cref="PendingFailure"/> (zeros are returned) for the seam to
+        /// raise once the backward pass is over.
+        /// </summary>
         public List<Tensor> Backward(List<Tensor> cotangents)
         {
-            var grads = backend.VectorJacobianProduct(op, args, differentiable, cotangents);
-            return new List<Tensor> { null! }.Concat(grads.Select(g => g.AsTensor)).ToList();
+            try
+            {
+                var grads = backend.VectorJacobianProduct(op, args, differentiable, cotangents);
+                return new List<Tensor> { null! }.Concat(grads.Select(g => g.AsTensor)).ToList();
+            }
+            catch (Exception e)
+            {
+                PendingFailure ??= e is StudentFailure ? e.Message : $"computing {op}'s gradient failed: {e.Message}";
+                return new List<Tensor> { null! }.Concat(differentiable.Select(i => zeros_like(args[i].AsTensor))).ToList();
+            }
         }
 
         /// <summary>The results with each tensor replaced by its graph-connected counterpart.</summary>

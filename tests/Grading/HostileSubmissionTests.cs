@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Text.Json;
+using FluentAssertions;
+using NUnit.Framework;
+
+namespace GenAI.Grader.Tests.Grading;
+
+/// <summary>
+/// Submissions that attack the grader (fixtures/submissions/hostile.json): each must leave a valid
+/// results.json, forge nothing, lose points only where its own code misbehaves, and finish in
+/// bounded time. Student code runs in the worker; these run through the real grade command.
+/// </summary>
+[Category("EndToEnd")]
+public sealed class HostileSubmissionTests
+{
+    static JsonElement Catalogue() =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.Repo, "fixtures", "submissions", "hostile.json"))).RootElement;
+
+    static IEnumerable<TestCaseData> Cases() => Catalogue().GetProperty("cases").EnumerateArray()
+        .Select(c => new TestCaseData(c.GetProperty("name").GetString()).SetName($"Hostile_{c.GetProperty("name").GetString()}"));
+
+    /// <summary>The attack loses points only where it must, with the expected explanation, and forges nothing.</summary>
+    [TestCaseSource(nameof(Cases))]
+    public void IsContained(string name)
+    {
+        var entry = Catalogue().GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+        var loses = entry.GetProperty("loses").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
+        var mayLose = entry.GetProperty("mayLose").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
+        string message = entry.GetProperty("message").GetString()!;
+        var edits = Grader.Edits(entry).Select(e => (e.Item1, e.Item2, e.Item3.Replace("{repo}", Paths.Repo.TrimEnd('/'))));
+        var args = entry.GetProperty("args").EnumerateArray().Select(a => a.GetString()!).ToArray();
+        string forged = Path.Combine(Paths.Repo, "forged.txt");
+
+        var clock = Stopwatch.StartNew();
+        var run = Grader.Grade(Grader.Planted(edits), args);
+        TestContext.Out.WriteLine($"{name}: graded in {clock.Elapsed.TotalSeconds:F1} s");
+
+        run.ExitCode.Should().Be(0, run.Console);
+        run.Results.Keys.Should().BeEquivalentTo("cs446-hw5", "cs4331-hw2");
+        File.Exists(forged).Should().BeFalse("student code must not write into the repository");
+        foreach (var (assignment, results) in run.Results)
+        {
+            Engine.GradescopeSchema.Validate(JsonDocument.Parse(run.RawJson[assignment]).RootElement).Should().BeEmpty();
+            run.RawJson[assignment].Should().NotContain("forged");
+            results.Output.Should().BeEmpty("the judge itself must never be interrupted by student code");
+            foreach (var test in results.Tests)
+            {
+                string id = $"{assignment}/{test.Number}";
+                if (loses.Contains(id))
+                {
+                    test.Score.Should().BeLessThan(test.MaxScore, $"{name} must lose points in {id}");
+                    test.Output.Should().Contain(message);
+                }
+                else if (!mayLose.Contains(id))
+                    test.Score.Should().Be(test.MaxScore, $"{name} must not cost points in {id}: {test.Output}");
+            }
+        }
+        clock.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(3));
+    }
+}
