@@ -11,6 +11,7 @@ public static class Program
 
           grade       build a submission and grade it (see grade --help)
           batch       grade a folder of submissions, a few at a time, with a gradebook (see batch --help)
+          bundle      make the student bundle or the Gradescope autograder zip (see bundle --help)
           generate    regenerate student-template/ from reference/ (--check: only report differences)
           run-checks  run the graded checks in this process and log progress (used by grade)
 
@@ -26,6 +27,7 @@ public static class Program
         {
             case "grade": return GradeCommand.Run(rest);
             case "batch": return BatchCommand.Run(rest);
+            case "bundle": return Bundle.BundleCommand.Run(rest);
             case "generate": return GenerateTemplate(rest);
             case "run-checks":
                 if (rest.Length != 2 || rest[0] != "--progress") { Console.Error.WriteLine("usage: run-checks --progress FILE"); return 2; }

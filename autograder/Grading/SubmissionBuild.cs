@@ -82,12 +82,20 @@ public sealed class SubmissionBuild
         // Files are copied (the .NET host resolves a symlinked app back to its real folder); only
         // runtimes/, the ~500 MB of native libtorch, is linked.
         foreach (var name in WorkerFiles(autograder))
-            File.Copy(Path.Combine(autograder, name), Path.Combine(run, name));
+            CopyReadable(Path.Combine(autograder, name), Path.Combine(run, name));
         if (Directory.Exists(Path.Combine(autograder, "runtimes")))
             Directory.CreateSymbolicLink(Path.Combine(run, "runtimes"), NativeCache.Ensure(Path.Combine(autograder, "runtimes")));
         foreach (var name in CourseFiles)
-            if (File.Exists(Path.Combine(output, name))) File.Copy(Path.Combine(output, name), Path.Combine(run, name));
+            if (File.Exists(Path.Combine(output, name))) CopyReadable(Path.Combine(output, name), Path.Combine(run, name));
         return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = sources };
+    }
+
+    /// <summary>A copy the unprivileged worker can read, whatever the source's mode (Gradescope's setup closes the sources).</summary>
+    static void CopyReadable(string from, string to)
+    {
+        File.Copy(from, to);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
     /// <summary>GenAI.Worker's own files and the managed assemblies its deps.json lists, except the course library.</summary>

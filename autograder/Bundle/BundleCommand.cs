@@ -1,0 +1,210 @@
+using System.IO.Compression;
+using System.Text.RegularExpressions;
+using GenAI.Autograder.Grading;
+
+namespace GenAI.Autograder.Bundle;
+
+/// <summary>
+/// <c>bundle</c>: builds what course staff hand out from the one source tree. The student bundle
+/// holds the template, the checks of the assignment's visible items (never hidden ones), and
+/// everything `dotnet test` needs; the Gradescope bundle holds the autograder with every check,
+/// <c>setup.sh</c>, <c>run_autograder</c> and a Dockerfile, and no reference solution at all.
+/// </summary>
+public static class BundleCommand
+{
+    /// <summary>Usage text.</summary>
+    public const string Usage = """
+        bundle student|gradescope --assignment NAME [--out DIR]
+          student     DIR/NAME-student/ and .zip: template, public checks, a README; `dotnet test` works offline after one restore
+          gradescope  DIR/NAME-gradescope.zip: setup.sh, run_autograder and a Dockerfile beside the sources (no reference solution)
+        """;
+
+    static readonly string[] Skipped = { "bin", "obj", "TestResults", "StrykerOutput", "__mismatch__", ".git", "results" };
+
+    /// <summary>Runs the command line.</summary>
+    public static int Run(string[] args)
+    {
+        string? kind = args.Length > 0 ? args[0] : null, assignment = null, output = "bundles";
+        for (int i = 1; i < args.Length; i++)
+        {
+            string? Value() => i + 1 < args.Length ? args[++i] : null;
+            switch (args[i])
+            {
+                case "--assignment": assignment = Value(); break;
+                case "--out": output = Value(); break;
+                default: Console.Error.WriteLine($"bad option '{args[i]}'\n\n{Usage}"); return 2;
+            }
+        }
+        if (kind is not ("student" or "gradescope") || assignment is null || output is null) { Console.Error.WriteLine(Usage); return 2; }
+        if (GradeCommand.Load(assignment, Console.Error) is not var (repo, manifests)) return 2;
+        string made = kind == "student" ? Student(repo, manifests[0], Path.GetFullPath(output)) : Gradescope(repo, manifests[0], Path.GetFullPath(output));
+        Console.WriteLine($"Wrote {made}");
+        return 0;
+    }
+
+    /// <summary>Writes the student bundle (a folder and its zip); returns the zip's path.</summary>
+    public static string Student(RepoLayout repo, Manifest manifest, string output)
+    {
+        string root = Path.Combine(output, $"{manifest.Name}-student");
+        if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
+        var visible = manifest.Items.Where(i => i.Visibility == "visible").ToArray();
+        var publicManifest = manifest with { Items = visible };
+
+        CopyTree(repo.Template, Path.Combine(root, "GenAI.Course"));
+        CopyTree(Path.Combine(repo.Root, "worker"), Path.Combine(root, "worker"));
+        string autograder = Path.Combine(root, "autograder");
+        CopyTree(Path.Combine(repo.Root, "autograder"), autograder, relative =>
+            !relative.StartsWith("Checks/", StringComparison.Ordinal) && !relative.StartsWith("assignments/", StringComparison.Ordinal));
+        foreach (var check in Directory.EnumerateFiles(Path.Combine(repo.Root, "autograder", "Checks"), "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(Path.Combine(repo.Root, "autograder"), check).Replace('\\', '/');
+            if (relative.Split('/').Any(Skipped.Contains)) continue;
+            if (IsPublic(relative, File.ReadAllText(check), visible)) Copy(check, Path.Combine(autograder, relative));
+        }
+        Directory.CreateDirectory(Path.Combine(autograder, "assignments"));
+        File.WriteAllText(Path.Combine(autograder, "assignments", $"{manifest.Name}.json"),
+            System.Text.Json.JsonSerializer.Serialize(publicManifest, new System.Text.Json.JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase }));
+        // The checks build against the template by default; there is no reference here.
+        foreach (var project in new[] { Path.Combine(autograder, "GenAI.Autograder.csproj"), Path.Combine(root, "worker", "GenAI.Worker.csproj") })
+        {
+            string text = File.ReadAllText(project)
+                .Replace("<Course Condition=\"'$(Course)' == ''\">reference</Course>", "<Course Condition=\"'$(Course)' == ''\">template</Course>")
+                .Replace("$(RepoRoot)student-template/GenAI.Course.csproj", "$(RepoRoot)GenAI.Course/GenAI.Course.csproj");
+            File.WriteAllText(project, text);
+        }
+        foreach (var file in new[] { "global.json", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "build/ElfVersionPatcher.cs", "build/coverage.runsettings" })
+            Copy(Path.Combine(repo.Root, file), Path.Combine(root, file));
+        File.WriteAllText(Path.Combine(root, "GenAI.Student.slnx"), """
+            <Solution>
+              <Project Path="GenAI.Course/GenAI.Course.csproj" />
+              <Project Path="worker/GenAI.Worker.csproj" />
+              <Project Path="autograder/GenAI.Autograder.csproj" />
+            </Solution>
+            """);
+        File.WriteAllText(Path.Combine(root, "README.md"), StudentReadme(manifest, visible));
+        string zip = root + ".zip";
+        if (File.Exists(zip)) File.Delete(zip);
+        ZipFile.CreateFromDirectory(root, zip);
+        return zip;
+    }
+
+    /// <summary>A check file is public when it has no tests (a helper) or one of its classes is graded by a visible item.</summary>
+    static bool IsPublic(string relative, string text, IReadOnlyList<ManifestItem> visible)
+    {
+        if (!relative.EndsWith(".cs", StringComparison.Ordinal))
+        {
+            // Snapshots: __snapshots__/Class.Method.snap belong to Checks/<topic>/Class.
+            string name = Path.GetFileName(relative);
+            string topic = relative.Split('/')[1];
+            return visible.Any(i => i.Tests.Any(p => Manifest.Matches(p, $"{topic}.{name}") || name.StartsWith(p.Split('.').Last() + ".", StringComparison.Ordinal) && p.StartsWith(topic + ".", StringComparison.Ordinal)));
+        }
+        if (!text.Contains("[Test")) return true;
+        string ns = relative["Checks/".Length..].Contains('/') ? relative["Checks/".Length..relative.LastIndexOf('/')].Replace('/', '.') + "." : "";
+        return Regex.Matches(text, @"public sealed class (\w+)").Any(m => visible.Any(i => i.Tests.Any(p => Manifest.Matches(p, ns + m.Groups[1].Value) || p.StartsWith(ns + m.Groups[1].Value + ".", StringComparison.Ordinal))));
+    }
+
+    /// <summary>Writes the Gradescope autograder zip (Gradescope unpacks it into /autograder/source); returns its path.</summary>
+    public static string Gradescope(RepoLayout repo, Manifest manifest, string output)
+    {
+        string staging = Path.Combine(output, $"{manifest.Name}-gradescope");
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        string source = staging;
+        foreach (var folder in new[] { "student-template", "worker", "autograder", "build" })
+            CopyTree(Path.Combine(repo.Root, folder), Path.Combine(source, folder), relative =>
+                !(folder == "autograder" && relative.StartsWith("assignments/", StringComparison.Ordinal)) || relative == $"assignments/{manifest.Name}.json");
+        foreach (var file in new[] { "global.json", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
+            Copy(Path.Combine(repo.Root, file), Path.Combine(source, file));
+        WriteScript(Path.Combine(staging, "setup.sh"), SetupScript);
+        WriteScript(Path.Combine(staging, "run_autograder"), RunScript.Replace("ASSIGNMENT", manifest.Name));
+        File.WriteAllText(Path.Combine(staging, "Dockerfile"), Dockerfile);
+        string zip = staging + ".zip";
+        if (File.Exists(zip)) File.Delete(zip);
+        ZipFile.CreateFromDirectory(staging, zip);
+        return zip;
+    }
+
+    /// <summary>Gradescope's setup: the .NET SDK if missing, a Release build of the checks against the template, and the sources closed to other users.</summary>
+    public const string SetupScript = """
+        #!/usr/bin/env bash
+        # Gradescope runs this once when the autograder image is built (as root, with network).
+        set -euo pipefail
+        root="${AUTOGRADER_ROOT:-/autograder}"
+        if ! command -v dotnet >/dev/null 2>&1; then
+          apt-get update && apt-get install -y curl ca-certificates libicu-dev
+          curl -fsSL https://dot.net/v1/dotnet-install.sh -o /tmp/dotnet-install.sh
+          bash /tmp/dotnet-install.sh --channel 10.0 --install-dir /usr/share/dotnet
+          ln -sf /usr/share/dotnet/dotnet /usr/bin/dotnet
+        fi
+        cd "$root/source"
+        dotnet build autograder -c Release -p:Course=template -v q
+        # Student code runs as nobody: keep the checks and the build away from it.
+        chmod -R go-rwx "$root/source"
+        """;
+
+    /// <summary>Gradescope's run: grade the submission into results/results.json.</summary>
+    public const string RunScript = """
+        #!/usr/bin/env bash
+        # Gradescope runs this for every submission; results/results.json is always written.
+        set -uo pipefail
+        root="${AUTOGRADER_ROOT:-/autograder}"
+        cd "$root/source"
+        dotnet autograder/bin/Release/net10.0/GenAI.Autograder.dll grade \
+          --submission "$root/submission" --assignment ASSIGNMENT --out "$root/results"
+        """;
+
+    /// <summary>A local container that mirrors Gradescope's layout (build the zip's folder as the context).</summary>
+    public const string Dockerfile = """
+        # docker build -t genai-autograder . && docker run --rm -v "$PWD/submission:/autograder/submission" -v "$PWD/results:/autograder/results" genai-autograder
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y bash ca-certificates curl libicu70 util-linux && rm -rf /var/lib/apt/lists/*
+        COPY . /autograder/source
+        RUN cp /autograder/source/run_autograder /autograder/run_autograder && mkdir -p /autograder/submission /autograder/results \
+            && cd /autograder/source && bash ./setup.sh
+        CMD ["bash", "/autograder/run_autograder"]
+        """;
+
+    static string StudentReadme(Manifest manifest, IReadOnlyList<ManifestItem> visible) => $"""
+        # {manifest.Title}: student bundle
+
+        Implement the stubs in `GenAI.Course/` (each says what to do in its `NotImplementedException`),
+        then check your work:
+
+        ```bash
+        dotnet test
+        ```
+
+        The first run restores the packages (TorchSharp and one native libtorch, about 600 MB);
+        after that it works offline. Every failing check names the function, the input case, the
+        worst value (expected and got) and a hint. Samplers are checked statistically, so any
+        correct order of random draws passes.
+
+        These are the public checks; the course may grade more. Public items:
+
+        {string.Join("\n", visible.Select(i => $"- {i.Number} {i.Name} ({i.Points:0.##} points)"))}
+
+        Submit the `.cs` files of `GenAI.Course/` (keep the public API: names, namespaces, signatures).
+        """;
+
+    static void WriteScript(string path, string text)
+    {
+        File.WriteAllText(path, text.Replace("\r\n", "\n"));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+    }
+
+    static void CopyTree(string from, string to, Func<string, bool>? include = null)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(from, file).Replace('\\', '/');
+            if (relative.Split('/').Any(Skipped.Contains) || (include is not null && !include(relative))) continue;
+            Copy(file, Path.Combine(to, relative));
+        }
+    }
+
+    static void Copy(string from, string to)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+        File.Copy(from, to, overwrite: true);
+    }
+}

@@ -1,0 +1,97 @@
+using System.IO.Compression;
+using System.Text.Json;
+using FluentAssertions;
+using GenAI.Autograder.Bundle;
+using GenAI.Autograder.Grading;
+using NUnit.Framework;
+
+namespace GenAI.Grader.Tests.Grading;
+
+/// <summary>The student bundle and the Gradescope zip, built from this tree and used the way students and Gradescope use them.</summary>
+[Category("EndToEnd")]
+public sealed class BundleTests
+{
+    static (RepoLayout repo, Manifest manifest) Assignment(string name)
+    {
+        var repo = new RepoLayout(Paths.Repo);
+        return (repo, Manifest.LoadAll(repo.Assignments).Single(m => m.Name == name));
+    }
+
+    static void CopyReferenceSources(string into)
+    {
+        string reference = Path.Combine(Paths.Repo, "reference");
+        foreach (var file in Directory.EnumerateFiles(reference, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/bin/") && !f.Contains("/obj/")))
+        {
+            string target = Path.Combine(into, Path.GetRelativePath(reference, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target, overwrite: true);
+            File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // newer than any earlier build, so it is recompiled
+        }
+    }
+
+    /// <summary>
+    /// The student bundle holds only the visible items' checks (no hidden ones, no reference), and
+    /// `dotnet test` in it fails every check on the template with guidance and passes them all once
+    /// the stubs are implemented.
+    /// </summary>
+    [Test]
+    public void StudentBundleHasOnlyPublicChecksAndWorks()
+    {
+        var (repo, manifest) = Assignment("cs446-hw5");
+        string output = Directory.CreateTempSubdirectory("genai-bundle").FullName;
+        string zip = BundleCommand.Student(repo, manifest, output);
+        string root = Path.Combine(output, "unzipped");
+        ZipFile.ExtractToDirectory(zip, root);
+
+        Directory.Exists(Path.Combine(root, "reference")).Should().BeFalse();
+        File.Exists(Path.Combine(root, "autograder", "Checks", "ScoreMatching", "LangevinChecks.cs")).Should().BeFalse("4.3 is graded after the due date");
+        File.Exists(Path.Combine(root, "autograder", "Checks", "Elbo", "KlDiagNormalChecks.cs")).Should().BeFalse("not part of this assignment");
+        File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "ElboChecks.cs")).Should().BeTrue();
+        var shipped = Manifest.Load(Path.Combine(root, "autograder", "assignments", "cs446-hw5.json"));
+        shipped.Items.Should().OnlyContain(i => i.Visibility == "visible").And.HaveCount(manifest.Items.Count(i => i.Visibility == "visible"));
+        File.ReadAllText(Path.Combine(root, "README.md")).Should().Contain("dotnet test");
+
+        var (exit, log) = SubmissionBuild.Run("dotnet", new[] { "test" }, root, TimeSpan.FromMinutes(8));
+        exit.Should().NotBe(0, "every check fails on the stubs");
+        log.Should().Contain("is not implemented yet").And.Contain("Passed:     0");
+
+        CopyReferenceSources(Path.Combine(root, "GenAI.Course"));
+        (exit, log) = SubmissionBuild.Run("dotnet", new[] { "test" }, root, TimeSpan.FromMinutes(8));
+        exit.Should().Be(0, log);
+        log.Should().Contain("Failed:     0");
+        Directory.Delete(output, recursive: true);
+    }
+
+    /// <summary>
+    /// The Gradescope zip has no reference solution; its setup.sh builds it and its run_autograder
+    /// grades a submission at a temporary root laid out like /autograder, writing a valid results.json.
+    /// </summary>
+    [Test]
+    public void GradescopeZipGradesAtATemporaryRoot()
+    {
+        var (repo, manifest) = Assignment("cs4331-hw2");
+        string output = Directory.CreateTempSubdirectory("genai-gradescope").FullName;
+        string zip = BundleCommand.Gradescope(repo, manifest, output);
+        using (var archive = ZipFile.OpenRead(zip))
+        {
+            archive.Entries.Select(e => e.FullName).Should().Contain(new[] { "setup.sh", "run_autograder", "Dockerfile" })
+                .And.NotContain(e => e.StartsWith("reference/")).And.NotContain(e => e.StartsWith("tests/"));
+        }
+        string root = Path.Combine(output, "autograder");
+        ZipFile.ExtractToDirectory(zip, Path.Combine(root, "source"));
+        CopyReferenceSources(Path.Combine(root, "submission"));
+        Directory.CreateDirectory(Path.Combine(root, "results"));
+        var environment = new Dictionary<string, string> { ["AUTOGRADER_ROOT"] = root };
+
+        var (exit, log) = SubmissionBuild.Run("bash", new[] { Path.Combine(root, "source", "setup.sh") }, Path.Combine(root, "source"), TimeSpan.FromMinutes(10), environment);
+        exit.Should().Be(0, log);
+        (exit, log) = SubmissionBuild.Run("bash", new[] { Path.Combine(root, "source", "run_autograder") }, root, TimeSpan.FromMinutes(10), environment);
+        exit.Should().Be(0, log);
+
+        string results = File.ReadAllText(Path.Combine(root, "results", "results.json"));
+        Engine.GradescopeSchema.Validate(JsonDocument.Parse(results).RootElement).Should().BeEmpty();
+        var parsed = GradescopeResults.Read(Path.Combine(root, "results", "results.json"));
+        parsed.Score.Should().Be(manifest.MaxScore, log);
+        Directory.Delete(output, recursive: true);
+    }
+}
