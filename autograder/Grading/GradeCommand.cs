@@ -104,6 +104,9 @@ public static class GradeCommand
         }
         catch (InvalidDataException e) { errors.WriteLine(e.Message); return new GradeOutcome(2, GradeStatus.SetUpError, Array.Empty<(Manifest, GradescopeResults)>()); }
         if (!options.KeepWorkspace) { TryDelete(workspace); TryDelete(runFolder); }
+        // In a GitHub Actions step, hand the result to Classroom's reporter as the step output `result`.
+        if (Environment.GetEnvironmentVariable("GITHUB_OUTPUT") is { Length: > 0 } githubOutput && final.Count == 1)
+            File.AppendAllText(githubOutput, $"result={File.ReadAllText(Path.Combine(Path.GetDirectoryName(ResultsPath(final[0].Item1))!, "classroom-result.b64"))}\n");
         return new GradeOutcome(0, interruption is null ? GradeStatus.Graded : GradeStatus.Interrupted, final);
     }
 

@@ -7,8 +7,8 @@ namespace GenAI.Autograder.Reports;
 
 /// <summary>
 /// The files written for one graded assignment: Gradescope's results.json, an HTML page for
-/// people (scores, per-check output, and any PNG figures the run produced, embedded), and JUnit
-/// XML for CI systems.
+/// people (scores, per-check output, and any PNG figures the run produced, embedded), JUnit XML
+/// for CI systems, and GitHub Classroom's runner result (base64 JSON, as its autograding reporter reads).
 /// </summary>
 public static class ReportWriter
 {
@@ -18,7 +18,32 @@ public static class ReportWriter
         results.Write(Path.Combine(folder, "results.json"));
         WriteAtomically(Path.Combine(folder, "report.html"), Html(manifest, results, Figures(folder)));
         WriteAtomically(Path.Combine(folder, "junit.xml"), JUnit(manifest, results).ToString());
+        WriteAtomically(Path.Combine(folder, "classroom-result.b64"), Convert.ToBase64String(Encoding.UTF8.GetBytes(Classroom(manifest, results))));
     }
+
+    /// <summary>
+    /// GitHub Classroom's runner result: version 1, overall status, max_score, and one test per item
+    /// with pass or fail, the message and the points. Classroom's reporter scores a runner by the
+    /// share of passing tests, so partial credit within an item shows only in "score".
+    /// </summary>
+    public static string Classroom(Manifest manifest, GradescopeResults results) =>
+        System.Text.Json.JsonSerializer.Serialize(new
+        {
+            version = 1,
+            status = results.Tests.All(t => t.Status == "passed") ? "pass" : "fail",
+            max_score = manifest.MaxScore,
+            tests = results.Tests.Select(t => new
+            {
+                name = $"{t.Number} {t.Name}",
+                status = t.Status == "passed" ? "pass" : "fail",
+                message = t.Status == "passed" ? "" : t.Output,
+                test_code = "",
+                filename = "",
+                line_no = 0,
+                execution_time = "",
+                score = t.Score,
+            }),
+        });
 
     /// <summary>PNG files under <paramref name="folder"/>/figures, to embed in the HTML report.</summary>
     static IReadOnlyList<string> Figures(string folder)

@@ -36,6 +36,23 @@ public sealed class ReportWriterTests
         Directory.Delete(folder, true);
     }
 
+    /// <summary>The GitHub Classroom payload decodes to version 1 with one test per item and pass/fail statuses.</summary>
+    [Test]
+    public void ClassroomPayloadFollowsTheReportersFormat()
+    {
+        string folder = Directory.CreateTempSubdirectory("genai-classroom").FullName;
+        ReportWriter.Write(Sample, Results(), folder);
+        string json = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(File.ReadAllText(Path.Combine(folder, "classroom-result.b64"))));
+        using var doc = System.Text.Json.JsonDocument.Parse(json);
+        doc.RootElement.GetProperty("version").GetInt32().Should().Be(1);
+        doc.RootElement.GetProperty("status").GetString().Should().Be("fail");
+        doc.RootElement.GetProperty("max_score").GetDouble().Should().Be(6);
+        var tests = doc.RootElement.GetProperty("tests").EnumerateArray().ToList();
+        tests.Select(t => t.GetProperty("status").GetString()).Should().Equal("fail", "pass");
+        tests[0].GetProperty("message").GetString().Should().Contain("FAIL x < y");
+        Directory.Delete(folder, true);
+    }
+
     /// <summary>JUnit XML has one case per item and a failure element for each item that lost points.</summary>
     [Test]
     public void JUnitListsFailures()
