@@ -126,7 +126,10 @@ public static class BatchCommand
                 if (graded && File.Exists(path))
                 {
                     var r = GradescopeResults.Read(path);
-                    string status = r.Output.Length == 0 ? "graded" : r.Output.StartsWith("Grading was interrupted", StringComparison.Ordinal) ? "interrupted" : "not built";
+                    string status = r.Output.Length == 0 ? "graded"
+                        : r.Output.StartsWith("Grading was interrupted", StringComparison.Ordinal) ? "interrupted"
+                        : r.Output.StartsWith("Your code does not have the public API", StringComparison.Ordinal) ? "wrong API"
+                        : "not built";
                     csv.Append(',').Append(r.Score.ToString(CultureInfo.InvariantCulture)).Append(',').Append(m.MaxScore.ToString(CultureInfo.InvariantCulture)).Append(',').Append(status);
                     foreach (var item in m.Items)
                         csv.Append(',').Append(r.Tests.FirstOrDefault(t => t.Number == item.Number)?.Score.ToString(CultureInfo.InvariantCulture) ?? "");

@@ -87,6 +87,7 @@ public static class GradeCommand
         }
 
         log.WriteLine($"Built {build.Sources.Count} source files; running the checks ...");
+        if (build.ApiMessage.Length > 0) log.WriteLine(build.ApiMessage);
         string progress = Path.Combine(workspace, "progress.jsonl");
         var (state, interruption) = RunChecks(options.AutograderFolder ?? AppContext.BaseDirectory, build.RunFolder, progress, TimeSpan.FromSeconds(options.TimeoutSeconds), options.CallTimeoutSeconds, log, s =>
         {
@@ -97,7 +98,8 @@ public static class GradeCommand
         {
             foreach (var m in manifests)
             {
-                var results = Scorer.Score(m, state, interruption, interruption is null ? "" : $"Grading was interrupted: {interruption}.", clock.Elapsed.TotalSeconds);
+                string top = string.Join("\n\n", new[] { interruption is null ? "" : $"Grading was interrupted: {interruption}.", build.ApiMessage }.Where(t => t.Length > 0));
+                var results = Scorer.Score(m, state, interruption, top, clock.Elapsed.TotalSeconds);
                 ReportWriter.Write(m, results, Path.GetDirectoryName(ResultsPath(m))!);
                 final.Add((m, results));
             }

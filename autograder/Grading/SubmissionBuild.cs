@@ -21,6 +21,9 @@ public sealed class SubmissionBuild
     public string Errors { get; private init; } = "";
     /// <summary>The folder to run the checks from (valid when <see cref="Succeeded"/>).</summary>
     public string RunFolder { get; private init; } = "";
+    /// <summary>Public API members the checks need that the submission lacks (empty when it matches).</summary>
+    public IReadOnlyList<string> MissingApi { get; private init; } = Array.Empty<string>();
+
     /// <summary>The source files that were built, relative to the submission folder.</summary>
     public IReadOnlyList<string> Sources { get; private init; } = Array.Empty<string>();
 
@@ -87,8 +90,16 @@ public sealed class SubmissionBuild
             Directory.CreateSymbolicLink(Path.Combine(run, "runtimes"), NativeCache.Ensure(Path.Combine(autograder, "runtimes")));
         foreach (var name in CourseFiles)
             if (File.Exists(Path.Combine(output, name))) CopyReadable(Path.Combine(output, name), Path.Combine(run, name));
-        return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = sources };
+        var missing = File.Exists(Path.Combine(autograder, "GenAI.Course.dll"))
+            ? ApiCheck.Missing(Path.Combine(autograder, "GenAI.Course.dll"), Path.Combine(output, "GenAI.Course.dll"), autograder)
+            : Array.Empty<string>();
+        return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = sources, MissingApi = missing };
     }
+
+    /// <summary>The message shown to the student when <see cref="MissingApi"/> is not empty.</summary>
+    public string ApiMessage => MissingApi.Count == 0 ? "" :
+        "Your code does not have the public API the assignment needs (keep the template's names, namespaces and signatures); checks that use these fail:\n  "
+        + string.Join("\n  ", MissingApi);
 
     /// <summary>A copy the unprivileged worker can read, whatever the source's mode (Gradescope's setup closes the sources).</summary>
     static void CopyReadable(string from, string to)

@@ -39,7 +39,7 @@ public sealed class GradeEndToEndTests
         foreach (var results in run.Results.Values)
         {
             results.Score.Should().Be(0);
-            results.Output.Should().BeEmpty("the template compiles and its checks all ran");
+            results.Output.Should().BeEmpty("the template compiles, has the full API, and its checks all ran");
             foreach (var test in results.Tests)
             {
                 test.Score.Should().Be(0);
@@ -61,6 +61,23 @@ public sealed class GradeEndToEndTests
             results.Output.Should().Contain("does not compile").And.Contain("Broken.cs").And.Contain("CS1002");
             results.Tests.Should().OnlyContain(t => t.Score == 0);
         }
+    }
+
+    /// <summary>A renamed public method is reported once at the top (read from metadata), and only its checks lose points.</summary>
+    [Test]
+    public void AWrongApiIsReportedUpFront()
+    {
+        var run = Grader.Grade(Grader.Planted(new[]
+        {
+            ("Vae/Distributions.cs", "public static Tensor LogPdfBernoulli(Tensor x, Tensor p)", "public static Tensor LogPdfBernouli(Tensor x, Tensor p)"),
+            ("Vae/MnistVae.cs", "Distributions.LogPdfBernoulli(x, p)", "Distributions.LogPdfBernouli(x, p)"),
+        }), "--assignment", "cs446-hw5");
+        run.ExitCode.Should().Be(0, run.Console);
+        var results = run.Results.Values.Single();
+        results.Output.Should().Contain("does not have the public API").And.Contain("Tensor Vae.Distributions.LogPdfBernoulli(Tensor, Tensor)");
+        foreach (var item in results.Tests)
+            if (item.Number == "2.4") item.Output.Should().Contain("MissingMethodException");
+            else item.Score.Should().Be(item.MaxScore, item.Output);
     }
 
     /// <summary>A folder without C# sources is graded 0 with a message saying so.</summary>
