@@ -17,6 +17,8 @@ param(
     [string] $Out,
     # Wall-clock limit for all checks, in seconds.
     [int] $Timeout,
+    # Wall-clock limit for one call into student code, in seconds.
+    [int] $CallTimeout,
     # Print the grade command's usage.
     [switch] $Help
 )
@@ -28,5 +30,6 @@ if ($Submission) { $arguments += @('--submission', [System.IO.Path]::GetFullPath
 if ($Assignment) { $arguments += @('--assignment', $Assignment) }
 if ($Out) { $arguments += @('--out', [System.IO.Path]::GetFullPath($Out)) }
 if ($Timeout -gt 0) { $arguments += @('--timeout', $Timeout) }
+if ($CallTimeout -gt 0) { $arguments += @('--call-timeout', $CallTimeout) }
 & dotnet @arguments
 exit $LASTEXITCODE

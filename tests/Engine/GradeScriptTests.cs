@@ -18,7 +18,7 @@ public sealed class GradeScriptTests
     {
         var ast = Parser.ParseFile(Script, out _, out ParseError[] errors);
         errors.Should().BeEmpty();
-        ast.ParamBlock!.Parameters.Select(p => p.Name.VariablePath.UserPath).Should().BeEquivalentTo("Submission", "Assignment", "Out", "Timeout", "Help");
+        ast.ParamBlock!.Parameters.Select(p => p.Name.VariablePath.UserPath).Should().BeEquivalentTo("Submission", "Assignment", "Out", "Timeout", "CallTimeout", "Help");
         var commands = ast.FindAll(a => a is CommandAst, true).Cast<CommandAst>().ToList();
         commands.Should().ContainSingle(c => c.GetCommandName() == "dotnet");
         ast.Extent.Text.Should().Contain("'run', '--project', $project, '--', 'grade'");
