@@ -74,7 +74,13 @@ public sealed class SubmissionBuild
 
         var (exit, log) = Run("dotnet", new[] { "build", Path.Combine(src, "GenAI.Course.csproj"), "-o", output, "--nologo", "-v", "q", "-clp:NoSummary" }, src, timeout);
         if (exit != 0)
-            return new SubmissionBuild { Sources = sources, Errors = "The submission does not compile:\n" + CompilerErrors(log, src) };
+        {
+            bool restore = log.Contains("NuGet.targets", StringComparison.Ordinal) || Regex.IsMatch(log, @"\bNU1\d{3}\b");
+            string headline = restore
+                ? "The submission could not be built because restoring packages failed on the grading machine (not a problem of your code; tell the course staff):\n"
+                : "The submission does not compile:\n";
+            return new SubmissionBuild { Sources = sources, Errors = headline + CompilerErrors(log, src) };
+        }
 
         // The run folder lives where an unprivileged worker can read it (the workspace may sit in a private folder).
         string run = runFolder;

@@ -156,12 +156,15 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
         var command = new List<string> { "dotnet", Path.Combine(limits.Folder, "GenAI.Worker.dll") };
         if (!OperatingSystem.IsLinux()) return command;
         bool root = Environment.UserName == "root";
-        if (root && limits.User is { } user && Exists("setpriv"))
+        bool dropped = root && limits.User is not null && Exists("setpriv");
+        if (dropped)
         {
-            var ids = user.Split(':');
+            var ids = limits.User!.Split(':');
             command.InsertRange(0, new[] { "setpriv", "--reuid", ids[0], "--regid", ids.Length > 1 ? ids[1] : ids[0], "--clear-groups", "--" });
         }
-        if (Exists("prlimit")) command.InsertRange(0, new[] { "prlimit", $"--as={limits.AddressSpaceBytes}", $"--nproc={limits.Processes}", "--" });
+        // The process cap counts all processes of the user, so it only applies to the dedicated unprivileged user.
+        if (Exists("prlimit"))
+            command.InsertRange(0, dropped ? new[] { "prlimit", $"--as={limits.AddressSpaceBytes}", $"--nproc={limits.Processes}", "--" } : new[] { "prlimit", $"--as={limits.AddressSpaceBytes}", "--" });
         if (root && NamespacesWork.Value)
         {
             // A network namespace with only a down loopback, and a mount namespace in which the

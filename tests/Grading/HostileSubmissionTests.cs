@@ -24,6 +24,8 @@ public sealed class HostileSubmissionTests
     public void IsContained(string name)
     {
         var entry = Catalogue().GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
+        if (entry.TryGetProperty("needsRoot", out var needsRoot) && needsRoot.GetBoolean() && !(OperatingSystem.IsLinux() && Environment.UserName == "root"))
+            Assert.Ignore("this attack is contained by isolation that only a root grader on Linux sets up (another user, namespaces)");
         var loses = entry.GetProperty("loses").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
         var mayLose = entry.GetProperty("mayLose").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
         string message = entry.GetProperty("message").GetString()!;
