@@ -1,0 +1,96 @@
+using FluentAssertions;
+using GenAI.Autograder.Grading;
+using GenAI.Autograder.Seam;
+using GenAI.Worker;
+using NUnit.Framework;
+using static TorchSharp.torch;
+
+namespace GenAI.Grader.Tests.Engine;
+
+/// <summary>The worker backend against a real worker on the reference: same values and gradients as in-process, clear failures, restarts.</summary>
+[Category("EndToEnd")]
+public sealed class WorkerBackendTests
+{
+    static string workspace = "", run = "";
+    WorkerBackend backend = null!;
+
+    /// <summary>Builds the reference into a worker run folder once.</summary>
+    [OneTimeSetUp]
+    public static void BuildRunFolder()
+    {
+        workspace = Directory.CreateTempSubdirectory("genai-worker-test").FullName;
+        run = Path.Combine(Path.GetTempPath(), $"genai-worker-run-{Guid.NewGuid():N}");
+        var build = SubmissionBuild.Create(new RepoLayout(Paths.Repo), Path.Combine(Paths.Repo, "reference"), Path.Combine(workspace, "build"),
+            TimeSpan.FromMinutes(5), Path.GetDirectoryName(Paths.AutograderDll)!, run);
+        build.Succeeded.Should().BeTrue(build.Errors);
+        build.MissingApi.Should().BeEmpty();
+    }
+
+    /// <summary>Removes the folders.</summary>
+    [OneTimeTearDown]
+    public static void RemoveRunFolder()
+    {
+        foreach (var folder in new[] { workspace, run }) if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+
+    /// <summary>A fresh worker per test, with a short call limit.</summary>
+    [SetUp]
+    public void Start() => backend = new WorkerBackend(new WorkerBackend.Limits(run, TimeSpan.FromSeconds(30), 6L << 30, 256, null, Array.Empty<string>()));
+
+    /// <summary>Stops it.</summary>
+    [TearDown]
+    public void Stop() => backend.Dispose();
+
+    static Value[] Args(params Tensor[] tensors) => tensors.Select(t => (Value)new TensorValue(t)).ToArray();
+
+    /// <summary>Values computed in the worker equal those computed in this process.</summary>
+    [Test]
+    public void ValuesMatchInProcess()
+    {
+        var z = randn(4, 3, dtype: float64, generator: new Generator(1));
+        var mu = randn(4, 3, dtype: float64, generator: new Generator(2));
+        var v = rand(4, 3, dtype: float64, generator: new Generator(3)) + 0.5;
+        var remote = backend.Invoke("LogPdfDiagonalGaussian", Args(z, mu, v))[0].AsTensor;
+        var local = Operations.Invoke("LogPdfDiagonalGaussian", Args(z, mu, v))[0].AsTensor;
+        remote.equal(local).all().item<bool>().Should().BeTrue();
+        remote.dtype.Should().Be(ScalarType.Float64);
+    }
+
+    /// <summary>Gradients through the autograd bridge (vector-Jacobian products from the worker) equal in-process autograd.</summary>
+    [Test]
+    public void GradientsMatchInProcess()
+    {
+        Tensor Leaf(long seed) => (rand(3, 2, dtype: float64, generator: new Generator((ulong)seed)) + 0.5).requires_grad_(true);
+        var (z, mu, v) = (Leaf(4), Leaf(5), Leaf(6));
+        var remote = backend.Invoke("LogPdfDiagonalGaussian", Args(z, mu, v))[0].AsTensor;
+        remote.requires_grad.Should().BeTrue();
+        var remoteGrads = autograd.grad(new[] { (remote * tensor(new[] { 1.0, -2.0, 0.5 })).sum() }, new[] { z, mu, v });
+        Student.ThrowIfBackwardFailed();
+        var local = Operations.Invoke("LogPdfDiagonalGaussian", Args(z, mu, v))[0].AsTensor;
+        var localGrads = autograd.grad(new[] { (local * tensor(new[] { 1.0, -2.0, 0.5 })).sum() }, new[] { z, mu, v });
+        for (int i = 0; i < 3; i++) remoteGrads[i].allclose(localGrads[i], rtol: 1e-12, atol: 1e-12).Should().BeTrue();
+    }
+
+    /// <summary>Student objects live in the worker behind handles and are void once the worker restarts.</summary>
+    [Test]
+    public void HandlesDieWithTheWorker()
+    {
+        var handle = backend.Invoke("NewMlpVae", new Value[] { new NumberValue(6), new NumberValue(4), new NumberValue(2) })[0];
+        var (mu, logvar) = (backend.Invoke("MlpVae.Encode", new[] { handle, new TensorValue(rand(3, 6)) }) is var r ? (r[0].AsTensor, r[1].AsTensor) : default);
+        mu.shape.Should().Equal(3, 2);
+        logvar.shape.Should().Equal(3, 2);
+        int generation = backend.Generation;
+        backend.Dispose();
+        backend.Generation.Should().Be(generation + 1);
+        var act = () => backend.Invoke("MlpVae.Encode", new[] { handle, new TensorValue(rand(3, 6)) });
+        act.Should().Throw<StudentFailure>().WithMessage("harness error: no student object with handle*");
+    }
+
+    /// <summary>A request the worker does not know is a harness error, not the student's.</summary>
+    [Test]
+    public void UnknownOperationsAreHarnessErrors()
+    {
+        var act = () => backend.Invoke("NoSuchOperation", Array.Empty<Value>());
+        act.Should().Throw<StudentFailure>().WithMessage("harness error: unknown operation 'NoSuchOperation'");
+    }
+}
