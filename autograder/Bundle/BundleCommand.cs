@@ -93,10 +93,9 @@ public static class BundleCommand
     {
         if (!relative.EndsWith(".cs", StringComparison.Ordinal))
         {
-            // Snapshots: __snapshots__/Class.Method.snap belong to Checks/<topic>/Class.
-            string name = Path.GetFileName(relative);
-            string topic = relative.Split('/')[1];
-            return visible.Any(i => i.Tests.Any(p => Manifest.Matches(p, $"{topic}.{name}") || name.StartsWith(p.Split('.').Last() + ".", StringComparison.Ordinal) && p.StartsWith(topic + ".", StringComparison.Ordinal)));
+            // Snapshots: Checks/<topic>/__snapshots__/Class.Method.snap belong to the check <topic>.Class.Method.
+            string check = $"{relative.Split('/')[1]}.{Path.GetFileNameWithoutExtension(relative)}";
+            return visible.Any(i => i.Tests.Any(p => Manifest.Matches(p, check)));
         }
         if (!text.Contains("[Test")) return true;
         string ns = relative["Checks/".Length..].Contains('/') ? relative["Checks/".Length..relative.LastIndexOf('/')].Replace('/', '.') + "." : "";

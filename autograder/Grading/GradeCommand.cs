@@ -89,7 +89,7 @@ public static class GradeCommand
         log.WriteLine($"Built {build.Sources.Count} source files; running the checks ...");
         if (build.ApiMessage.Length > 0) log.WriteLine(build.ApiMessage);
         string progress = Path.Combine(workspace, "progress.jsonl");
-        var (state, interruption) = RunChecks(options.AutograderFolder ?? AppContext.BaseDirectory, build.RunFolder, progress, TimeSpan.FromSeconds(options.TimeoutSeconds), options.CallTimeoutSeconds, log, s =>
+        var (state, interruption) = RunChecks(repo.Root, options.AutograderFolder ?? AppContext.BaseDirectory, build.RunFolder, progress, TimeSpan.FromSeconds(options.TimeoutSeconds), options.CallTimeoutSeconds, log, s =>
         {
             foreach (var m in manifests) Scorer.Score(m, s, null, "Grading in progress.", clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
         });
@@ -124,7 +124,7 @@ public static class GradeCommand
     /// with student code in a worker started from <paramref name="runFolder"/>, calling
     /// <paramref name="onProgress"/> whenever a check finishes.
     /// </summary>
-    public static (ProgressLog.State state, string? interruption) RunChecks(string autograder, string runFolder, string progressPath, TimeSpan timeout, double callTimeoutSeconds, TextWriter log, Action<ProgressLog.State> onProgress)
+    public static (ProgressLog.State state, string? interruption) RunChecks(string repoRoot, string autograder, string runFolder, string progressPath, TimeSpan timeout, double callTimeoutSeconds, TextWriter log, Action<ProgressLog.State> onProgress)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = autograder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(autograder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath }) info.ArgumentList.Add(a);
@@ -135,7 +135,7 @@ public static class GradeCommand
         if (OperatingSystem.IsLinux() && Environment.UserName == "root" && Environment.GetEnvironmentVariable("GENAI_WORKER_USER") is null)
             info.Environment["GENAI_WORKER_USER"] = "65534:65534";
         // The worker must not see the repository (solutions, hidden checks), the autograder's build or the results.
-        info.Environment["GENAI_WORKER_HIDE"] = string.Join(Path.PathSeparator, new[] { RepoLayout.Find().Root, autograder, Path.GetDirectoryName(progressPath)!, Path.GetDirectoryName(Path.GetDirectoryName(progressPath)!)! }.Distinct());
+        info.Environment["GENAI_WORKER_HIDE"] = string.Join(Path.PathSeparator, new[] { repoRoot, autograder, Path.GetDirectoryName(progressPath)!, Path.GetDirectoryName(Path.GetDirectoryName(progressPath)!)! }.Distinct());
         using var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
