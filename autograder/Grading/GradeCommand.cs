@@ -20,7 +20,8 @@ public static class GradeCommand
           --call-timeout  limit for one call into student code, in seconds (default: 60); a call
                         that exceeds it fails its check and the worker is restarted
           --keep-work   keep OUT/.work (the submission's build and run folders) for debugging
-        Next to each results.json: report.html (for people) and junit.xml (for CI).
+        Next to each results.json: report.html (for people), junit.xml (for CI) and
+        classroom-result.b64 (GitHub Classroom's runner result).
         """;
 
     /// <summary>Runs the command line; returns 0 when results were written, 2 on bad usage or set-up.</summary>
@@ -67,6 +68,7 @@ public static class GradeCommand
         if (Load(options.Assignment, errors) is not var (repo, manifests)) return new GradeOutcome(2, GradeStatus.SetUpError, Array.Empty<(Manifest, GradescopeResults)>());
         string submission = Path.GetFullPath(options.Submission ?? repo.Reference);
         string output = Path.GetFullPath(options.Out ?? "results");
+        string autograder = options.AutograderFolder ?? AppContext.BaseDirectory;
         string ResultsPath(Manifest m) => options.Assignment is not null ? Path.Combine(output, "results.json") : Path.Combine(output, m.Name, "results.json");
         var clock = Stopwatch.StartNew();
 
@@ -76,7 +78,7 @@ public static class GradeCommand
         log.WriteLine($"Building {submission} ...");
         string workspace = Path.Combine(output, ".work");
         string runFolder = Path.Combine(Path.GetTempPath(), $"genai-worker-{Guid.NewGuid():N}");
-        var build = SubmissionBuild.Create(repo, submission, workspace, TimeSpan.FromMinutes(10), options.AutograderFolder ?? AppContext.BaseDirectory, runFolder);
+        var build = SubmissionBuild.Create(repo, submission, workspace, TimeSpan.FromMinutes(10), autograder, runFolder);
         if (!build.Succeeded)
         {
             var failed = manifests.Select(m => (m, Scorer.Failed(m, build.Errors, clock.Elapsed.TotalSeconds))).ToList();
@@ -89,7 +91,7 @@ public static class GradeCommand
         log.WriteLine($"Built {build.Sources.Count} source files; running the checks ...");
         if (build.ApiMessage.Length > 0) log.WriteLine(build.ApiMessage);
         string progress = Path.Combine(workspace, "progress.jsonl");
-        var (state, interruption) = RunChecks(repo.Root, options.AutograderFolder ?? AppContext.BaseDirectory, build.RunFolder, progress, TimeSpan.FromSeconds(options.TimeoutSeconds), options.CallTimeoutSeconds, log, s =>
+        var (state, interruption) = RunChecks(repo.Root, autograder, build.RunFolder, progress, TimeSpan.FromSeconds(options.TimeoutSeconds), options.CallTimeoutSeconds, log, s =>
         {
             foreach (var m in manifests) Scorer.Score(m, s, null, "Grading in progress.", clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
         });

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -38,10 +37,5 @@ public static class NativeCache
         }
     }
 
-    static int Run(string file, params string[] args)
-    {
-        using var p = Process.Start(new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardError = true })!;
-        p.WaitForExit();
-        return p.ExitCode;
-    }
+    static int Run(string file, params string[] args) => SubmissionBuild.Run(file, args, Path.GetTempPath(), TimeSpan.FromMinutes(10)).exit;
 }
