@@ -3,7 +3,7 @@ using GenAI.Autograder.Grading;
 
 namespace GenAI.Autograder;
 
-/// <summary>The autograder's verbs: grade, generate, and run-checks (the child side of grade).</summary>
+/// <summary>The autograder's verbs: grade, batch, bundle, run, generate, and run-checks (the child side of grade).</summary>
 public static class Program
 {
     const string Usage = """
@@ -12,6 +12,7 @@ public static class Program
           grade       build a submission and grade it (see grade --help)
           batch       grade a folder of submissions, a few at a time, with a gradebook (see batch --help)
           bundle      make the student bundle or the Gradescope autograder zip (see bundle --help)
+          run         run an assignment's experiments and write its figures (see run --help)
           generate    regenerate student-template/ from reference/ (--check: only report differences)
           run-checks  run the graded checks in this process and log progress (used by grade)
 
@@ -28,6 +29,7 @@ public static class Program
             case "grade": return GradeCommand.Run(rest);
             case "batch": return BatchCommand.Run(rest);
             case "bundle": return Bundle.BundleCommand.Run(rest);
+            case "run": return Run.RunCommand.Run(rest);
             case "generate": return GenerateTemplate(rest);
             case "run-checks":
                 if (rest.Length != 2 || rest[0] != "--progress") { Console.Error.WriteLine("usage: run-checks --progress FILE"); return 2; }

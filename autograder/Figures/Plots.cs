@@ -1,0 +1,91 @@
+using ScottPlot;
+
+namespace GenAI.Autograder.Figures;
+
+/// <summary>Line plots, scatter plots and graph drawings written as PNG (ScottPlot).</summary>
+public static class Plots
+{
+    /// <summary>One named series of points.</summary>
+    /// <param name="Label">Legend text.</param>
+    /// <param name="X">Abscissae.</param>
+    /// <param name="Y">Ordinates.</param>
+    public sealed record Series(string Label, double[] X, double[] Y);
+
+    /// <summary>Curves (lines) with a legend and axis labels.</summary>
+    public static void Lines(string path, string title, string xLabel, string yLabel, params Series[] series)
+    {
+        var plot = New(title, xLabel, yLabel);
+        foreach (var s in series)
+        {
+            var line = plot.Add.ScatterLine(s.X, s.Y);
+            line.LegendText = s.Label;
+        }
+        Save(plot, path, series.Length > 1);
+    }
+
+    /// <summary>Points (no lines), one colour per series, with a legend and axis labels.</summary>
+    public static void Points(string path, string title, string xLabel, string yLabel, params Series[] series)
+    {
+        var plot = New(title, xLabel, yLabel);
+        foreach (var s in series)
+        {
+            var points = plot.Add.ScatterPoints(s.X, s.Y);
+            points.LegendText = s.Label;
+            points.MarkerSize = 4;
+        }
+        plot.Axes.SquareUnits();
+        Save(plot, path, series.Length > 1);
+    }
+
+    /// <summary>
+    /// Graphs side by side: nodes on a circle, coloured by their features (RGB from 3 features in
+    /// [-1, 1]), an edge drawn for every e_ij = 1.
+    /// </summary>
+    public static void Graphs(string path, string title, IReadOnlyList<(double[,] features, double[,] edges)> graphs)
+    {
+        var plot = New(title, "", "");
+        for (int g = 0; g < graphs.Count; g++)
+        {
+            var (features, edges) = graphs[g];
+            int n = features.GetLength(0);
+            var positions = Enumerable.Range(0, n).Select(i => new Coordinates(3 * g + Math.Cos(2 * Math.PI * i / n), Math.Sin(2 * Math.PI * i / n))).ToArray();
+            for (int i = 0; i < n; i++)
+                for (int j = i + 1; j < n; j++)
+                    if (edges[i, j] > 0.5)
+                    {
+                        var line = plot.Add.Line(positions[i], positions[j]);
+                        line.LineColor = Colors.Gray.WithAlpha(0.7);
+                        line.LineWidth = 1;
+                    }
+            for (int i = 0; i < n; i++)
+            {
+                byte Channel(int k) => features.GetLength(1) > k ? (byte)Math.Round(255 * Math.Clamp((features[i, k] + 1) / 2, 0, 1)) : (byte)128;
+                var marker = plot.Add.Marker(positions[i], MarkerShape.FilledCircle, 11, new Color(Channel(0), Channel(1), Channel(2)));
+                marker.MarkerLineColor = Colors.Black;
+                marker.MarkerLineWidth = 1;
+            }
+            plot.Add.Text($"graph {g + 1}", 3 * g - 0.45, -1.25).LabelFontSize = 12;
+        }
+        plot.Axes.SquareUnits();
+        plot.HideGrid();
+        plot.Axes.Frameless();
+        plot.Axes.SetLimits(-1.3, 3 * graphs.Count - 1.7, -1.45, 1.2);
+        Save(plot, path, false, 260 * graphs.Count, 320);
+    }
+
+    static Plot New(string title, string xLabel, string yLabel)
+    {
+        var plot = new Plot();
+        plot.Title(title);
+        if (xLabel.Length > 0) plot.XLabel(xLabel);
+        if (yLabel.Length > 0) plot.YLabel(yLabel);
+        return plot;
+    }
+
+    static void Save(Plot plot, string path, bool legend, int width = 640, int height = 480)
+    {
+        if (legend) plot.ShowLegend(Alignment.LowerRight);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.SavePng(path, width, height);
+    }
+}

@@ -1,0 +1,57 @@
+namespace GenAI.Autograder.Run;
+
+/// <summary>
+/// The `run` verb: runs an assignment's reference experiments (or a student's, when built with
+/// -p:Course=template) on its data and writes the figures and numbers it asks for.
+/// </summary>
+public static class RunCommand
+{
+    const string Usage = """
+        usage: run EXPERIMENT [--data DIR] [--out DIR] [--seed N]
+
+          EXPERIMENT  cs552-hw1   CPT sampling, pixel LSTM, p-PCA faces, classroom graph model, linear-Gaussian MLE
+          --data DIR  the course files (image_cpts.pkl[.gz], eigenfaces.npy, classroom_graphs.pkl);
+                      default: the small project-made files shipped in fixtures/course-data
+          --out DIR   where PNG figures and summary.json go (default: figures/EXPERIMENT)
+          --seed N    random seed (default 552)
+        """;
+
+    /// <summary>Runs the verb; returns the process exit code.</summary>
+    public static int Run(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help") { Console.WriteLine(Usage); return args.Length == 0 ? 2 : 0; }
+        string experiment = args[0];
+        string data = Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data");
+        string? output = null;
+        long seed = 552;
+        for (int i = 1; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            try
+            {
+                switch (args[i])
+                {
+                    case "--data": data = Value(); break;
+                    case "--out": output = Value(); break;
+                    case "--seed": seed = long.Parse(Value()); break;
+                    default: Console.Error.WriteLine($"unknown option {args[i]}\n\n{Usage}"); return 2;
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException) { Console.Error.WriteLine($"{e.Message}\n\n{Usage}"); return 2; }
+        }
+        output ??= Path.Combine("figures", experiment);
+        if (!Directory.Exists(data)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(data)}"); return 2; }
+        try
+        {
+            switch (experiment)
+            {
+                case "cs552-hw1": Cs552Hw1.Run(data, output, seed); break;
+                default: Console.Error.WriteLine($"unknown experiment '{experiment}'\n\n{Usage}"); return 2;
+            }
+        }
+        catch (IOException e) { Console.Error.WriteLine(e.Message); return 1; }
+        catch (NotImplementedException e) { Console.Error.WriteLine($"not implemented yet: {e.Message}"); return 1; }
+        Console.WriteLine($"Figures and summary.json written to {Path.GetFullPath(output)}");
+        return 0;
+    }
+}

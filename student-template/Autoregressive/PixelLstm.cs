@@ -1,0 +1,65 @@
+// Generated from reference/ by `dotnet run --project autograder -- generate`: edit the reference, not this file.
+using GenAI.Course.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace GenAI.Course.Autoregressive;
+
+/// <summary>
+/// CS/DS 552 HW1, problem 1b: an LSTM model of binary images read as sequences x_1 .. x_N. The input
+/// at step i is x_{i-1} (0 at step 1, the start symbol); the output is the logit of
+/// p(x_i = 1 | x_1 .. x_{i-1}). The assignment's choice: 2 layers, hidden size 32.
+/// </summary>
+public sealed class PixelLstm : nn.Module<Tensor, Tensor>
+{
+    // Declare the fields you need here.
+
+    /// <summary>An untrained model; parameters are initialised from the global generator.</summary>
+    public PixelLstm(int hidden = 32, int layers = 2) : base(nameof(PixelLstm))
+    {
+        throw new NotImplementedException("build an LSTM (input size 1, the given hidden size and layers, batch first) and a linear layer from hidden to 1 logit.");
+    }
+
+    /// <summary>
+    /// Teacher-forced logits: <paramref name="images"/> [B, N] of 0/1 to [B, N] where entry i is the
+    /// logit of p(x_i = 1 | x_&lt;i). Entry i must not depend on x_i or later pixels.
+    /// </summary>
+    public override Tensor forward(Tensor images)
+    {
+        throw new NotImplementedException("feed [0, x_1, .., x_{N-1}] (shifted right by one, 0 as start symbol) through the LSTM and map every step to one logit.");
+    }
+
+    /// <summary>
+    /// log p(x_i | x_&lt;i) per step, [B, N], from <paramref name="logits"/> of p(x_i = 1) and the
+    /// pixels <paramref name="images"/> (0/1): x log sigmoid(l) + (1 - x) log sigmoid(-l), stable for
+    /// any logit (the negative of BCEWithLogitsLoss without reduction).
+    /// </summary>
+    public static Tensor ConditionalLogLikelihood(Tensor logits, Tensor images)
+    {
+        throw new NotImplementedException("return x * logsigmoid(l) + (1 - x) * logsigmoid(-l), element by element.");
+    }
+
+    /// <summary>
+    /// Samples <paramref name="count"/> sequences of <paramref name="length"/> pixels: at each step
+    /// x_i ~ Bernoulli(sigmoid(logit)), drawn (not the most likely value), fed back as the next
+    /// input. Float32 [count, length] of 0/1; randomness from <paramref name="generator"/>.
+    /// </summary>
+    public Tensor Sample(int count, int length = 25, Generator? generator = null)
+    {
+        throw new NotImplementedException("start from input 0 and an empty state; at each step take the logit, draw x_i with a uniform below sigmoid(logit), and feed x_i back.");
+    }
+
+    /// <summary>
+    /// Fits the model to <paramref name="images"/> [B, N] (the unique images) by full-batch Adam on
+    /// the mean binary cross-entropy per pixel; returns that loss after each epoch (nats per pixel).
+    /// <paramref name="progress"/>, when given, is told (epoch, loss) after each epoch.
+    /// </summary>
+    public double[] Fit(Tensor images, int epochs, double learningRate = 0.01, Action<int, double>? progress = null)
+    {
+        throw new NotImplementedException("run Adam for the given epochs on -mean(ConditionalLogLikelihood(forward(images), images)), recording each epoch's loss.");
+    }
+
+    /// <summary>The number of trainable scalars (to compare with the 2^(N+1) - 2 entries of the CPTs).</summary>
+    public long ParameterCount() => parameters().Sum(p => p.numel());
+}
