@@ -14,7 +14,7 @@ public static class Program
           bundle      make the student bundle or the Gradescope autograder zip (see bundle --help)
           run         run an assignment's experiments and write its figures (see run --help)
           generate    regenerate student-template/ from reference/ (--check: only report differences)
-          run-checks  run the graded checks in this process and log progress (used by grade)
+          run-checks  run the graded checks (or --only those matching manifest patterns) in this process and log progress (used by grade)
 
         Students: run `dotnet test` to check your work locally.
         """;
@@ -32,8 +32,8 @@ public static class Program
             case "run": return Run.RunCommand.Run(rest);
             case "generate": return GenerateTemplate(rest);
             case "run-checks":
-                if (rest.Length != 2 || rest[0] != "--progress") { Console.Error.WriteLine("usage: run-checks --progress FILE"); return 2; }
-                CheckRunner.Run(rest[1]);
+                if (rest.Length < 2 || rest[0] != "--progress" || (rest.Length > 2 && rest[2] != "--only")) { Console.Error.WriteLine("usage: run-checks --progress FILE [--only PATTERN...]"); return 2; }
+                CheckRunner.Run(rest[1], rest.Skip(3).ToArray());
                 return 0;
             case "": case "-h": case "--help": Console.WriteLine(Usage); return 0;
             default: Console.Error.WriteLine($"unknown command '{verb}'\n\n{Usage}"); return 2;

@@ -1,4 +1,8 @@
+using GenAI.Course.Autoregressive;
 using GenAI.Course.Elbo;
+using GenAI.Course.Graphs;
+using GenAI.Course.LinearGaussian;
+using GenAI.Course.Ppca;
 using GenAI.Course.ScoreMatching;
 using GenAI.Course.Vae;
 using TorchSharp;
@@ -61,6 +65,39 @@ public static class Operations
             var x = ScoreMatching.AnnealedLangevinDynamics(score.Evaluate, x0, a[6].AsNumbers, a[7].AsNumber, a[8].AsInt, Generator(a[9]));
             return T(x, x0).Concat(score.Recording()).ToArray();
         }),
+        "SampleImages" => Run("CptSampler.SampleImages", () => T(CptSampler.SampleImages(a.Skip(1).Select(v => v.AsTensor).ToList(), a[0].AsTensor))),
+        "NewPixelLstm" => Run("PixelLstm constructor", () => H(new PixelLstm(a[0].AsInt, a[1].AsInt))),
+        "PixelLstm.Forward" => Run("PixelLstm.forward", () => T(Get<PixelLstm>(a[0]).forward(a[1].AsTensor))),
+        "PixelLstm.Sample" => Run(op, () => T(Get<PixelLstm>(a[0]).Sample(a[1].AsInt, a[2].AsInt, Generator(a[3])))),
+        "PixelLstm.Fit" => Run(op, () => new Value[] { new NumbersValue(Get<PixelLstm>(a[0]).Fit(a[1].AsTensor, a[2].AsInt, a[3].AsNumber) ?? throw new StudentFailure("PixelLstm.Fit returned null.")) }),
+        "ConditionalLogLikelihood" => Run("PixelLstm.ConditionalLogLikelihood", () => T(PixelLstm.ConditionalLogLikelihood(a[0].AsTensor, a[1].AsTensor))),
+        "PpcaFit" => Run("Ppca.Fit", () => Model(Ppca.Fit(a[0].AsTensor, a[1].AsInt), "Ppca.Fit")),
+        "PosteriorMean" => Run("Ppca.PosteriorMean", () => T(Ppca.PosteriorMean(Model(a), a[3].AsTensor))),
+        "PosteriorCovariance" => Run("Ppca.PosteriorCovariance", () => T(Ppca.PosteriorCovariance(Model(a)))),
+        "ExpectedImage" => Run("Ppca.ExpectedImage", () => T(Ppca.ExpectedImage(Model(a), a[3].AsTensor))),
+        "PpcaGenerate" => Run("Ppca.Generate", () => T(Ppca.Generate(Model(a), a[3].AsInt, Generator(a[4])))),
+        "PpcaSample" => Run("Ppca.Sample", () => T(Ppca.Sample(Model(a), a[3].AsInt, Generator(a[4])))),
+        "LatentPerturbations" => Run("Ppca.LatentPerturbations", () =>
+            T(Ppca.LatentPerturbations(Model(a), a[3].AsTensor, a[4].AsNumbers.Select(d => (int)d).ToArray(), a[5].AsNumbers))),
+        "PpcaLogLikelihood" => Run("Ppca.LogLikelihood", () => new Value[] { new NumberValue(Ppca.LogLikelihood(Model(a), a[3].AsTensor)) }),
+        "EdgeLogLikelihood" => Run("EdgeModel.LogLikelihood", () => new Value[] { new NumberValue(EdgeModel.LogLikelihood(a[0].AsTensor, a[1].AsTensor, a[2].AsNumber, a[3].AsNumber)) }),
+        "EdgeGradient" => Run("EdgeModel.Gradient", () =>
+        {
+            var (dA, dB) = EdgeModel.Gradient(a[0].AsTensor, a[1].AsTensor, a[2].AsNumber, a[3].AsNumber);
+            return new Value[] { new NumbersValue([dA, dB]) };
+        }),
+        "EdgeGradientAscent" => Run("EdgeModel.GradientAscent", () =>
+        {
+            var fit = EdgeModel.GradientAscent(a[0].AsTensor, a[1].AsTensor, a[2].AsNumber, a[3].AsNumber, a[4].AsNumber, a[5].AsInt)
+                ?? throw new StudentFailure("EdgeModel.GradientAscent returned null.");
+            return new Value[] { new NumbersValue([fit.A, fit.B]), new NumbersValue(fit.LogLikelihoods ?? throw new StudentFailure("EdgeModel.GradientAscent returned no LogLikelihoods.")) };
+        }),
+        "SampleEdges" => Run("EdgeModel.SampleEdges", () => T(EdgeModel.SampleEdges(a[0].AsTensor, a[1].AsNumber, a[2].AsNumber, Generator(a[3])))),
+        "LinearGaussianFit" => Run("LinearGaussian.Fit", () =>
+        {
+            var fit = LinearGaussian.Fit(a[0].AsTensor, a[1].AsTensor) ?? throw new StudentFailure("LinearGaussian.Fit returned null.");
+            return new Value[] { new TensorValue(fit.W), new NumberValue(fit.Sigma2) };
+        }),
         _ => throw new InvalidDataException($"unknown operation '{op}'"),
     };
 
@@ -87,6 +124,13 @@ public static class Operations
         var lines = message.Split('\n');
         return lines.Length <= 4 ? message.Trim() : string.Join("\n", lines.Take(4)).Trim() + " ...";
     }
+
+    /// <summary>A p-PCA model from its three leading arguments (W, Mu, Sigma2).</summary>
+    static PpcaModel Model(Value[] a) => new(a[0].AsTensor, a[1].AsTensor, a[2].AsNumber);
+
+    static Value[] Model(PpcaModel? model, string function) => model is null
+        ? throw new StudentFailure($"{function} returned null.")
+        : new Value[] { new TensorValue(model.W), new TensorValue(model.Mu), new NumberValue(model.Sigma2) };
 
     static Value[] T(params Tensor[] tensors) => tensors.Select(t => (Value)new TensorValue(t)).ToArray();
 

@@ -14,16 +14,20 @@ public static class CheckRunner
     /// <summary>The namespace every graded check lives under; names in manifests are relative to it.</summary>
     public const string ChecksNamespace = "GenAI.Autograder.Checks.";
 
-    /// <summary>Runs every check, writing the progress log to <paramref name="progressPath"/>. Returns the number of failures.</summary>
-    public static int Run(string progressPath)
+    /// <summary>
+    /// Runs the checks that match one of <paramref name="only"/> (manifest patterns; every check when
+    /// empty), writing the progress log to <paramref name="progressPath"/>. Returns the number of failures.
+    /// </summary>
+    public static int Run(string progressPath, IReadOnlyList<string> only)
     {
         using var writer = new StreamWriter(progressPath, append: false) { AutoFlush = true };
         var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
         var test = runner.Load(Assembly.GetExecutingAssembly(), new Dictionary<string, object>());
-        var names = Leaves(test).Select(Relative).Where(n => n is not null).Cast<string>().ToArray();
+        bool Selected(string name) => only.Count == 0 || only.Any(p => Manifest.Matches(p, name));
+        var names = Leaves(test).Select(Relative).Where(n => n is not null && Selected(n)).Cast<string>().ToArray();
         writer.WriteLine(ProgressLog.Line(new ProgressEvent(ProgressLog.Discovered, Tests: names)));
         var listener = new Listener(writer);
-        runner.Run(listener, TestFilter.Empty);
+        runner.Run(listener, only.Count == 0 ? TestFilter.Empty : new SelectedChecks(Selected));
         Seam.Student.Shutdown();
         writer.WriteLine(ProgressLog.Line(new ProgressEvent(ProgressLog.Done)));
         return listener.Failures;
@@ -36,6 +40,14 @@ public static class CheckRunner
     static string? Relative(ITest t) => Relative(t.FullName);
 
     static IEnumerable<ITest> Leaves(ITest t) => t.IsSuite ? t.Tests.SelectMany(Leaves) : new[] { t };
+
+    /// <summary>An NUnit filter that passes the leaf checks <paramref name="selected"/> accepts (and the suites holding them).</summary>
+    sealed class SelectedChecks(Func<string, bool> selected) : TestFilter
+    {
+        public override bool Match(ITest test) => !test.IsSuite && Relative(test) is { } name && selected(name);
+
+        public override TNode AddToXml(TNode parentNode, bool recursive) => parentNode.AddElement("selected-checks");
+    }
 
     sealed class Listener(StreamWriter writer) : ITestListener
     {

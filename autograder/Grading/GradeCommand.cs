@@ -91,7 +91,7 @@ public static class GradeCommand
         log.WriteLine($"Built {build.Sources.Count} source files; running the checks ...");
         if (build.ApiMessage.Length > 0) log.WriteLine(build.ApiMessage);
         string progress = Path.Combine(workspace, "progress.jsonl");
-        var (state, interruption) = RunChecks(repo.Root, autograder, build.RunFolder, progress, TimeSpan.FromSeconds(options.TimeoutSeconds), options.CallTimeoutSeconds, log, s =>
+        var (state, interruption) = RunChecks(repo.Root, autograder, build.RunFolder, progress, manifests.SelectMany(m => m.Items).SelectMany(i => i.Tests).Distinct().ToList(), TimeSpan.FromSeconds(options.TimeoutSeconds), options.CallTimeoutSeconds, log, s =>
         {
             foreach (var m in manifests) Scorer.Score(m, s, null, "Grading in progress.", clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
         });
@@ -123,13 +123,14 @@ public static class GradeCommand
 
     /// <summary>
     /// Runs the judge (<c>run-checks</c>, from the autograder's own build in <paramref name="autograder"/>)
+    /// on the checks matching <paramref name="checks"/> (manifest patterns),
     /// with student code in a worker started from <paramref name="runFolder"/>, calling
     /// <paramref name="onProgress"/> whenever a check finishes.
     /// </summary>
-    public static (ProgressLog.State state, string? interruption) RunChecks(string repoRoot, string autograder, string runFolder, string progressPath, TimeSpan timeout, double callTimeoutSeconds, TextWriter log, Action<ProgressLog.State> onProgress)
+    public static (ProgressLog.State state, string? interruption) RunChecks(string repoRoot, string autograder, string runFolder, string progressPath, IReadOnlyList<string> checks, TimeSpan timeout, double callTimeoutSeconds, TextWriter log, Action<ProgressLog.State> onProgress)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = autograder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(autograder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath }) info.ArgumentList.Add(a);
+        foreach (var a in new[] { Path.Combine(autograder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath, "--only" }.Concat(checks)) info.ArgumentList.Add(a);
         info.Environment["SNAPSHOOTER_STRICT_MODE"] = "true";
         info.Environment["GENAI_WORKER"] = runFolder;
         info.Environment["GENAI_WORKER_CALL_SECONDS"] = callTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);

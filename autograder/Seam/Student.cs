@@ -1,3 +1,6 @@
+using GenAI.Course.Graphs;
+using GenAI.Course.LinearGaussian;
+using GenAI.Course.Ppca;
 using GenAI.Worker;
 using NUnit.Framework;
 using TorchSharp;
@@ -190,4 +193,76 @@ public static class Student
         score.ReadRecording(r, 2);
         return (T(r, 0), T(r, 1));
     }
+
+    // CS/DS 552 HW1, problem 1: autoregressive images.
+    /// <summary>Student's <c>CptSampler.SampleImages</c>.</summary>
+    public static Tensor SampleImages(IReadOnlyList<Tensor> cpts, Tensor uniforms) => T(Call("SampleImages", new[] { V(uniforms) }.Concat(cpts.Select(V)).ToArray()));
+
+    /// <summary>Student's <c>PixelLstm</c> constructor.</summary>
+    public static StudentModule NewPixelLstm(int hidden = 32, int layers = 2) => M(Call("NewPixelLstm", V(hidden), V(layers)), "PixelLstm");
+
+    /// <summary>Student's <c>PixelLstm.forward</c> (teacher-forced logits).</summary>
+    public static Tensor PixelLstmForward(StudentModule lstm, Tensor images) => T(Call("PixelLstm.Forward", V(lstm), V(images)));
+
+    /// <summary>Student's <c>PixelLstm.Sample</c>.</summary>
+    public static Tensor PixelLstmSample(StudentModule lstm, int count, int length, Generator? generator) => T(Call("PixelLstm.Sample", V(lstm), V(count), V(length), V(generator)));
+
+    /// <summary>Student's <c>PixelLstm.Fit</c>: the loss after each epoch.</summary>
+    public static double[] PixelLstmFit(StudentModule lstm, Tensor images, int epochs, double learningRate) => Call("PixelLstm.Fit", V(lstm), V(images), V(epochs), V(learningRate))[0].AsNumbers;
+
+    /// <summary>Student's <c>PixelLstm.ConditionalLogLikelihood</c>.</summary>
+    public static Tensor ConditionalLogLikelihood(Tensor logits, Tensor images) => T(Call("ConditionalLogLikelihood", V(logits), V(images)));
+
+    // CS/DS 552 HW1, problem 2: p-PCA. A model travels as (W, Mu, Sigma2).
+    static Value[] V(PpcaModel m) => [V(m.W), V(m.Mu), V(m.Sigma2)];
+
+    /// <summary>Student's <c>Ppca.Fit</c>.</summary>
+    public static PpcaModel PpcaFit(Tensor data, int d) { var r = Call("PpcaFit", V(data), V(d)); return new PpcaModel(T(r, 0), T(r, 1), r[2].AsNumber); }
+
+    /// <summary>Student's <c>Ppca.PosteriorMean</c>.</summary>
+    public static Tensor PosteriorMean(PpcaModel model, Tensor x) => T(Call("PosteriorMean", [.. V(model), V(x)]));
+
+    /// <summary>Student's <c>Ppca.PosteriorCovariance</c>.</summary>
+    public static Tensor PosteriorCovariance(PpcaModel model) => T(Call("PosteriorCovariance", V(model)));
+
+    /// <summary>Student's <c>Ppca.ExpectedImage</c>.</summary>
+    public static Tensor ExpectedImage(PpcaModel model, Tensor z) => T(Call("ExpectedImage", [.. V(model), V(z)]));
+
+    /// <summary>Student's <c>Ppca.Generate</c>.</summary>
+    public static Tensor PpcaGenerate(PpcaModel model, int count, Generator? generator) => T(Call("PpcaGenerate", [.. V(model), V(count), V(generator)]));
+
+    /// <summary>Student's <c>Ppca.Sample</c>.</summary>
+    public static Tensor PpcaSample(PpcaModel model, int count, Generator? generator) => T(Call("PpcaSample", [.. V(model), V(count), V(generator)]));
+
+    /// <summary>Student's <c>Ppca.LatentPerturbations</c>.</summary>
+    public static Tensor LatentPerturbations(PpcaModel model, Tensor x, int[] dimensions, double[] offsets) =>
+        T(Call("LatentPerturbations", [.. V(model), V(x), new NumbersValue(dimensions.Select(d => (double)d).ToArray()), new NumbersValue(offsets)]));
+
+    /// <summary>Student's <c>Ppca.LogLikelihood</c>.</summary>
+    public static double PpcaLogLikelihood(PpcaModel model, Tensor data) => Call("PpcaLogLikelihood", [.. V(model), V(data)])[0].AsNumber;
+
+    // CS/DS 552 HW1, problem 3: the classroom edge model.
+    /// <summary>Student's <c>EdgeModel.LogLikelihood</c>.</summary>
+    public static double EdgeLogLikelihood(Tensor features, Tensor edges, double a, double b) => Call("EdgeLogLikelihood", V(features), V(edges), V(a), V(b))[0].AsNumber;
+
+    /// <summary>Student's <c>EdgeModel.Gradient</c>.</summary>
+    public static (double dA, double dB) EdgeGradient(Tensor features, Tensor edges, double a, double b)
+    {
+        var g = Call("EdgeGradient", V(features), V(edges), V(a), V(b))[0].AsNumbers;
+        return (g[0], g[1]);
+    }
+
+    /// <summary>Student's <c>EdgeModel.GradientAscent</c>.</summary>
+    public static EdgeFit EdgeGradientAscent(Tensor features, Tensor edges, double a0, double b0, double learningRate, int iterations)
+    {
+        var r = Call("EdgeGradientAscent", V(features), V(edges), V(a0), V(b0), V(learningRate), V(iterations));
+        return new EdgeFit(r[0].AsNumbers[0], r[0].AsNumbers[1], r[1].AsNumbers);
+    }
+
+    /// <summary>Student's <c>EdgeModel.SampleEdges</c>.</summary>
+    public static Tensor SampleEdges(Tensor features, double a, double b, Generator? generator) => T(Call("SampleEdges", V(features), V(a), V(b), V(generator)));
+
+    // CS/DS 552 HW1, problem 4: the linear-Gaussian MLE.
+    /// <summary>Student's <c>LinearGaussian.Fit</c>.</summary>
+    public static LinearGaussianFit LinearGaussianFit(Tensor x, Tensor y) { var r = Call("LinearGaussianFit", V(x), V(y)); return new LinearGaussianFit(T(r, 0), r[1].AsNumber); }
 }

@@ -9,14 +9,29 @@ static class Grader
     /// <summary>The outcome of one grade run.</summary>
     public sealed record Run(int ExitCode, string Console, IReadOnlyDictionary<string, GradescopeResults> Results, IReadOnlyDictionary<string, string> RawJson);
 
-    /// <summary>Grades <paramref name="submission"/> on every assignment with the autograder's command line, into a fresh temporary folder.</summary>
+    /// <summary>
+    /// Grades <paramref name="submission"/> with the autograder's command line, into a fresh temporary
+    /// folder: on every assignment, or on the one an "--assignment NAME" in <paramref name="extraArgs"/> names.
+    /// </summary>
     public static Run Grade(string submission, params string[] extraArgs)
     {
         string output = Path.Combine(Path.GetTempPath(), "genai-grade-tests", Guid.NewGuid().ToString("N"));
         var args = new List<string> { Paths.AutograderDll, "grade", "--submission", submission, "--out", output };
         args.AddRange(extraArgs);
         var (exit, console) = SubmissionBuild.Run("dotnet", args, Paths.Repo, TimeSpan.FromMinutes(10));
-        return Collect(exit, console, output);
+        int at = Array.IndexOf(extraArgs, "--assignment");
+        return Collect(exit, console, output, at >= 0 && at + 1 < extraArgs.Length ? extraArgs[at + 1] : null);
+    }
+
+    /// <summary>The "--assignment NAME" arguments for a catalogue entry that concerns one assignment (its item ids or its "assignment"), else none.</summary>
+    public static string[] AssignmentArguments(JsonElement entry)
+    {
+        var names = new HashSet<string>();
+        if (entry.TryGetProperty("assignment", out var assignment)) names.Add(assignment.GetString()!);
+        foreach (var list in new[] { "loses", "mayLose" })
+            if (entry.TryGetProperty(list, out var ids))
+                foreach (var id in ids.EnumerateArray()) names.Add(id.GetString()!.Split('/')[0]);
+        return names.Count == 1 ? ["--assignment", names.Single()] : [];
     }
 
     /// <summary>The same through the engine's API in this process (the checks still run in a child process from the autograder's build).</summary>
@@ -32,17 +47,17 @@ static class Grader
             exit = GradeCommand.Grade(new GradeOptions(submission, null, output, AutograderFolder: Path.GetDirectoryName(Paths.AutograderDll)));
         }
         finally { Console.SetOut(original); }
-        return Collect(exit, console.ToString(), output);
+        return Collect(exit, console.ToString(), output, null);
     }
 
-    static Run Collect(int exit, string console, string output)
+    static Run Collect(int exit, string console, string output, string? assignment)
     {
         var results = new Dictionary<string, GradescopeResults>();
         var raw = new Dictionary<string, string>();
         if (Directory.Exists(output))
             foreach (var file in Directory.EnumerateFiles(output, "results.json", SearchOption.AllDirectories).Where(f => !f.Contains(".work")))
             {
-                string name = Path.GetFileName(Path.GetDirectoryName(file)!);
+                string name = Path.GetDirectoryName(file) == output && assignment is not null ? assignment : Path.GetFileName(Path.GetDirectoryName(file)!);
                 raw[name] = File.ReadAllText(file);
                 results[name] = GradescopeResults.Read(file);
             }

@@ -38,7 +38,7 @@ public sealed class HostileSubmissionTests
         TestContext.Out.WriteLine($"{name}: graded in {clock.Elapsed.TotalSeconds:F1} s");
 
         run.ExitCode.Should().Be(0, run.Console);
-        run.Results.Keys.Should().BeEquivalentTo("cs446-hw5", "cs4331-hw2");
+        run.Results.Keys.Should().BeEquivalentTo("cs446-hw5", "cs4331-hw2", "cs552-hw1");
         File.Exists(forged).Should().BeFalse("student code must not write into the repository");
         foreach (var (assignment, results) in run.Results)
         {

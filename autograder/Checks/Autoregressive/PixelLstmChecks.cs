@@ -1,0 +1,125 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using GenAI.Course.Formats;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Autoregressive;
+
+/// <summary>
+/// CS/DS 552 HW1 1b: the LSTM model of p(x_i | x_&lt;i). The architecture is the student's choice
+/// (the assignment suggests 2 layers of 32); the checks judge what it computes, never its weights.
+/// </summary>
+public sealed class PixelLstmChecks : CheckBase
+{
+    /// <summary>
+    /// How far above the entropy bound log(26)/25 = 0.1303 the loss per pixel may end after 400 epochs.
+    /// Measured: the reference (2 x 32) ends at 0.135 and a 1-layer LSTM of 64 at 0.182; a Fit that does
+    /// not learn stays near log 2 = 0.69.
+    /// </summary>
+    const double LossMargin = 0.1;
+
+    /// <summary>Letters needed among 200 samples of the trained model (reference 183, 1 x 64 LSTM 67, untrained about 0).</summary>
+    const int LettersNeeded = 40;
+
+    /// <summary>The log-likelihood per step equals x log sigmoid(l) + (1 - x) log sigmoid(-l), computed here stably in float64, including logits of ±100; its gradient in the logits matches finite differences.</summary>
+    [Test]
+    public void ConditionalLogLikelihoodMatchesClosedForm()
+    {
+        var c = new Case("PixelLstm.ConditionalLogLikelihood", "logits from -100 to 100, both pixel values",
+            "x log sigmoid(l) + (1 - x) log sigmoid(-l) per element, no reduction; use logsigmoid (or BCEWithLogits without reduction) so large logits stay finite.");
+        var logits = tensor(new double[] { -100, -30, -2.5, -0.1, 0, 0.7, 3, 30, 100, -100, 100, 4 }, dtype: float64).reshape(2, 6);
+        var images = tensor(new double[] { 0, 1, 0, 1, 1, 0, 1, 0, 1, 1, 0, 0 }, dtype: float64).reshape(2, 6);
+        var got = Student.ConditionalLogLikelihood(logits, images);
+        var l = logits.data<double>().ToArray();
+        var x = images.data<double>().ToArray();
+        static double LogSigmoid(double v) => v >= 0 ? -Math.Log(1 + Math.Exp(-v)) : v - Math.Log(1 + Math.Exp(v));
+        var expected = tensor(l.Select((v, i) => x[i] * LogSigmoid(v) + (1 - x[i]) * LogSigmoid(-v)).ToArray(), dtype: float64).reshape(2, 6);
+        Numeric.AssertClose(got, expected, c, rtol: 1e-9, atol: 1e-12);
+        GradCheck.AssertGradientsMatch(c with { Input = "gradcheck in the logits" }, a => Student.ConditionalLogLikelihood(a[0], images),
+            [randn([2, 6], dtype: float64, generator: Rng(3)) * 3], ["logits"]);
+    }
+
+    /// <summary>Output i depends on x_1 .. x_{i-1} only: changing x_j leaves outputs 1 .. j unchanged and changes output j + 1.</summary>
+    [Test]
+    public void ForwardIsCausalAndShifted()
+    {
+        var c = new Case("PixelLstm.forward", "PixelLstm(32, 2) on [4, 10] images, one pixel flipped",
+            "feed [0, x_1, .., x_{N-1}] (shift right by one, 0 as the start symbol): the logit for x_i must not see x_i or later pixels, and must see x_{i-1}.");
+        var lstm = Student.NewPixelLstm(32, 2);
+        var images = randint(0, 2, [4, 10], generator: Rng(4)).to(float32);
+        var logits = Student.PixelLstmForward(lstm, images);
+        Numeric.AssertShape(logits, [4, 10], c);
+        Numeric.AssertFinite(logits, c);
+        foreach (int j in new[] { 0, 3, 8, 9 })
+        {
+            var flipped = images.clone();
+            flipped[TensorIndex.Colon, j] = 1 - images[TensorIndex.Colon, j];
+            var changed = (Student.PixelLstmForward(lstm, flipped) - logits).abs().amax([0]).data<float>().ToArray();
+            int early = Array.FindIndex(changed, 0, j + 1, d => d > 1e-5);
+            if (early >= 0)
+                Assert.Fail(c.Describe($"flipping x_{j + 1} changed the logit for x_{early + 1} by {changed[early]:G3}: step {early + 1} sees pixel {j + 1}."));
+            if (j + 1 < 10 && changed[j + 1] == 0)
+                Assert.Fail(c.Describe($"flipping x_{j + 1} did not change the logit for x_{j + 2}: step {j + 2} must take x_{j + 1} as input."));
+        }
+    }
+
+    /// <summary>
+    /// Samples are drawn from the model's own conditionals (not their most likely value): x_1 comes up
+    /// 1 with probability sigmoid(logit_1), and x_2 given x_1 with the model's conditional (Hoeffding).
+    /// </summary>
+    [Test]
+    public void SamplesFollowTheModelsConditionals()
+    {
+        var c = new Case("PixelLstm.Sample", "untrained PixelLstm(32, 2), 8000 sequences of 2 pixels",
+            "at each step draw x_i ~ Bernoulli(sigmoid(logit)) with a uniform (not the most likely value, not a threshold at 0.5) and feed the drawn x_i back as the next input.");
+        var lstm = Student.NewPixelLstm(32, 2);
+        const int n = 8000;
+        var samples = Student.PixelLstmSample(lstm, n, 2, Rng(11));
+        Numeric.AssertShape(samples, [n, 2], c);
+        var s = samples.to(float64).cpu();
+        if (!(s.eq(0) | s.eq(1)).all().ToBoolean()) Assert.Fail(c.Describe("samples must be 0 or 1."));
+        var probes = tensor(new float[] { 0, 0, 1, 0 }).reshape(2, 2);
+        var p = sigmoid(Student.PixelLstmForward(lstm, probes).to(float64)).cpu();
+        double pFirst = p[0, 0].ToDouble();
+        long firstOnes = (long)s[TensorIndex.Colon, 0].sum().ToDouble();
+        Stats.AssertFrequency(firstOnes, n, pFirst, c with { Input = c.Input + ", x_1" }, Stats.FalseFailProbability / 3);
+        for (int v = 0; v < 2; v++)
+        {
+            var given = s[s[TensorIndex.Colon, 0].eq(v)];
+            long count = given.shape[0];
+            if (count < 500) continue;
+            Stats.AssertFrequency((long)given[TensorIndex.Colon, 1].sum().ToDouble(), count, p[v, 1].ToDouble(),
+                c with { Input = c.Input + $", x_2 given x_1 = {v}" }, Stats.FalseFailProbability / 3);
+        }
+    }
+
+    /// <summary>
+    /// Training tier: Fit on the 26 letters (the fixture's 5x5 images) for 400 epochs reaches a loss per
+    /// pixel within <see cref="LossMargin"/> of the entropy bound log(26)/25 without beating it, and at
+    /// least <see cref="LettersNeeded"/> of 200 samples of the trained model are letters.
+    /// </summary>
+    [Test]
+    public void FitLearnsTheLetters()
+    {
+        var c = new Case("PixelLstm.Fit", "PixelLstm(32, 2), the 26 letters, 400 epochs, learning rate 0.01",
+            "minimise the mean binary cross-entropy per pixel of forward(images) (BCEWithLogits on the shifted inputs) with Adam; return the loss of every epoch.");
+        var letters = Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "letters.npy")).to(float32);
+        double bound = Math.Log(26) / 25;
+        var lstm = Student.NewPixelLstm(32, 2);
+        var losses = Student.PixelLstmFit(lstm, letters, 400, 0.01);
+        Assert.That(losses, Has.Length.EqualTo(400), c.Describe($"returned {losses.Length} losses for 400 epochs."));
+        double final = losses[^1];
+        if (final < bound - 0.005)
+            Assert.Fail(c.Describe($"the final loss {final:F4} is below the entropy bound {bound:F4} nats per pixel, which no model of these images can beat: does step i see x_i itself?"));
+        if (!(final <= bound + LossMargin))
+            Assert.Fail(c.Describe($"the final loss {final:F4} is more than {LossMargin} above the bound {bound:F4} nats per pixel (first epoch {losses[0]:F4})."));
+        var samples = Student.PixelLstmSample(lstm, 200, 25, Rng(12)).to(float32).cpu();
+        var known = new HashSet<string>(Enumerable.Range(0, 26).Select(k => Key(letters[k])));
+        int hits = Enumerable.Range(0, 200).Count(k => known.Contains(Key(samples[k])));
+        Assert.That(hits, Is.GreaterThanOrEqualTo(LettersNeeded), c.Describe($"only {hits} of 200 samples of the trained model are letters (at least {LettersNeeded} expected; the reference gets 183)."));
+    }
+
+    static string Key(Tensor row) => string.Concat(row.data<float>().ToArray().Select(v => v > 0.5f ? '1' : '0'));
+}

@@ -1,0 +1,153 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Graphs;
+
+/// <summary>
+/// CS/DS 552 HW1 3: the edge model p(e_ij = 1) = sigmoid(a x_i^T x_j + b) over pairs i &lt; j. The
+/// likelihood is checked against a pair-by-pair loop written here, the hand-derived gradient
+/// against finite differences of the student's own likelihood and against autograd.
+/// </summary>
+public sealed class EdgeModelChecks : CheckBase
+{
+    const string Hint = "L = sum over graphs and pairs i < j (not i <= j: e_ii is not an edge; not every ordered pair: each edge once) of e log sigmoid(s) + (1 - e) log sigmoid(-s), s = a x_i^T x_j + b.";
+
+    /// <summary>G graphs of n nodes with m = 3 features drawn from the model with (a, b) = (2.5, -0.8), float64.</summary>
+    internal static (Tensor features, Tensor edges) Graphs(int count, int n, long seed, double a = 2.5, double b = -0.8)
+    {
+        var g = new Generator((ulong)seed);
+        var x = rand([count, n, 3], dtype: float64, generator: g) * 2 - 1;
+        var p = sigmoid(a * x.matmul(x.transpose(1, 2)) + b);
+        var upper = rand([count, n, n], dtype: float64, generator: g).lt(p).to(float64).triu(1);
+        return (x, upper + upper.transpose(1, 2));
+    }
+
+    /// <summary>L(a, b) by a loop over graphs and pairs i &lt; j, with a stable log-sigmoid, and its autograd gradient.</summary>
+    internal static (double value, double dA, double dB) Oracle(Tensor features, Tensor edges, double a, double b)
+    {
+        var pa = tensor(a, dtype: float64).requires_grad_();
+        var pb = tensor(b, dtype: float64).requires_grad_();
+        var terms = new List<Tensor>();
+        long count = features.shape[0], n = features.shape[1];
+        var inner = features.matmul(features.transpose(1, 2));
+        for (long i = 0; i < n; i++)
+            for (long j = i + 1; j < n; j++)
+            {
+                var s = pa * inner[TensorIndex.Colon, i, j] + pb;
+                var e = edges[TensorIndex.Colon, i, j];
+                terms.Add(e * nn.functional.logsigmoid(s) + (1 - e) * nn.functional.logsigmoid(-s));
+            }
+        var total = cat(terms).sum();
+        var grads = autograd.grad([total], [pa, pb]);
+        return (total.ToDouble(), grads[0].ToDouble(), grads[1].ToDouble());
+    }
+
+    /// <summary>At a = b = 0 every pair has probability 1/2, so L = -P log 2 exactly; elsewhere L equals the pair-by-pair sum, also for large |s|.</summary>
+    [TestCase(0.0, 0.0)]
+    [TestCase(2.0, -1.0)]
+    [TestCase(-1.5, 0.7)]
+    [TestCase(60.0, -40.0)]
+    public void LogLikelihoodSumsThePairsBelowTheDiagonal(double a, double b)
+    {
+        var c = new Case("EdgeModel.LogLikelihood", $"12 graphs of 9 nodes, a = {a}, b = {b}", Hint);
+        var (x, e) = Graphs(12, 9, 51);
+        double expected = a == 0 && b == 0 ? -12 * 36 * Math.Log(2) : Oracle(x, e, a, b).value;
+        Numeric.AssertClose(Student.EdgeLogLikelihood(x, e, a, b), expected, c, rtol: 1e-9, atol: 1e-9);
+    }
+
+    /// <summary>The gradient equals central differences of the student's own L (h = 1e-5) and autograd of L.</summary>
+    [TestCase(2.0, -1.0)]
+    [TestCase(-0.5, 0.3)]
+    public void GradientMatchesFiniteDifferencesAndAutograd(double a, double b)
+    {
+        var c = new Case("EdgeModel.Gradient", $"12 graphs of 9 nodes, a = {a}, b = {b}",
+            "dL/da = sum_{i<j} (e_ij - sigmoid(s_ij)) x_i^T x_j and dL/db = sum_{i<j} (e_ij - sigmoid(s_ij)); the a-gradient carries the inner product.");
+        var (x, e) = Graphs(12, 9, 52);
+        var (dA, dB) = Student.EdgeGradient(x, e, a, b);
+        const double h = 1e-5;
+        double fdA = (Student.EdgeLogLikelihood(x, e, a + h, b) - Student.EdgeLogLikelihood(x, e, a - h, b)) / (2 * h);
+        double fdB = (Student.EdgeLogLikelihood(x, e, a, b + h) - Student.EdgeLogLikelihood(x, e, a, b - h)) / (2 * h);
+        var (_, autoA, autoB) = Oracle(x, e, a, b);
+        Numeric.AssertClose(dA, autoA, c with { Input = c.Input + ", dL/da against autograd" }, rtol: 1e-8, atol: 1e-8);
+        Numeric.AssertClose(dB, autoB, c with { Input = c.Input + ", dL/db against autograd" }, rtol: 1e-8, atol: 1e-8);
+        Numeric.AssertClose(dA, fdA, c with { Input = c.Input + ", dL/da against finite differences of your LogLikelihood" }, rtol: 1e-5, atol: 1e-5);
+        Numeric.AssertClose(dB, fdB, c with { Input = c.Input + ", dL/db against finite differences of your LogLikelihood" }, rtol: 1e-5, atol: 1e-5);
+    }
+
+    /// <summary>
+    /// Gradient ascent (rate 2 per pair, 300 iterations from (-0.5, 0.5)) never lowers L and ends at
+    /// the maximum found here by Newton's method (|a - a*|, |b - b*| &lt;= 1e-3).
+    /// </summary>
+    [Test]
+    public void GradientAscentClimbsToTheMaximum()
+    {
+        var c = new Case("EdgeModel.GradientAscent", "40 graphs of 10 nodes, start (-0.5, 0.5), rate 2, 300 iterations",
+            "each iteration: (a, b) += rate * (dL/da, dL/db) / P with P the number of pairs over all graphs (ascent: plus, not minus); record L after each step.");
+        var (x, e) = Graphs(40, 10, 53);
+        var fit = Student.EdgeGradientAscent(x, e, -0.5, 0.5, 2.0, 300);
+        Assert.That(fit.LogLikelihoods, Has.Length.EqualTo(300), c.Describe($"returned {fit.LogLikelihoods.Length} log-likelihoods for 300 iterations."));
+        for (int k = 1; k < 300; k++)
+            if (fit.LogLikelihoods[k] < fit.LogLikelihoods[k - 1] - 1e-9 * Math.Abs(fit.LogLikelihoods[k - 1]))
+                Assert.Fail(c.Describe($"L fell from {fit.LogLikelihoods[k - 1]:F6} to {fit.LogLikelihoods[k]:F6} at iteration {k + 1}."));
+        var (aStar, bStar) = Newton(x, e);
+        Numeric.AssertClose(fit.A, aStar, c with { Input = c.Input + ", final a" }, rtol: 0, atol: 1e-3);
+        Numeric.AssertClose(fit.B, bStar, c with { Input = c.Input + ", final b" }, rtol: 0, atol: 1e-3);
+    }
+
+    /// <summary>The MLE by Newton's method on the exact Hessian sum sigma(1 - sigma) [s^2 s; s 1].</summary>
+    static (double a, double b) Newton(Tensor features, Tensor edges)
+    {
+        long n = features.shape[1];
+        var keep = ones(n, n).triu(1).to(@bool);
+        var inner = features.matmul(features.transpose(1, 2))[TensorIndex.Colon, TensorIndex.Tensor(keep)];
+        var e = edges[TensorIndex.Colon, TensorIndex.Tensor(keep)];
+        double a = 0, b = 0;
+        for (int k = 0; k < 50; k++)
+        {
+            var p = sigmoid(a * inner + b);
+            var w = p * (1 - p);
+            double ga = ((e - p) * inner).sum().ToDouble(), gb = (e - p).sum().ToDouble();
+            double haa = (w * inner.square()).sum().ToDouble(), hab = (w * inner).sum().ToDouble(), hbb = w.sum().ToDouble();
+            double det = haa * hbb - hab * hab;
+            a += (hbb * ga - hab * gb) / det;
+            b += (haa * gb - hab * ga) / det;
+        }
+        return (a, b);
+    }
+
+    /// <summary>
+    /// Sampled graphs are symmetric 0/1 with a zero diagonal, and over 400 graphs on fixed features the
+    /// edges match sigmoid(a x_i^T x_j + b): the score statistics sum (e - p) and sum (e - p) x_i^T x_j
+    /// stay within 5.3 standard deviations (false-fail probability below 1e-6 each, normal approximation over 42,000 pairs).
+    /// </summary>
+    [Test]
+    public void SampledGraphsHaveTheModelsEdgeProbabilities()
+    {
+        var c = new Case("EdgeModel.SampleEdges", "15 nodes, a = 2, b = -0.5, 400 graphs",
+            "draw each pair i < j once: e_ij = e_ji = 1 with probability sigmoid(a x_i^T x_j + b); the diagonal stays 0.");
+        var x = rand([15, 3], dtype: float64, generator: Rng(54)) * 2 - 1;
+        var inner = x.matmul(x.T);
+        var p = sigmoid(2 * inner - 0.5);
+        var sum = zeros(15, 15, dtype: float64);
+        for (int k = 0; k < 400; k++)
+        {
+            var edges = Student.SampleEdges(x, 2, -0.5, Rng(5500 + k)).to(float64).cpu();
+            Numeric.AssertShape(edges, [15, 15], c);
+            if (!edges.eq(edges.T).all().ToBoolean()) Assert.Fail(c.Describe("the edge matrix is not symmetric: set e_ji = e_ij."));
+            if (edges.diagonal().abs().sum().ToDouble() != 0) Assert.Fail(c.Describe("the diagonal has edges: no student is their own friend."));
+            if (!(edges.eq(0) | edges.eq(1)).all().ToBoolean()) Assert.Fail(c.Describe("edges must be 0 or 1."));
+            sum += edges;
+        }
+        var keep = ones(15, 15).triu(1).to(@bool);
+        var residual = (sum / 400 - p)[keep];
+        var variance = (p * (1 - p) / 400)[keep];
+        var s = inner[keep];
+        double zB = residual.sum().ToDouble() / Math.Sqrt(variance.sum().ToDouble());
+        double zA = (residual * s).sum().ToDouble() / Math.Sqrt((variance * s.square()).sum().ToDouble());
+        if (Math.Abs(zB) > 5.3) Assert.Fail(c.Describe($"the number of edges is off by {zB:F1} standard deviations: check b (and that each pair is drawn with sigmoid(a x_i^T x_j + b))."));
+        if (Math.Abs(zA) > 5.3) Assert.Fail(c.Describe($"edges do not follow the feature similarity (score in a off by {zA:F1} standard deviations): check a x_i^T x_j."));
+    }
+}

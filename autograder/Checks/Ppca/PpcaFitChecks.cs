@@ -1,0 +1,71 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Ppca;
+
+/// <summary>
+/// CS/DS 552 HW1 2a: the maximum-likelihood p-PCA. W is only determined up to the signs of the
+/// eigenvectors (and a rotation), so W is judged through W W^T; the expected values come from an SVD
+/// of the centred data and from the closed-form maximum of the likelihood.
+/// </summary>
+public sealed class PpcaFitChecks : CheckBase
+{
+    const string Hint = "mu = mean of the rows; S = (1/n) sum (x - mu)(x - mu)^T (divide by n); sort the eigenvalues of S in decreasing order (eigh returns them increasing); sigma^2 = mean of the m - d smallest; W = U_d (Lambda_d - sigma^2 I)^(1/2).";
+
+    /// <summary>mu is the sample mean and sigma^2 the mean of the discarded eigenvalues, for d = 1, 3 and 6.</summary>
+    [TestCase(1)]
+    [TestCase(3)]
+    [TestCase(6)]
+    public void MeanAndNoiseVarianceAreTheMle(int d)
+    {
+        var c = new Case("Ppca.Fit", $"400 points in 10 dimensions, d = {d}", Hint);
+        var data = PpcaData.Points(400, Rng(21));
+        var (sigma2, _, mean, _) = PpcaData.Mle(data, d);
+        var model = Student.PpcaFit(data, d);
+        Numeric.AssertClose(model.Mu, mean, c with { Input = c.Input + ", mu" }, rtol: 1e-9, atol: 1e-9);
+        Numeric.AssertClose(model.Sigma2, sigma2, c with { Input = c.Input + ", sigma^2" }, rtol: 1e-8, atol: 0);
+    }
+
+    /// <summary>W W^T equals U_d (Lambda_d - sigma^2 I) U_d^T: W has d columns along the top eigenvectors with the right lengths.</summary>
+    [TestCase(2)]
+    [TestCase(4)]
+    public void LoadingsSpanTheLeadingEigenvectors(int d)
+    {
+        var c = new Case("Ppca.Fit", $"400 points in 10 dimensions, d = {d}, W W^T", Hint);
+        var data = PpcaData.Points(400, Rng(22));
+        var (_, wwt, _, _) = PpcaData.Mle(data, d);
+        var model = Student.PpcaFit(data, d);
+        Numeric.AssertShape(model.W, [10, d], c with { Input = c.Input + ", shape of W" });
+        Numeric.AssertClose(model.W.to(float64).matmul(model.W.to(float64).T), wwt, c, rtol: 1e-7, atol: 1e-8);
+    }
+
+    /// <summary>
+    /// The fitted model's log-likelihood (evaluated here, by LU) equals the closed-form maximum
+    /// -1/2 [m log 2 pi + sum_{j&lt;=d} log lambda_j + (m - d) log sigma^2 + m] per point.
+    /// </summary>
+    [Test]
+    public void AttainsTheMaximumLikelihood()
+    {
+        var c = new Case("Ppca.Fit", "400 points in 10 dimensions, d = 3, log-likelihood of the fit", Hint);
+        var data = PpcaData.Points(400, Rng(23));
+        var (sigma2, _, _, values) = PpcaData.Mle(data, 3);
+        double maximum = -0.5 * (10 * Math.Log(2 * Math.PI) + values[TensorIndex.Slice(0, 3)].log().sum().ToDouble() + 7 * Math.Log(sigma2) + 10);
+        var model = Student.PpcaFit(data, 3);
+        var fitted = new GenAI.Course.Ppca.PpcaModel(model.W.to(float64), model.Mu.to(float64), model.Sigma2);
+        Numeric.AssertClose(PpcaData.GaussianLogLikelihood(fitted.Mu, PpcaData.Covariance(fitted), data), maximum, c, rtol: 1e-9, atol: 0);
+    }
+
+    /// <summary>Ppca.LogLikelihood of a given model equals the mean Gaussian log-density with C = W W^T + sigma^2 I, computed here by LU.</summary>
+    [Test]
+    public void LogLikelihoodMatchesTheGaussianDensity()
+    {
+        var c = new Case("Ppca.LogLikelihood", "random model m = 8, d = 3, sigma^2 = 0.3, 50 points",
+            "the mean over rows of log N(x; mu, W W^T + sigma^2 I) = -1/2 (m log 2 pi + log det C + (x - mu)^T C^{-1} (x - mu)).");
+        var model = PpcaData.RandomModel(8, 3, 0.3, Rng(24));
+        var data = randn([50, 8], dtype: float64, generator: Rng(25)) * 2;
+        Numeric.AssertClose(Student.PpcaLogLikelihood(model, data), PpcaData.GaussianLogLikelihood(model.Mu, PpcaData.Covariance(model), data), c, rtol: 1e-9, atol: 1e-9);
+    }
+}
