@@ -42,6 +42,9 @@ public static class BundleCommand
         return 0;
     }
 
+    /// <summary>The data files checks and the run command read (never fixtures/submissions, which holds edits of the solutions).</summary>
+    const string CourseData = "fixtures/course-data";
+
     /// <summary>Writes the student bundle (a folder and its zip); returns the zip's path.</summary>
     public static string Student(RepoLayout repo, Manifest manifest, string output)
     {
@@ -52,6 +55,7 @@ public static class BundleCommand
 
         CopyTree(repo.Template, Path.Combine(root, "GenAI.Course"));
         CopyTree(Path.Combine(repo.Root, "worker"), Path.Combine(root, "worker"));
+        CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(root, CourseData));
         string autograder = Path.Combine(root, "autograder");
         CopyTree(Path.Combine(repo.Root, "autograder"), autograder, relative =>
             !relative.StartsWith("Checks/", StringComparison.Ordinal) && !relative.StartsWith("assignments/", StringComparison.Ordinal));
@@ -111,6 +115,7 @@ public static class BundleCommand
         foreach (var folder in new[] { "student-template", "worker", "autograder", "build" })
             CopyTree(Path.Combine(repo.Root, folder), Path.Combine(source, folder), relative =>
                 !(folder == "autograder" && relative.StartsWith("assignments/", StringComparison.Ordinal)) || relative == $"assignments/{manifest.Name}.json");
+        CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(source, CourseData));
         foreach (var file in new[] { "global.json", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
             Copy(Path.Combine(repo.Root, file), Path.Combine(source, file));
         WriteScript(Path.Combine(staging, "setup.sh"), SetupScript);

@@ -23,18 +23,28 @@ public static class Plots
         Save(plot, path, series.Length > 1);
     }
 
-    /// <summary>Points (no lines), one colour per series, with a legend and axis labels.</summary>
-    public static void Points(string path, string title, string xLabel, string yLabel, params Series[] series)
+    /// <summary>Points (no lines), one colour per series, with a legend and axis labels, on equal axis scales.</summary>
+    public static void Points(string path, string title, string xLabel, string yLabel, params Series[] series) =>
+        PointsAndLines(path, title, xLabel, yLabel, series, [], squareUnits: true);
+
+    /// <summary>Point series and line series on one plot, with a legend and axis labels.</summary>
+    public static void PointsAndLines(string path, string title, string xLabel, string yLabel, Series[] points, Series[] lines, bool squareUnits = false)
     {
         var plot = New(title, xLabel, yLabel);
-        foreach (var s in series)
+        foreach (var s in points)
         {
-            var points = plot.Add.ScatterPoints(s.X, s.Y);
-            points.LegendText = s.Label;
-            points.MarkerSize = 4;
+            var scatter = plot.Add.ScatterPoints(s.X, s.Y);
+            scatter.LegendText = s.Label;
+            scatter.MarkerSize = 4;
         }
-        plot.Axes.SquareUnits();
-        Save(plot, path, series.Length > 1);
+        foreach (var s in lines)
+        {
+            var line = plot.Add.ScatterLine(s.X, s.Y);
+            line.LegendText = s.Label;
+            line.LineWidth = 2;
+        }
+        if (squareUnits) plot.Axes.SquareUnits();
+        Save(plot, path, points.Length + lines.Length > 1);
     }
 
     /// <summary>

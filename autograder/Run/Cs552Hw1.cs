@@ -192,11 +192,13 @@ public static class Cs552Hw1
         var fit = LinearGaussian.Fit(x, y);
         double w0 = fit.W[0].ToDouble(), w1 = fit.W[1].ToDouble(), sd = Math.Sqrt(fit.Sigma2);
         double[] grid = [-2, 2];
-        Plots.Points(Path.Combine(output, "4_linear_gaussian.png"), "Linear-Gaussian MLE: data, mean and mean ± 2σ", "x", "y",
-            new Plots.Series("data", x1.data<double>().ToArray(), y.data<double>().ToArray()),
-            new Plots.Series("mean x^T w", grid, grid.Select(g => w0 + w1 * g).ToArray()),
-            new Plots.Series("mean + 2σ", grid, grid.Select(g => w0 + w1 * g + 2 * sd).ToArray()),
-            new Plots.Series("mean - 2σ", grid, grid.Select(g => w0 + w1 * g - 2 * sd).ToArray()));
+        Plots.PointsAndLines(Path.Combine(output, "4_linear_gaussian.png"), "Linear-Gaussian MLE: data, mean and mean ± 2σ", "x", "y",
+            [new Plots.Series("data", x1.data<double>().ToArray(), y.data<double>().ToArray())],
+            [
+                new Plots.Series("mean x^T w", grid, grid.Select(g => w0 + w1 * g).ToArray()),
+                new Plots.Series("mean + 2σ", grid, grid.Select(g => w0 + w1 * g + 2 * sd).ToArray()),
+                new Plots.Series("mean - 2σ", grid, grid.Select(g => w0 + w1 * g - 2 * sd).ToArray()),
+            ]);
         summary["4_linear_gaussian"] = new Dictionary<string, object>
         {
             ["true_w"] = new[] { 1.0, 0.8 }, ["true_sigma2"] = trueSigma * trueSigma,

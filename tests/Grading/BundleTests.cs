@@ -51,6 +51,8 @@ public sealed class BundleTests
         var shipped = Manifest.Load(Path.Combine(root, "autograder", "assignments", "cs446-hw5.json"));
         shipped.Items.Should().OnlyContain(i => i.Visibility == "visible").And.HaveCount(manifest.Items.Count(i => i.Visibility == "visible"));
         File.ReadAllText(Path.Combine(root, "README.md")).Should().Contain("dotnet test");
+        File.Exists(Path.Combine(root, "fixtures", "course-data", "letters.npy")).Should().BeTrue("checks and the run command read the course-format data");
+        Directory.Exists(Path.Combine(root, "fixtures", "submissions")).Should().BeFalse("planted submissions are edits of the solutions");
 
         var (exit, log) = SubmissionBuild.Run("dotnet", new[] { "test" }, root, TimeSpan.FromMinutes(8));
         exit.Should().NotBe(0, "every check fails on the stubs");
@@ -60,6 +62,24 @@ public sealed class BundleTests
         (exit, log) = SubmissionBuild.Run("dotnet", new[] { "test" }, root, TimeSpan.FromMinutes(8));
         exit.Should().Be(0, log);
         log.Should().Contain("Failed:     0");
+        Directory.Delete(output, recursive: true);
+    }
+
+    /// <summary>
+    /// The cs552-hw1 bundle carries the course-format data its training check reads: with the stubs
+    /// implemented, `dotnet test` in it passes every check, the LSTM training tier included.
+    /// </summary>
+    [Test]
+    public void StudentBundleCarriesTheCourseData()
+    {
+        var (repo, manifest) = Assignment("cs552-hw1");
+        string output = Directory.CreateTempSubdirectory("genai-bundle").FullName;
+        string root = Path.Combine(output, "unzipped");
+        ZipFile.ExtractToDirectory(BundleCommand.Student(repo, manifest, output), root);
+        CopyReferenceSources(Path.Combine(root, "GenAI.Course"));
+        var (exit, log) = SubmissionBuild.Run("dotnet", new[] { "test" }, root, TimeSpan.FromMinutes(8));
+        exit.Should().Be(0, log);
+        log.Should().Contain("Failed:     0").And.Contain("Passed:    32");
         Directory.Delete(output, recursive: true);
     }
 

@@ -145,10 +145,11 @@ public sealed class GradeEndToEndTests
         run.ExitCode.Should().Be(0, run.Console);
         var hw5 = run.Results["cs446-hw5"];
         hw5.Output.Should().Contain("interrupted");
-        foreach (var number in new[] { "4.1", "4.2" })
-            hw5.Tests.Single(t => t.Number == number).Score.Should().Be(hw5.Tests.Single(t => t.Number == number).MaxScore, $"{number} finished before the endless loop");
+        var denoising = hw5.Tests.Single(t => t.Number == "4.2");
+        denoising.Score.Should().Be(denoising.MaxScore, "its checks finished before the endless loop (checks run in name order)");
         hw5.Tests.Single(t => t.Number == "4.3").Output.Should().Contain("ran out of time (20 s) during this check");
-        hw5.Tests.Single(t => t.Number == "2.3").Output.Should().Contain("not run: the checks ran out of time");
+        foreach (var number in new[] { "4.1", "2.3" })
+            hw5.Tests.Single(t => t.Number == number).Output.Should().Contain("not run: the checks ran out of time");
     }
 
     static IEnumerable<TestCaseData> Bugs() => Grader.PlantedCatalogue().GetProperty("bugs").EnumerateArray()

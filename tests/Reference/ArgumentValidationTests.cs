@@ -1,5 +1,9 @@
 using FluentAssertions;
+using GenAI.Course.Autoregressive;
+using GenAI.Course.LinearGaussian;
+using GenAI.Course.Ppca;
 using GenAI.Course.ScoreMatching;
+using static TorchSharp.torch;
 using NUnit.Framework;
 
 namespace GenAI.Grader.Tests.Reference;
@@ -16,5 +20,39 @@ public sealed class ArgumentValidationTests
     {
         var act = () => ScoreMatching.GeometricNoiseLevels(first, last, count);
         act.Should().Throw<ArgumentOutOfRangeException>().WithMessage(message);
+    }
+
+    /// <summary>p-PCA needs a 2-D data matrix and a latent dimension between 1 and m - 1.</summary>
+    [Test]
+    public void PpcaFitRejectsBadArguments()
+    {
+        using var data = randn(20, 5, dtype: float64);
+        var zero = () => Ppca.Fit(data, 0);
+        zero.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*between 1 and m - 1 = 4, not 0*");
+        var full = () => Ppca.Fit(data, 5);
+        full.Should().Throw<ArgumentOutOfRangeException>();
+        using var flat = randn(20, dtype: float64);
+        var vector = () => Ppca.Fit(flat, 1);
+        vector.Should().Throw<ArgumentException>().WithMessage("*must be [n, m]*");
+    }
+
+    /// <summary>The CPT sampler needs one uniform per pixel.</summary>
+    [Test]
+    public void SampleImagesRejectsUniformsOfTheWrongWidth()
+    {
+        var cpts = new[] { full(new long[] { 2 }, 0.5, dtype: float64), full(new long[] { 2, 2 }, 0.5, dtype: float64) };
+        using var uniforms = rand(4, 3, dtype: float64);
+        var act = () => CptSampler.SampleImages(cpts, uniforms);
+        act.Should().Throw<ArgumentException>().WithMessage("uniforms must be [count, 2] (one per pixel)*");
+    }
+
+    /// <summary>The linear-Gaussian fit needs x [n, p] and y [n].</summary>
+    [Test]
+    public void LinearGaussianFitRejectsMismatchedShapes()
+    {
+        using var x = randn(10, 2, dtype: float64);
+        using var y = randn(9, dtype: float64);
+        var act = () => LinearGaussian.Fit(x, y);
+        act.Should().Throw<ArgumentException>().WithMessage("x must be [n, p] and y [n]; got [10, 2] and [9]*");
     }
 }

@@ -1,0 +1,63 @@
+using System.Text.Json;
+using FluentAssertions;
+using GenAI.Autograder.Grading;
+using NUnit.Framework;
+
+namespace GenAI.Grader.Tests.Run;
+
+/// <summary>The run verb: the reference's experiments write every figure the homework asks for, and bad input is a clear error.</summary>
+public sealed class RunCommandTests
+{
+    static (int exit, string console) RunVerb(params string[] args) =>
+        SubmissionBuild.Run("dotnet", new[] { Paths.AutograderDll, "run" }.Concat(args).ToList(), Paths.Repo, TimeSpan.FromMinutes(5));
+
+    /// <summary>cs552-hw1 on the shipped files: every PNG exists and is a PNG, and summary.json holds the numbers the closing notes quote.</summary>
+    [Test, Category("EndToEnd")]
+    public void Cs552Hw1WritesEveryFigure()
+    {
+        string output = Directory.CreateTempSubdirectory("genai-run").FullName;
+        try
+        {
+            var (exit, console) = RunVerb("cs552-hw1", "--out", output);
+            exit.Should().Be(0, console);
+            string[] figures =
+            [
+                "1a_cpt_samples", "1b_unique_images", "1b_lstm_samples", "1b_lstm_loss", "2b_latent_d2", "2c_originals",
+                "2c_reconstruction_d16", "2c_reconstruction_d32", "2c_reconstruction_d64", "2d_generated_d32", "2e_perturbations_d16",
+                "3b_log_likelihood", "3c_sampled_graphs", "4_linear_gaussian",
+            ];
+            foreach (var figure in figures)
+                File.ReadAllBytes(Path.Combine(output, figure + ".png"))[..8].Should().Equal([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x0a, 0x1a, 0x0a], figure);
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+            var root = summary.RootElement;
+            root.GetProperty("1_autoregression").GetProperty("unique_images").GetInt32().Should().Be(26);
+            root.GetProperty("1_autoregression").GetProperty("lstm_final_loss_nats_per_pixel").GetDouble().Should().BeInRange(Math.Log(26) / 25 - 0.005, 0.2);
+            var graph = root.GetProperty("3_graph_model");
+            graph.GetProperty("log_likelihood_non_decreasing").GetBoolean().Should().BeTrue();
+            Math.Abs(graph.GetProperty("a").GetDouble() - 3).Should().BeLessThan(4 * graph.GetProperty("a_standard_error").GetDouble());
+            Math.Abs(graph.GetProperty("b").GetDouble() + 1).Should().BeLessThan(4 * graph.GetProperty("b_standard_error").GetDouble());
+            var ppca = root.GetProperty("2_ppca").GetProperty("mean_log_likelihood_per_face");
+            ppca.GetProperty("d=64").GetDouble().Should().BeGreaterThan(ppca.GetProperty("d=2").GetDouble(), "a larger latent space fits at least as well");
+            console.Should().Contain("1b: LSTM [").And.Contain("iteration  300: L =");
+        }
+        finally { Directory.Delete(output, recursive: true); }
+    }
+
+    /// <summary>Unknown experiments, missing folders and missing files are reported, not thrown.</summary>
+    [Test]
+    public void BadInputIsExplained()
+    {
+        var (exit, console) = RunVerb("nope");
+        exit.Should().Be(2);
+        console.Should().Contain("unknown experiment 'nope'").And.Contain("cs552-hw1");
+
+        (exit, console) = RunVerb("cs552-hw1", "--data", "/no/such/folder");
+        exit.Should().Be(2);
+        console.Should().Contain("data folder not found: /no/such/folder");
+
+        string empty = Directory.CreateTempSubdirectory("genai-run-empty").FullName;
+        (exit, console) = RunVerb("cs552-hw1", "--data", empty, "--out", Path.Combine(empty, "out"));
+        exit.Should().Be(1);
+        console.Should().Contain("none of image_cpts.pkl, image_cpts.pkl.gz is in");
+    }
+}
