@@ -41,6 +41,23 @@ public sealed class CourseDataTests
         counts.Should().OnlyContain(c => Math.Abs(c / (double)n - 1 / 26.0) < bound);
     }
 
+    /// <summary>
+    /// A float64, uncompressed CPT pickle (as the course's own file is) of two 3-pixel images weighted
+    /// 1/4 and 3/4 loads as float64 tables with those conditionals.
+    /// </summary>
+    [Test]
+    public void Float64CptsLoadWithTheirConditionals()
+    {
+        using var scope = NewDisposeScope();
+        var cpts = CptSampler.Load(Path.Combine(Paths.Repo, "fixtures", "course-data", "formats", "cpts_3px_f64.pkl"));
+        cpts.Select(t => t.dtype).Should().OnlyContain(d => d == ScalarType.Float64);
+        cpts[0].data<double>().ToArray().Should().Equal(0.75, 0.25);
+        cpts[1][1, 0].ToDouble().Should().Be(1.0, "after x1 = 1 (image 101) x2 is 0");
+        cpts[2][0, 1, 1].ToDouble().Should().Be(1.0, "after 01 (image 011) x3 is 1");
+        cpts[2][0, 0, 1].ToDouble().Should().Be(0.5, "impossible prefixes hold 0.5");
+        CptSampler.Entropy(cpts).Should().BeApproximately(-(0.25 * Math.Log(0.25) + 0.75 * Math.Log(0.75)), 1e-12);
+    }
+
     static string Key(Tensor row) => string.Concat(row.to(float32).data<float>().ToArray().Select(v => v > 0.5f ? '1' : '0'));
 
     /// <summary>classroom_graphs.pkl: 100 graphs of 15 students with 3 features in [-1, 1] and valid edge matrices.</summary>
