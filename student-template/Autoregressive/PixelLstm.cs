@@ -52,12 +52,13 @@ public sealed class PixelLstm : nn.Module<Tensor, Tensor>
 
     /// <summary>
     /// Fits the model to <paramref name="images"/> [B, N] (the unique images) by full-batch Adam on
-    /// the mean binary cross-entropy per pixel; returns that loss after each epoch (nats per pixel).
+    /// the mean binary cross-entropy per pixel (gradient norm clipped at 1, which keeps the LSTM's
+    /// loss from spiking); returns that loss after each epoch (nats per pixel).
     /// <paramref name="progress"/>, when given, is told (epoch, loss) after each epoch.
     /// </summary>
     public double[] Fit(Tensor images, int epochs, double learningRate = 0.01, Action<int, double>? progress = null)
     {
-        throw new NotImplementedException("run Adam for the given epochs on -mean(ConditionalLogLikelihood(forward(images), images)), recording each epoch's loss.");
+        throw new NotImplementedException("run Adam for the given epochs on -mean(ConditionalLogLikelihood(forward(images), images)), recording each epoch's loss (clipping the gradient norm helps).");
     }
 
     /// <summary>The number of trainable scalars (to compare with the 2^(N+1) - 2 entries of the CPTs).</summary>

@@ -221,7 +221,7 @@ public static class Pickle
                 case Known.Dtype when args.Length >= 1 && args[0] is string code:
                     return new DtypeValue(code);
                 case Known.CodecsEncode when args.Length == 2 && args[0] is string text && args[1] is "latin1" or "latin-1":
-                    return Encoding.Latin1.GetBytes((string)args[0]!);
+                    return Encoding.Latin1.GetBytes(text);
                 case Known.FromBuffer when args.Length == 4 && args[0] is byte[] data && args[1] is DtypeValue dtype && args[3] is string order:
                     return NumpyArrays.ToTensor(data, Dtype(dtype), Shape(args[2]), order == "F", name);
                 case Known.Scalar when args.Length == 2 && args[0] is DtypeValue dtype && args[1] is byte[] data:

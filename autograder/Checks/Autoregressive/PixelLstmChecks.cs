@@ -15,12 +15,12 @@ public sealed class PixelLstmChecks : CheckBase
 {
     /// <summary>
     /// How far above the entropy bound log(26)/25 = 0.1303 the loss per pixel may end after 400 epochs.
-    /// Measured: the reference (2 x 32) ends at 0.135 and a 1-layer LSTM of 64 at 0.182; a Fit that does
-    /// not learn stays near log 2 = 0.69.
+    /// Measured: the reference (2 x 32, gradient norm clipped at 1) ends at 0.133, a 1-layer LSTM of 64
+    /// at 0.138 with clipping and 0.182 without; a Fit that does not learn stays near log 2 = 0.69.
     /// </summary>
     const double LossMargin = 0.1;
 
-    /// <summary>Letters needed among 200 samples of the trained model (reference 183, 1 x 64 LSTM 67, untrained about 0).</summary>
+    /// <summary>Letters needed among 200 samples of the trained model (measured: reference 192; 1 x 64 LSTM 166 with clipping, 67 without; untrained about 0).</summary>
     const int LettersNeeded = 40;
 
     /// <summary>The log-likelihood per step equals x log sigmoid(l) + (1 - x) log sigmoid(-l), computed here stably in float64, including logits of ±100; its gradient in the logits matches finite differences.</summary>
@@ -118,7 +118,7 @@ public sealed class PixelLstmChecks : CheckBase
         var samples = Student.PixelLstmSample(lstm, 200, 25, Rng(12)).to(float32).cpu();
         var known = new HashSet<string>(Enumerable.Range(0, 26).Select(k => Key(letters[k])));
         int hits = Enumerable.Range(0, 200).Count(k => known.Contains(Key(samples[k])));
-        Assert.That(hits, Is.GreaterThanOrEqualTo(LettersNeeded), c.Describe($"only {hits} of 200 samples of the trained model are letters (at least {LettersNeeded} expected; the reference gets 183)."));
+        Assert.That(hits, Is.GreaterThanOrEqualTo(LettersNeeded), c.Describe($"only {hits} of 200 samples of the trained model are letters (at least {LettersNeeded} expected; the reference gets 192)."));
     }
 
     static string Key(Tensor row) => string.Concat(row.data<float>().ToArray().Select(v => v > 0.5f ? '1' : '0'));
