@@ -20,7 +20,7 @@ public static class Plots
             var line = plot.Add.ScatterLine(s.X, s.Y);
             line.LegendText = s.Label;
         }
-        Save(plot, path, series.Length > 1);
+        Save(plot, path, series.Length > 1, legendAt: Alignment.UpperRight);
     }
 
     /// <summary>Points (no lines), one colour per series, with a legend and axis labels, on equal axis scales.</summary>
@@ -92,9 +92,9 @@ public static class Plots
         return plot;
     }
 
-    static void Save(Plot plot, string path, bool legend, int width = 640, int height = 480)
+    static void Save(Plot plot, string path, bool legend, int width = 640, int height = 480, Alignment legendAt = Alignment.LowerRight)
     {
-        if (legend) plot.ShowLegend(Alignment.LowerRight);
+        if (legend) plot.ShowLegend(legendAt);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, width, height);
     }
