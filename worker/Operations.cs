@@ -1,5 +1,6 @@
 using GenAI.Course.Autoregressive;
 using GenAI.Course.Elbo;
+using GenAI.Course.Gmm;
 using GenAI.Course.Graphs;
 using GenAI.Course.LinearGaussian;
 using GenAI.Course.Ppca;
@@ -98,6 +99,11 @@ public static class Operations
             var fit = LinearGaussian.Fit(a[0].AsTensor, a[1].AsTensor) ?? throw new StudentFailure("LinearGaussian.Fit returned null.");
             return new Value[] { new TensorValue(fit.W), new NumberValue(fit.Sigma2) };
         }),
+        "MixtureLogDensity" => Run("MixtureEntropy.LogDensity", () => T(MixtureEntropy.LogDensity(Mixture(a), a[3].AsTensor))),
+        "MixtureSample" => Run("MixtureEntropy.Sample", () => { var (x, labels) = MixtureEntropy.Sample(Mixture(a), a[3].AsInt, Generator(a[4])); return T(x, labels); }),
+        "MixtureEntropyEstimate" => Run("MixtureEntropy.EntropyEstimate", () => { var (h, se) = MixtureEntropy.EntropyEstimate(Mixture(a), a[3].AsTensor); return new Value[] { new NumbersValue([h, se]) }; }),
+        "MixtureEstimateEntropy" => Run("MixtureEntropy.EstimateEntropy", () => { var (h, se) = MixtureEntropy.EstimateEntropy(Mixture(a), a[3].AsInt, Generator(a[4])); return new Value[] { new NumbersValue([h, se]) }; }),
+        "GaussianEntropy" => Run("MixtureEntropy.GaussianEntropy", () => new Value[] { new NumberValue(MixtureEntropy.GaussianEntropy(a[0].AsTensor)) }),
         _ => throw new InvalidDataException($"unknown operation '{op}'"),
     };
 
@@ -124,6 +130,9 @@ public static class Operations
         var lines = message.Split('\n');
         return lines.Length <= 4 ? message.Trim() : string.Join("\n", lines.Take(4)).Trim() + " ...";
     }
+
+    /// <summary>A Gaussian mixture from its three leading arguments (weights, means, covariances).</summary>
+    static GaussianMixture Mixture(Value[] a) => new(a[0].AsTensor, a[1].AsTensor, a[2].AsTensor);
 
     /// <summary>A p-PCA model from its three leading arguments (W, Mu, Sigma2).</summary>
     static PpcaModel Model(Value[] a) => new(a[0].AsTensor, a[1].AsTensor, a[2].AsNumber);

@@ -9,7 +9,8 @@ public static class Plots
     /// <param name="Label">Legend text.</param>
     /// <param name="X">Abscissae.</param>
     /// <param name="Y">Ordinates.</param>
-    public sealed record Series(string Label, double[] X, double[] Y);
+    /// <param name="Color">A colour as "#RRGGBB" (the palette's next colour when null).</param>
+    public sealed record Series(string Label, double[] X, double[] Y, string? Color = null);
 
     /// <summary>Curves (lines) with a legend and axis labels.</summary>
     public static void Lines(string path, string title, string xLabel, string yLabel, params Series[] series)
@@ -19,6 +20,7 @@ public static class Plots
         {
             var line = plot.Add.ScatterLine(s.X, s.Y);
             line.LegendText = s.Label;
+            if (s.Color is not null) line.Color = Color.FromHex(s.Color);
         }
         Save(plot, path, series.Length > 1, legendAt: Alignment.UpperRight);
     }
@@ -36,12 +38,14 @@ public static class Plots
             var scatter = plot.Add.ScatterPoints(s.X, s.Y);
             scatter.LegendText = s.Label;
             scatter.MarkerSize = 4;
+            if (s.Color is not null) scatter.Color = Color.FromHex(s.Color);
         }
         foreach (var s in lines)
         {
             var line = plot.Add.ScatterLine(s.X, s.Y);
             line.LegendText = s.Label;
             line.LineWidth = 2;
+            if (s.Color is not null) line.Color = Color.FromHex(s.Color);
         }
         if (squareUnits) plot.Axes.SquareUnits();
         Save(plot, path, points.Length + lines.Length > 1);

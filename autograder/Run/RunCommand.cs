@@ -10,6 +10,7 @@ public static class RunCommand
         usage: run EXPERIMENT [--data DIR] [--out DIR] [--seed N]
 
           EXPERIMENT  cs552-hw1   CPT sampling, pixel LSTM, p-PCA faces, classroom graph model, linear-Gaussian MLE
+                      cs4331-hw2  part 1: GMM samples by component, Monte Carlo entropy against the sample size
           --data DIR  the course files (image_cpts.pkl[.gz], eigenfaces.npy, classroom_graphs.pkl);
                       default: the small project-made files shipped in fixtures/course-data
           --out DIR   where PNG figures and summary.json go (default: figures/EXPERIMENT)
@@ -46,6 +47,7 @@ public static class RunCommand
             switch (experiment)
             {
                 case "cs552-hw1": Cs552Hw1.Run(data, output, seed); break;
+                case "cs4331-hw2": Cs4331Hw2.Run(output, seed); break;
                 default: Console.Error.WriteLine($"unknown experiment '{experiment}'\n\n{Usage}"); return 2;
             }
         }

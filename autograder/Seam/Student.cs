@@ -1,3 +1,4 @@
+using GenAI.Course.Gmm;
 using GenAI.Course.Graphs;
 using GenAI.Course.LinearGaussian;
 using GenAI.Course.Ppca;
@@ -265,4 +266,34 @@ public static class Student
     // CS/DS 552 HW1, problem 4: the linear-Gaussian MLE.
     /// <summary>Student's <c>LinearGaussian.Fit</c>.</summary>
     public static LinearGaussianFit LinearGaussianFit(Tensor x, Tensor y) { var r = Call("LinearGaussianFit", V(x), V(y)); return new LinearGaussianFit(T(r, 0), r[1].AsNumber); }
+
+    // CS 4331/5331 HW2, problem 1: the Gaussian mixture. A mixture travels as (weights, means, covariances).
+    static Value[] V(GaussianMixture m) => [V(m.Weights), V(m.Means), V(m.Covariances)];
+
+    /// <summary>Student's <c>MixtureEntropy.LogDensity</c>.</summary>
+    public static Tensor MixtureLogDensity(GaussianMixture mixture, Tensor x) => T(Call("MixtureLogDensity", [.. V(mixture), V(x)]));
+
+    /// <summary>Student's <c>MixtureEntropy.Sample</c>: samples and labels.</summary>
+    public static (Tensor samples, Tensor labels) MixtureSample(GaussianMixture mixture, int count, Generator? generator)
+    {
+        var r = Call("MixtureSample", [.. V(mixture), V(count), V(generator)]);
+        return (T(r, 0), T(r, 1));
+    }
+
+    /// <summary>Student's <c>MixtureEntropy.EntropyEstimate</c>.</summary>
+    public static (double estimate, double standardError) MixtureEntropyEstimate(GaussianMixture mixture, Tensor samples)
+    {
+        var r = Call("MixtureEntropyEstimate", [.. V(mixture), V(samples)])[0].AsNumbers;
+        return (r[0], r[1]);
+    }
+
+    /// <summary>Student's <c>MixtureEntropy.EstimateEntropy</c>.</summary>
+    public static (double estimate, double standardError) MixtureEstimateEntropy(GaussianMixture mixture, int count, Generator? generator)
+    {
+        var r = Call("MixtureEstimateEntropy", [.. V(mixture), V(count), V(generator)])[0].AsNumbers;
+        return (r[0], r[1]);
+    }
+
+    /// <summary>Student's <c>MixtureEntropy.GaussianEntropy</c>.</summary>
+    public static double GaussianEntropy(Tensor covariance) => Call("GaussianEntropy", V(covariance))[0].AsNumber;
 }
