@@ -252,9 +252,6 @@ public static class Pickle
         {
             char order = d.Order == '|' ? '<' : d.Order;
             string code = d.Code.Length > 0 && d.Code[0] is '<' or '>' or '|' or '=' ? d.Code : order + d.Code;
-            if (code.Length == 2 && code[1] == 'b') code += "1";
-            if (code.Length == 2 && code[1] == '?') code = code[0] + "b1";
-            if (code.EndsWith("?1")) code = code[..^2] + "b1";
             return NumpyDtype.Parse(code) ?? throw Bad($"numpy dtype '{d.Code}' is not supported ({NumpyDtype.Supported} are)");
         }
 
