@@ -70,9 +70,7 @@ public static class Cs552Hw1
 
     static IEnumerable<string> Rows(Tensor images)
     {
-        var values = images.to(float32).cpu();
-        for (long k = 0; k < values.shape[0]; k++)
-            yield return string.Concat(values[k].data<float>().ToArray().Select(v => v > 0.5f ? '1' : '0'));
+        for (long k = 0; k < images.shape[0]; k++) yield return CptSampler.ImageKey(images[k]);
     }
 
     static void ProbabilisticPca(string data, string output, long seed, Dictionary<string, object> summary)

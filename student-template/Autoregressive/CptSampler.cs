@@ -87,7 +87,14 @@ public static class CptSampler
         var seen = new HashSet<string>();
         var keep = new List<long>();
         for (long k = 0; k < rows.shape[0]; k++)
-            if (seen.Add(string.Concat(rows[k].data<float>().ToArray().Select(v => v > 0.5f ? '1' : '0')))) keep.Add(k);
+            if (seen.Add(ImageKey(rows[k]))) keep.Add(k);
         return rows.index_select(0, tensor(keep.ToArray()));
+    }
+
+    /// <summary>A binary image (one row of 0/1 pixels) as a string of '0' and '1', for comparing images.</summary>
+    public static string ImageKey(Tensor image)
+    {
+        using var values = image.to(float32).cpu();
+        return string.Concat(values.data<float>().ToArray().Select(v => v > 0.5f ? '1' : '0'));
     }
 }
