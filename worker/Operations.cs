@@ -1,4 +1,7 @@
 using GenAI.Course.Autoregressive;
+using GenAI.Course.ConditionalVae;
+using GenAI.Course.Gan;
+using GenAI.Course.Rbm;
 using GenAI.Course.Elbo;
 using GenAI.Course.Gmm;
 using GenAI.Course.Graphs;
@@ -104,6 +107,70 @@ public static class Operations
         "MixtureEntropyEstimate" => Run("MixtureEntropy.EntropyEstimate", () => { var (h, se) = MixtureEntropy.EntropyEstimate(Mixture(a), a[3].AsTensor); return new Value[] { new NumbersValue([h, se]) }; }),
         "MixtureEstimateEntropy" => Run("MixtureEntropy.EstimateEntropy", () => { var (h, se) = MixtureEntropy.EstimateEntropy(Mixture(a), a[3].AsInt, Generator(a[4])); return new Value[] { new NumbersValue([h, se]) }; }),
         "GaussianEntropy" => Run("MixtureEntropy.GaussianEntropy", () => new Value[] { new NumberValue(MixtureEntropy.GaussianEntropy(a[0].AsTensor)) }),
+        "NewRbm" => Run("GaussianBernoulliRbm constructor", () => H(new GaussianBernoulliRbm(a[0].AsInt, a[1].AsInt, a[2].AsTensor))),
+        "Rbm.HiddenProbability" => Run("GaussianBernoulliRbm.HiddenProbability", () => T(Get<GaussianBernoulliRbm>(a[0]).HiddenProbability(a[1].AsTensor))),
+        "Rbm.VisibleMean" => Run("GaussianBernoulliRbm.VisibleMean", () => T(Get<GaussianBernoulliRbm>(a[0]).VisibleMean(a[1].AsTensor))),
+        "Rbm.FreeEnergy" => Run("GaussianBernoulliRbm.FreeEnergy", () => T(Get<GaussianBernoulliRbm>(a[0]).FreeEnergy(a[1].AsTensor))),
+        "Rbm.FreeEnergyGradients" => Run("GaussianBernoulliRbm.FreeEnergy (backward)", () =>
+        {
+            var rbm = Get<GaussianBernoulliRbm>(a[0]);
+            rbm.zero_grad();
+            rbm.FreeEnergy(a[1].AsTensor).sum().backward();
+            return Gradients(rbm);
+        }),
+        "Rbm.Gibbs" => Run("GaussianBernoulliRbm.Gibbs", () => T(Get<GaussianBernoulliRbm>(a[0]).Gibbs(a[1].AsTensor, a[2].AsInt, Generator(a[3])))),
+        "Rbm.ContrastiveDivergence" => Run("GaussianBernoulliRbm.ContrastiveDivergenceLoss", () =>
+        {
+            var rbm = Get<GaussianBernoulliRbm>(a[0]);
+            rbm.zero_grad();
+            var loss = rbm.ContrastiveDivergenceLoss(a[1].AsTensor, a[2].AsInt, Generator(a[3]));
+            loss.backward();
+            return T(loss.detach()).Concat(Gradients(rbm)).ToArray();
+        }),
+        "NewDiscriminator" => Run("Discriminator constructor", () => H(new Discriminator())),
+        "Discriminator.Forward" => Run("Discriminator.forward", () => T(Get<Discriminator>(a[0]).forward(a[1].AsTensor))),
+        "Discriminator.Features" => Run("Discriminator.Features", () => T(Get<Discriminator>(a[0]).Features(a[1].AsTensor))),
+        "NewImageGenerator" => Run("ImageGenerator constructor", () => H(new ImageGenerator())),
+        "ImageGenerator.Forward" => Run("ImageGenerator.forward", () => T(Get<ImageGenerator>(a[0]).forward(a[1].AsTensor))),
+        "GanLoss.Discriminator" => Run(op, () => T(GanLoss.Discriminator(a[0].AsTensor, a[1].AsTensor))),
+        "GanLoss.Generator" => Run(op, () => T(GanLoss.Generator(a[0].AsTensor))),
+        "NewDcgan" => Run("Dcgan constructor", () => H(new Dcgan(a[0].AsNumber))),
+        "Dcgan.Latent" => Run(op, () => T(Get<Dcgan>(a[0]).Latent(a[1].AsInt, Generator(a[2])))),
+        "Dcgan.Sample" => Run(op, () => T(Get<Dcgan>(a[0]).Sample(a[1].AsInt, Generator(a[2])))),
+        "Dcgan.DiscriminatorStep" => Run(op, () => new Value[] { new NumberValue(Get<Dcgan>(a[0]).DiscriminatorStep(a[1].AsTensor, a[2].AsTensor)) }),
+        "Dcgan.GeneratorStep" => Run(op, () => new Value[] { new NumberValue(Get<Dcgan>(a[0]).GeneratorStep(a[1].AsTensor)) }),
+        "Dcgan.Objective" => Run("Dcgan (D and G forward)", () => new Value[] { new NumberValue(MinMaxObjective(Get<Dcgan>(a[0]), a[1].AsTensor, a[2].AsTensor, Generator(a[3]))) }),
+        "Dcgan.Fingerprints" => Run("Dcgan parameters", () =>
+        {
+            var gan = Get<Dcgan>(a[0]);
+            return new Value[] { new NumbersValue(Fingerprint(gan.D)), new NumbersValue(Fingerprint(gan.G)) };
+        }),
+        "LinearProbe.Fit" => Run(op, () =>
+        {
+            var layer = LinearProbe.Fit(a[0].AsTensor, a[1].AsTensor, a[2].AsInt, a[3].AsInt, a[4].AsNumber) ?? throw new StudentFailure("LinearProbe.Fit returned null.");
+            return T(layer.weight!.detach(), layer.bias!.detach());
+        }),
+        "LinearProbe.Accuracy" => Run(op, () =>
+        {
+            using var layer = nn.Linear(a[0].AsTensor.shape[1], a[0].AsTensor.shape[0], dtype: a[0].AsTensor.dtype);
+            using (no_grad()) { layer.weight!.copy_(a[0].AsTensor); layer.bias!.copy_(a[1].AsTensor); }
+            return new Value[] { new NumberValue(LinearProbe.Accuracy(layer, a[2].AsTensor, a[3].AsTensor)) };
+        }),
+        "NewFashionVae" => Run("FashionVae constructor", () => H(new FashionVae(a[0].AsInt, a[1].AsInt, a[2].AsInt))),
+        "NewConditionalFashionVae" => Run("ConditionalFashionVae constructor", () => H(new ConditionalFashionVae(a[0].AsInt, a[1].AsInt, a[2].AsInt, a[3].AsInt))),
+        "FashionVae.Encode" => Run("Encode", () => { var (mu, lv) = Get<IFashionVae>(a[0]).Encode(a[1].AsTensor, a[2].AsTensor); return T(mu, lv); }),
+        "FashionVae.Decode" => Run("Decode", () => T(Get<IFashionVae>(a[0]).Decode(a[1].AsTensor, a[2].AsTensor))),
+        "FashionVae.Train" => Run("training (Forward, FashionVaeLoss.Loss, backward)", () =>
+        {
+            var model = Get<IFashionVae>(a[0]);
+            var optimizer = optim.Adam(((nn.Module)model).parameters(), a[7].AsNumber);
+            var generator = Generator(a[8]);
+            var losses = Enumerable.Range(0, a[5].AsInt).Select(_ => FashionVaeTraining.TrainEpoch(model, optimizer, a[1].AsTensor, a[2].AsTensor, a[6].AsInt, generator)).ToArray();
+            return new Value[] { new NumbersValue(losses), new NumberValue(FashionVaeTraining.Evaluate(model, a[3].AsTensor, a[4].AsTensor, generator)) };
+        }),
+        "FashionVaeLoss" => Run("FashionVaeLoss.Loss", () => T(FashionVaeLoss.Loss(a[0].AsTensor, a[1].AsTensor, a[2].AsTensor, a[3].AsTensor))),
+        "OneHot" => Run("FashionVaeLoss.OneHot", () => T(FashionVaeLoss.OneHot(a[0].AsTensor, a[1].AsInt, a[2].AsTensor.dtype))),
+        "FashionReparameterize" => Run("FashionVaeLoss.Reparameterize", () => T(FashionVaeLoss.Reparameterize(a[0].AsTensor, a[1].AsTensor, Generator(a[2])))),
         _ => throw new InvalidDataException($"unknown operation '{op}'"),
     };
 
@@ -191,6 +258,39 @@ public static class Operations
             new TextValue(p.name),
             new NumberValue(p.parameter.grad is null ? 0 : p.parameter.grad.abs().sum().item<float>()),
         }).ToArray();
+    }
+
+    /// <summary>Each parameter's name and gradient (zeros where none reached it).</summary>
+    static Value[] Gradients(nn.Module module) => module.named_parameters().SelectMany(p => new Value[]
+    {
+        new TextValue(p.name),
+        new TensorValue(p.parameter.grad is { } g ? g.detach().clone() : zeros_like(p.parameter)),
+    }).ToArray();
+
+    /// <summary>(sum, sum of squares, sum of |.|) of every parameter, in float64: changes when any parameter does.</summary>
+    static double[] Fingerprint(nn.Module module)
+    {
+        using var noGrad = no_grad();
+        double s = 0, s2 = 0, s1 = 0;
+        foreach (var p in module.parameters())
+        {
+            var d = p.detach().to(float64);
+            s += d.sum().ToDouble(); s2 += d.square().sum().ToDouble(); s1 += d.abs().sum().ToDouble();
+        }
+        return [s, s2, s1];
+    }
+
+    /// <summary>
+    /// l = mean log D(x) + mean log(1 - D(G(z))) with the student's networks in training mode (batch
+    /// statistics), without gradient; <paramref name="seeded"/> reseeded the global generator, so dropout masks repeat.
+    /// </summary>
+    static double MinMaxObjective(Dcgan gan, Tensor real, Tensor z, Generator? seeded)
+    {
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        gan.train();
+        var fake = gan.D.forward(gan.G.forward(z));
+        return (gan.D.forward(real).log().mean() + (1 - fake).log().mean()).ToDouble();
     }
 
     /// <summary>A generator from a seed value (and the global generator reseeded with it, for code that ignores the argument); null stays null.</summary>

@@ -21,15 +21,32 @@ public static class Stats
     public static double HoeffdingBound(long n, double alpha = FalseFailProbability) => Math.Sqrt(Math.Log(2 / alpha) / (2.0 * n));
 
     /// <summary>The Kolmogorov-Smirnov statistic sup |F_n - Phi| of <paramref name="values"/> against the standard normal.</summary>
-    public static double KsAgainstStandardNormal(Tensor values)
+    public static double KsAgainstStandardNormal(Tensor values) => KsAgainst(values, special.ndtr);
+
+    /// <summary>The Kolmogorov-Smirnov statistic sup |F_n - F| of <paramref name="values"/> against the CDF <paramref name="cdf"/> (applied to a sorted float64 tensor).</summary>
+    public static double KsAgainst(Tensor values, Func<Tensor, Tensor> cdf)
     {
         using var scope = NewDisposeScope();
         var sorted = values.detach().cpu().to(float64).flatten().sort().Values;
         long n = sorted.numel();
-        var cdf = special.ndtr(sorted);
-        var upper = arange(1, n + 1, dtype: float64) / n - cdf;
-        var lower = cdf - arange(0, n, dtype: float64) / n;
+        var f = cdf(sorted);
+        var upper = arange(1, n + 1, dtype: float64) / n - f;
+        var lower = f - arange(0, n, dtype: float64) / n;
         return Math.Max(upper.max().item<double>(), lower.max().item<double>());
+    }
+
+    /// <summary>Fails if <paramref name="values"/> (i.i.d. by construction) do not follow <paramref name="cdf"/> by the DKW-bounded KS test; <paramref name="what"/> names the law.</summary>
+    public static void AssertDistribution(Tensor values, Func<Tensor, Tensor> cdf, string what, Case c, double alpha = FalseFailProbability)
+    {
+        if (!values.isfinite().all().item<bool>()) Assert.Fail(c.Describe("the samples contain NaN or infinite values."));
+        double d = KsAgainst(values, cdf), bound = DkwBound(values.numel(), alpha);
+        if (d > bound)
+        {
+            using var v = values.detach().cpu().to(float64);
+            Assert.Fail(c.Describe(
+                $"the samples do not follow {what}: Kolmogorov-Smirnov distance {d:F4} > {bound:F4} " +
+                $"(n = {v.numel()}, false-fail probability <= {alpha:G2}); their mean is {v.mean().item<double>():F4} and variance {v.var().item<double>():F4}."));
+        }
     }
 
     /// <summary>Fails if <paramref name="values"/> (i.i.d. by construction of the case) are not standard normal by the DKW-bounded KS test.</summary>

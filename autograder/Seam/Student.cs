@@ -296,4 +296,126 @@ public static class Student
 
     /// <summary>Student's <c>MixtureEntropy.GaussianEntropy</c>.</summary>
     public static double GaussianEntropy(Tensor covariance) => Call("GaussianEntropy", V(covariance))[0].AsNumber;
+
+    // ECE 685D HW5, problem 2: the Gaussian-Bernoulli RBM.
+    static IReadOnlyDictionary<string, Tensor> Named(Value[] r, int from) =>
+        Enumerable.Range(0, (r.Length - from) / 2).ToDictionary(i => r[from + 2 * i].AsText, i => r[from + 2 * i + 1].AsTensor);
+
+    /// <summary>Student's <c>GaussianBernoulliRbm</c> constructor.</summary>
+    public static StudentModule NewRbm(int visible, int hidden, Tensor sigma) => M(Call("NewRbm", V(visible), V(hidden), V(sigma)), "GaussianBernoulliRbm");
+
+    /// <summary>Student's <c>GaussianBernoulliRbm.HiddenProbability</c>.</summary>
+    public static Tensor RbmHiddenProbability(StudentModule rbm, Tensor v) => T(Call("Rbm.HiddenProbability", V(rbm), V(v)));
+
+    /// <summary>Student's <c>GaussianBernoulliRbm.VisibleMean</c>.</summary>
+    public static Tensor RbmVisibleMean(StudentModule rbm, Tensor h) => T(Call("Rbm.VisibleMean", V(rbm), V(h)));
+
+    /// <summary>Student's <c>GaussianBernoulliRbm.FreeEnergy</c>.</summary>
+    public static Tensor RbmFreeEnergy(StudentModule rbm, Tensor v) => T(Call("Rbm.FreeEnergy", V(rbm), V(v)));
+
+    /// <summary>The gradients of sum_b F(v_b) in the parameters (W, b, alpha), by the student's autograd.</summary>
+    public static IReadOnlyDictionary<string, Tensor> RbmFreeEnergyGradients(StudentModule rbm, Tensor v) => Named(Call("Rbm.FreeEnergyGradients", V(rbm), V(v)), 0);
+
+    /// <summary>Student's <c>GaussianBernoulliRbm.Gibbs</c>.</summary>
+    public static Tensor RbmGibbs(StudentModule rbm, Tensor v, int k, Generator? generator) => T(Call("Rbm.Gibbs", V(rbm), V(v), V(k), V(generator)));
+
+    /// <summary>Student's <c>GaussianBernoulliRbm.ContrastiveDivergenceLoss</c>: the loss and its gradients in the parameters.</summary>
+    public static (Tensor loss, IReadOnlyDictionary<string, Tensor> gradients) RbmContrastiveDivergence(StudentModule rbm, Tensor v, int k, Generator? generator)
+    {
+        var r = Call("Rbm.ContrastiveDivergence", V(rbm), V(v), V(k), V(generator));
+        return (T(r), Named(r, 1));
+    }
+
+    // ECE 685D HW5, problem 1: the DCGAN and the linear probe.
+    /// <summary>Student's <c>Discriminator</c> constructor.</summary>
+    public static StudentModule NewDiscriminator() => M(Call("NewDiscriminator"), "Discriminator");
+
+    /// <summary>Student's <c>Discriminator.forward</c>.</summary>
+    public static Tensor DiscriminatorForward(StudentModule d, Tensor images) => T(Call("Discriminator.Forward", V(d), V(images)));
+
+    /// <summary>Student's <c>Discriminator.Features</c>.</summary>
+    public static Tensor DiscriminatorFeatures(StudentModule d, Tensor images) => T(Call("Discriminator.Features", V(d), V(images)));
+
+    /// <summary>Student's <c>ImageGenerator</c> constructor.</summary>
+    public static StudentModule NewImageGenerator() => M(Call("NewImageGenerator"), "ImageGenerator");
+
+    /// <summary>Student's <c>ImageGenerator.forward</c>.</summary>
+    public static Tensor ImageGeneratorForward(StudentModule g, Tensor z) => T(Call("ImageGenerator.Forward", V(g), V(z)));
+
+    /// <summary>Student's <c>GanLoss.Discriminator</c>.</summary>
+    public static Tensor GanDiscriminatorLoss(Tensor real, Tensor fake) => T(Call("GanLoss.Discriminator", V(real), V(fake)));
+
+    /// <summary>Student's <c>GanLoss.Generator</c>.</summary>
+    public static Tensor GanGeneratorLoss(Tensor fake) => T(Call("GanLoss.Generator", V(fake)));
+
+    /// <summary>Student's <c>Dcgan</c> constructor.</summary>
+    public static StudentModule NewDcgan(double learningRate) => M(Call("NewDcgan", V(learningRate)), "Dcgan");
+
+    /// <summary>Student's <c>Dcgan.Latent</c>.</summary>
+    public static Tensor DcganLatent(StudentModule gan, int count, Generator? generator) => T(Call("Dcgan.Latent", V(gan), V(count), V(generator)));
+
+    /// <summary>Student's <c>Dcgan.Sample</c>.</summary>
+    public static Tensor DcganSample(StudentModule gan, int count, Generator? generator) => T(Call("Dcgan.Sample", V(gan), V(count), V(generator)));
+
+    /// <summary>Student's <c>Dcgan.DiscriminatorStep</c>.</summary>
+    public static double DcganDiscriminatorStep(StudentModule gan, Tensor real, Tensor z) => Call("Dcgan.DiscriminatorStep", V(gan), V(real), V(z))[0].AsNumber;
+
+    /// <summary>Student's <c>Dcgan.GeneratorStep</c>.</summary>
+    public static double DcganGeneratorStep(StudentModule gan, Tensor z) => Call("Dcgan.GeneratorStep", V(gan), V(z))[0].AsNumber;
+
+    /// <summary>The min-max objective mean log D(x) + mean log(1 - D(G(z))) of the student's networks (training mode, dropout seeded).</summary>
+    public static double DcganObjective(StudentModule gan, Tensor real, Tensor z, Generator seed) => Call("Dcgan.Objective", V(gan), V(real), V(z), V(seed))[0].AsNumber;
+
+    /// <summary>Fingerprints (sum, sum of squares, sum of |.|) of D's and G's parameters.</summary>
+    public static (double[] d, double[] g) DcganFingerprints(StudentModule gan)
+    {
+        var r = Call("Dcgan.Fingerprints", V(gan));
+        return (r[0].AsNumbers, r[1].AsNumbers);
+    }
+
+    /// <summary>Student's <c>LinearProbe.Fit</c>: the layer's weight and bias.</summary>
+    public static (Tensor weight, Tensor bias) LinearProbeFit(Tensor features, Tensor labels, int classes, int epochs, double learningRate)
+    {
+        var r = Call("LinearProbe.Fit", V(features), V(labels), V(classes), V(epochs), V(learningRate));
+        return (T(r, 0), T(r, 1));
+    }
+
+    /// <summary>Student's <c>LinearProbe.Accuracy</c> of the layer (weight, bias).</summary>
+    public static double LinearProbeAccuracy(Tensor weight, Tensor bias, Tensor features, Tensor labels) =>
+        Call("LinearProbe.Accuracy", V(weight), V(bias), V(features), V(labels))[0].AsNumber;
+
+    // ECE 685D HW5, problem 3: VAE and conditional VAE on Fashion-MNIST.
+    /// <summary>Student's <c>FashionVae</c> constructor.</summary>
+    public static StudentModule NewFashionVae(int input, int hidden, int latent) => M(Call("NewFashionVae", V(input), V(hidden), V(latent)), "FashionVae");
+
+    /// <summary>Student's <c>ConditionalFashionVae</c> constructor.</summary>
+    public static StudentModule NewConditionalFashionVae(int input, int hidden, int latent, int classes) =>
+        M(Call("NewConditionalFashionVae", V(input), V(hidden), V(latent), V(classes)), "ConditionalFashionVae");
+
+    /// <summary>Student's <c>Encode(x, labels)</c> of either model.</summary>
+    public static (Tensor mu, Tensor logvar) FashionEncode(StudentModule vae, Tensor x, Tensor labels)
+    {
+        var r = Call("FashionVae.Encode", V(vae), V(x), V(labels));
+        return (T(r, 0), T(r, 1));
+    }
+
+    /// <summary>Student's <c>Decode(z, labels)</c> of either model.</summary>
+    public static Tensor FashionDecode(StudentModule vae, Tensor z, Tensor labels) => T(Call("FashionVae.Decode", V(vae), V(z), V(labels)));
+
+    /// <summary>Trains the student's model with the course's trainer (Adam, the student's Forward and Loss); the loss per sample of each epoch and on the held-out set.</summary>
+    public static (double[] epochs, double heldOut) FashionTrain(StudentModule vae, Tensor trainX, Tensor trainY, Tensor testX, Tensor testY,
+                                                                int epochs, int batchSize, double learningRate, Generator generator)
+    {
+        var r = Call("FashionVae.Train", V(vae), V(trainX), V(trainY), V(testX), V(testY), V(epochs), V(batchSize), V(learningRate), V(generator));
+        return (r[0].AsNumbers, r[1].AsNumber);
+    }
+
+    /// <summary>Student's <c>FashionVaeLoss.Loss</c>.</summary>
+    public static Tensor FashionLoss(Tensor reconX, Tensor x, Tensor mu, Tensor logvar) => T(Call("FashionVaeLoss", V(reconX), V(x), V(mu), V(logvar)));
+
+    /// <summary>Student's <c>FashionVaeLoss.OneHot</c> (dtype taken from <paramref name="like"/>).</summary>
+    public static Tensor OneHot(Tensor labels, int classes, Tensor like) => T(Call("OneHot", V(labels), V(classes), V(like)));
+
+    /// <summary>Student's <c>FashionVaeLoss.Reparameterize</c>.</summary>
+    public static Tensor FashionReparameterize(Tensor mu, Tensor logvar, Generator? generator) => T(Call("FashionReparameterize", V(mu), V(logvar), V(generator)));
 }

@@ -1,0 +1,136 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using GenAI.Course.Formats;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Gan;
+
+/// <summary>
+/// ECE 685D HW5, problem 1.1: the DCGAN's shapes, its min-max losses (values and gradients against
+/// the closed form), the direction of each training step, and the sampler.
+/// </summary>
+public sealed class DcganChecks : CheckBase
+{
+    const string LossHint = "l = E_x[log D(x)] + E_z[log(1 - D(G(z)))]: D's loss is -l (real images labelled 1, generated ones 0), G's loss is the second term, which G minimises.";
+
+    /// <summary>16 fixture digits scaled to [-1, 1], [16, 1, 28, 28].</summary>
+    internal static Tensor RealDigits(int count = 16)
+    {
+        var (images, _) = Idx.LoadSplit(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "digits-idx"), "train", count);
+        return images * 2 - 1;
+    }
+
+    /// <summary>Features are [B, 512, 4, 4] and D(x) one probability per image.</summary>
+    [Test]
+    public void DiscriminatorHasTheAssignmentsShapes()
+    {
+        var c = new Case("Discriminator", "a batch of 5 images [5, 1, 28, 28]",
+            "28x28x1 -> 14x14x64 -> 7x7x128 -> 4x4x256 -> 4x4x512 (Features), then one linear layer and a sigmoid (forward).");
+        var d = Student.NewDiscriminator();
+        var x = RealDigits(5);
+        Numeric.AssertShape(Student.DiscriminatorFeatures(d, x), [5, 512, 4, 4], c with { Function = "Discriminator.Features" });
+        var p = Student.DiscriminatorForward(d, x);
+        if (p.numel() != 5) Assert.Fail(c.Describe($"forward returned {Numeric.Format(p.shape)}; expected one probability per image, [5]."));
+        Numeric.AssertFinite(p, c);
+        if (!(p.gt(0).all().ToBoolean() && p.lt(1).all().ToBoolean())) Assert.Fail(c.Describe("D(x) must be a probability in (0, 1): end with a sigmoid."));
+    }
+
+    /// <summary>G maps z [B, 100] to [B, 1, 28, 28] with pixels in [-1, 1], and different z to different images.</summary>
+    [Test]
+    public void GeneratorHasTheAssignmentsShapes()
+    {
+        var c = new Case("ImageGenerator.forward", "z [5, 100]", "100 -> 7x7x256 -> 14x14x128 -> 28x28x64 -> 28x28x32 -> 28x28x1, ending in tanh.");
+        var g = Student.NewImageGenerator();
+        var images = Student.ImageGeneratorForward(g, randn([5, 100], generator: Rng(91)));
+        Numeric.AssertShape(images, [5, 1, 28, 28], c);
+        Numeric.AssertFinite(images, c);
+        if (!(images.ge(-1).all().ToBoolean() && images.le(1).all().ToBoolean())) Assert.Fail(c.Describe("pixels must lie in [-1, 1] (tanh), like the scaled data."));
+        if ((images[0] - images[1]).abs().max().ToDouble() == 0) Assert.Fail(c.Describe("two different z gave the same image."));
+    }
+
+    /// <summary>Both losses equal the closed form on given probabilities (D's loss: either -l or -l/2, the mean over the two equal halves).</summary>
+    [Test]
+    public void LossesMatchTheMinMaxObjective()
+    {
+        double[] real = [0.9, 0.6, 0.35, 0.8], fake = [0.2, 0.55, 0.7, 0.1];
+        double l1 = real.Average(Math.Log), l2 = fake.Average(f => Math.Log(1 - f));
+        var dCase = new Case("GanLoss.Discriminator", "D(x) = (0.9, 0.6, 0.35, 0.8), D(G(z)) = (0.2, 0.55, 0.7, 0.1)", LossHint);
+        double d = Numeric.Scalar(Student.GanDiscriminatorLoss(tensor(real, dtype: float64), tensor(fake, dtype: float64)), dCase);
+        double expected = -(l1 + l2);
+        if (!(Math.Abs(d - expected) <= 1e-9 || Math.Abs(d - expected / 2) <= 1e-9))
+            Assert.Fail(dCase.Describe($"got {d:G8}; expected -(mean log D(x) + mean log(1 - D(G(z)))) = {expected:G8} (or half of it)." +
+                (Math.Abs(d + (fake.Average(Math.Log) + real.Average(r => Math.Log(1 - r)))) < 1e-6 ? " The labels look swapped: real images are labelled 1." : "")));
+        var gCase = new Case("GanLoss.Generator", "D(G(z)) = (0.2, 0.55, 0.7, 0.1)", LossHint);
+        Numeric.AssertClose(Numeric.Scalar(Student.GanGeneratorLoss(tensor(fake, dtype: float64)), gCase), l2, gCase, rtol: 1e-9, atol: 1e-9);
+    }
+
+    /// <summary>gradcheck of both losses in their inputs (probabilities in (0.05, 0.95)).</summary>
+    [Test]
+    public void LossGradientsMatchFiniteDifferences()
+    {
+        var real = rand([6], dtype: float64, generator: Rng(92)) * 0.9 + 0.05;
+        var fake = rand([6], dtype: float64, generator: Rng(93)) * 0.9 + 0.05;
+        GradCheck.AssertGradientsMatch(new Case("GanLoss.Discriminator", "gradcheck on 6 + 6 probabilities", LossHint),
+            t => Student.GanDiscriminatorLoss(t[0], t[1]), [real, fake], ["real", "fake"]);
+        Student.ThrowIfBackwardFailed();
+        GradCheck.AssertGradientsMatch(new Case("GanLoss.Generator", "gradcheck on 6 probabilities", LossHint),
+            t => Student.GanGeneratorLoss(t[0]), [fake], ["fake"]);
+        Student.ThrowIfBackwardFailed();
+    }
+
+    /// <summary>
+    /// A discriminator step raises the objective l on its batch and leaves G's parameters unchanged;
+    /// a generator step lowers l on its z and leaves D's parameters unchanged (lr 1e-4).
+    /// </summary>
+    [Test]
+    public void StepsAscendForDAndDescendForG()
+    {
+        var c = new Case("Dcgan.DiscriminatorStep / GeneratorStep", "16 real digits, 16 z, lr 1e-4",
+            "D ascends l = mean log D(x) + mean log(1 - D(G(z))) (descends its loss) with G fixed; G descends l with D fixed: each step uses only its own optimizer.");
+        var gan = Student.NewDcgan(1e-4);
+        var real = RealDigits();
+        var z = randn([16, 100], generator: Rng(94));
+        double before = Student.DcganObjective(gan, real, z, Rng(95));
+        var (d0, g0) = Student.DcganFingerprints(gan);
+        double dLoss = Student.DcganDiscriminatorStep(gan, real, z);
+        if (!double.IsFinite(dLoss)) Assert.Fail(c.Describe($"DiscriminatorStep returned {dLoss}."));
+        double afterD = Student.DcganObjective(gan, real, z, Rng(95));
+        var (d1, g1) = Student.DcganFingerprints(gan);
+        if (!g0.SequenceEqual(g1)) Assert.Fail(c.Describe("the discriminator step changed G's parameters (detach G(z), step only D's optimizer)."));
+        if (d0.SequenceEqual(d1)) Assert.Fail(c.Describe("the discriminator step did not change D's parameters."));
+        if (!(afterD > before)) Assert.Fail(c.Describe($"the discriminator step moved l from {before:G6} to {afterD:G6}; D must make l larger."));
+        double gLoss = Student.DcganGeneratorStep(gan, z);
+        if (!double.IsFinite(gLoss)) Assert.Fail(c.Describe($"GeneratorStep returned {gLoss}."));
+        double afterG = Student.DcganObjective(gan, real, z, Rng(95));
+        var (d2, g2) = Student.DcganFingerprints(gan);
+        if (!d1.SequenceEqual(d2)) Assert.Fail(c.Describe("the generator step changed D's parameters (step only G's optimizer)."));
+        if (g1.SequenceEqual(g2)) Assert.Fail(c.Describe("the generator step did not change G's parameters."));
+        if (!(afterG < afterD)) Assert.Fail(c.Describe($"the generator step moved l from {afterD:G6} to {afterG:G6}; G must make l smaller (descend, not ascend, the min-max objective)."));
+    }
+
+    /// <summary>
+    /// z is standard normal (KS on 400,000 draws); 12 samples are [12, 1, 28, 28] in [-1, 1], all
+    /// different, reproducible from a seed and different for another seed.
+    /// </summary>
+    [Test]
+    public void SamplesComeFromStandardNormalNoise()
+    {
+        var c = new Case("Dcgan.Latent / Sample", "4000 latents; 12 samples", "z ~ N(0, I) of shape [count, 100], drawn from the generator you are given; Sample returns G(z).");
+        var gan = Student.NewDcgan(2e-4);
+        var z = Student.DcganLatent(gan, 4000, Rng(96));
+        Numeric.AssertShape(z, [4000, 100], c);
+        Stats.AssertStandardNormal(z, c);
+        var a = Student.DcganSample(gan, 12, Rng(97));
+        Numeric.AssertShape(a, [12, 1, 28, 28], c with { Function = "Dcgan.Sample" });
+        Numeric.AssertFinite(a, c);
+        if (!(a.ge(-1).all().ToBoolean() && a.le(1).all().ToBoolean())) Assert.Fail(c.Describe("samples must lie in [-1, 1]."));
+        var flat = a.flatten(1);
+        var distances = cdist(flat, flat) + eye(12) * 1e9;
+        if (distances.min().ToDouble() == 0) Assert.Fail(c.Describe("two of the 12 samples are identical."));
+        var again = Student.DcganSample(gan, 12, Rng(97));
+        if (!a.eq(again).all().ToBoolean()) Assert.Fail(c.Describe("the same seed gave different samples: draw z from the generator argument."));
+        if (a.eq(Student.DcganSample(gan, 12, Rng(98))).all().ToBoolean()) Assert.Fail(c.Describe("another seed gave the same samples."));
+    }
+}

@@ -1,0 +1,259 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Rbm;
+
+/// <summary>
+/// ECE 685D HW5, problem 2: the Gaussian-Bernoulli RBM's conditionals, free energy, Gibbs sampler
+/// and CD loss on a tiny RBM (3 visible units with different sigmas, 4 hidden units). Expected values
+/// come from the energy itself: enumeration of the 16 hidden states, quadrature over v, and finite
+/// differences of the enumerated free energy, in plain doubles.
+/// </summary>
+public sealed class RbmChecks : CheckBase
+{
+    const int V = 3, M = 4;
+    static readonly double[] Sigma = [0.5, 1.0, 2.0];
+
+    /// <summary>The tiny RBM's parameters W [V*M, row-major], b and alpha, in plain doubles.</summary>
+    sealed record Tiny(double[] W, double[] B, double[] Alpha)
+    {
+        public static Tiny Draw(long seed, double scale = 0.8)
+        {
+            var g = new Generator((ulong)seed);
+            return new Tiny((randn([V * M], dtype: float64, generator: g) * scale).data<double>().ToArray(),
+                            (randn([V], dtype: float64, generator: g) * 0.5).data<double>().ToArray(),
+                            (randn([M], dtype: float64, generator: g) * 0.5).data<double>().ToArray());
+        }
+
+        /// <summary>E(v, h) straight from the assignment's formula.</summary>
+        public double Energy(double[] v, int hBits)
+        {
+            double e = 0;
+            for (int i = 0; i < V; i++)
+            {
+                for (int j = 0; j < M; j++) if ((hBits >> j & 1) == 1) e -= W[i * M + j] * v[i] / Sigma[i];
+                e += (v[i] - B[i]) * (v[i] - B[i]) / (2 * Sigma[i] * Sigma[i]);
+            }
+            for (int j = 0; j < M; j++) if ((hBits >> j & 1) == 1) e -= Alpha[j];
+            return e;
+        }
+
+        /// <summary>-log sum_h exp(-E(v, h)) over the 16 hidden states (max-shifted).</summary>
+        public double FreeEnergy(double[] v)
+        {
+            var terms = Enumerable.Range(0, 1 << M).Select(h => -Energy(v, h)).ToArray();
+            double max = terms.Max();
+            return -(max + Math.Log(terms.Sum(t => Math.Exp(t - max))));
+        }
+
+        public StudentModule Load()
+        {
+            var rbm = Student.NewRbm(V, M, tensor(Sigma, dtype: float32));
+            Student.ToFloat64(rbm);
+            Student.LoadParameters(rbm, new Dictionary<string, Tensor>
+            {
+                ["W"] = tensor(W, [V, M], dtype: float64), ["b"] = tensor(B, dtype: float64), ["alpha"] = tensor(Alpha, dtype: float64),
+            });
+            return rbm;
+        }
+    }
+
+    static double[][] Points(long seed, int count) =>
+        Enumerable.Range(0, count).Select(k => (randn([V], dtype: float64, generator: new Generator((ulong)(seed + k))) * 1.5).data<double>().ToArray()).ToArray();
+
+    static Tensor Batch(double[][] rows) => tensor(rows.SelectMany(r => r).ToArray(), [rows.Length, V], dtype: float64);
+
+    /// <summary>p(h_j = 1 | v) equals the enumerated sum_{h: h_j = 1} exp(-E) / sum_h exp(-E).</summary>
+    [Test]
+    public void HiddenProbabilityMatchesEnumeration()
+    {
+        var c = new Case("GaussianBernoulliRbm.HiddenProbability", "3 visible units (sigma 0.5, 1, 2), 4 hidden, 6 points",
+            "p(h_j = 1 | v) = sigmoid(alpha_j + sum_i W_ij v_i / sigma_i): the energy couples h_j with v_i / sigma_i, not v_i.");
+        var tiny = Tiny.Draw(81);
+        var points = Points(810, 6);
+        var expected = new double[points.Length * M];
+        for (int n = 0; n < points.Length; n++)
+        {
+            var weights = Enumerable.Range(0, 1 << M).Select(h => Math.Exp(-tiny.Energy(points[n], h))).ToArray();
+            for (int j = 0; j < M; j++)
+                expected[n * M + j] = Enumerable.Range(0, 1 << M).Where(h => (h >> j & 1) == 1).Sum(h => weights[h]) / weights.Sum();
+        }
+        var got = Student.RbmHiddenProbability(tiny.Load(), Batch(points));
+        Numeric.AssertShape(got, [points.Length, M], c);
+        Numeric.AssertClose(got, tensor(expected, [points.Length, M], dtype: float64), c, rtol: 1e-9, atol: 1e-12);
+    }
+
+    /// <summary>The mean of p(v_i | h), by quadrature of exp(-E) over v_i on a fine grid, for all 16 hidden states.</summary>
+    [Test]
+    public void VisibleMeanMatchesQuadrature()
+    {
+        var c = new Case("GaussianBernoulliRbm.VisibleMean", "all 16 hidden states of a 3x4 RBM (sigma 0.5, 1, 2)",
+            "p(v_i | h) = N(b_i + sigma_i sum_j W_ij h_j, sigma_i^2): complete the square in v_i; the mean is scaled by sigma_i.");
+        var tiny = Tiny.Draw(82);
+        var expected = new double[(1 << M) * V];
+        var v = new double[V];
+        for (int h = 0; h < 1 << M; h++)
+            for (int i = 0; i < V; i++)
+            {
+                // p(v_i | h) does not depend on the other units: integrate exp(-E) over v_i with v_-i at 0, on [-25, 25].
+                Array.Clear(v);
+                double mass = 0, first = 0, step = 5e-3;
+                double shift = double.NaN;
+                for (double x = -25; x <= 25; x += step)
+                {
+                    v[i] = x;
+                    double logW = -tiny.Energy(v, h);
+                    if (double.IsNaN(shift)) shift = logW;
+                    shift = Math.Max(shift, logW);
+                }
+                for (double x = -25; x <= 25; x += step)
+                {
+                    v[i] = x;
+                    double w = Math.Exp(-tiny.Energy(v, h) - shift);
+                    mass += w; first += w * x;
+                }
+                expected[h * V + i] = first / mass;
+            }
+        var states = tensor(Enumerable.Range(0, 1 << M).SelectMany(h => Enumerable.Range(0, M).Select(j => (double)(h >> j & 1))).ToArray(), [1 << M, M], dtype: float64);
+        var got = Student.RbmVisibleMean(tiny.Load(), states);
+        Numeric.AssertShape(got, [1 << M, V], c);
+        Numeric.AssertClose(got, tensor(expected, [1 << M, V], dtype: float64), c, rtol: 1e-7, atol: 1e-7);
+    }
+
+    /// <summary>F(v) = -log sum_h exp(-E(v, h)) by enumeration, at 6 points (the quadratic visible term included).</summary>
+    [Test]
+    public void FreeEnergyMatchesEnumeration()
+    {
+        var c = new Case("GaussianBernoulliRbm.FreeEnergy", "3x4 RBM, 6 points",
+            "F(v) = sum_i (v_i - b_i)^2 / (2 sigma_i^2) - sum_j softplus(alpha_j + sum_i W_ij v_i / sigma_i): sum out h; the quadratic visible term stays.");
+        var tiny = Tiny.Draw(83);
+        var points = Points(830, 6);
+        var got = Student.RbmFreeEnergy(tiny.Load(), Batch(points));
+        Numeric.AssertShape(got, [points.Length], c);
+        Numeric.AssertClose(got, tensor(points.Select(tiny.FreeEnergy).ToArray(), dtype: float64), c, rtol: 1e-9, atol: 1e-9);
+    }
+
+    /// <summary>The autograd gradients of sum F(v) in W, b and alpha equal central differences of the enumerated free energy.</summary>
+    [Test]
+    public void FreeEnergyGradientsMatchFiniteDifferences()
+    {
+        var c = new Case("GaussianBernoulliRbm.FreeEnergy", "gradients in W, b, alpha of the sum over 5 points",
+            "keep F on the autograd graph of W, b and alpha (no detach, no .data): CD-k trains through these gradients.");
+        var tiny = Tiny.Draw(84);
+        var points = Points(840, 5);
+        var got = Student.RbmFreeEnergyGradients(tiny.Load(), Batch(points));
+        foreach (var (name, values) in new[] { ("W", tiny.W), ("b", tiny.B), ("alpha", tiny.Alpha) })
+        {
+            if (!got.TryGetValue(name, out var gradient)) { Assert.Fail(c.Describe($"the module has no parameter '{name}'.")); return; }
+            var expected = new double[values.Length];
+            for (int k = 0; k < values.Length; k++)
+            {
+                double saved = values[k], eps = 1e-6;
+                values[k] = saved + eps; double up = points.Sum(tiny.FreeEnergy);
+                values[k] = saved - eps; double down = points.Sum(tiny.FreeEnergy);
+                values[k] = saved;
+                expected[k] = (up - down) / (2 * eps);
+            }
+            Numeric.AssertClose(gradient.flatten(), tensor(expected, dtype: float64), c with { Input = c.Input + $", d/d{name}" }, rtol: 1e-5, atol: 1e-6);
+        }
+    }
+
+    /// <summary>
+    /// One Gibbs step from a fixed v0 is exactly the mixture sum_h p(h | v0) N(b + sigma W h, sigma^2)
+    /// per unit; 20,000 chains pass a KS test against it for each unit.
+    /// </summary>
+    [Test]
+    public void OneGibbsStepDrawsFromTheConditionals()
+    {
+        var c = new Case("GaussianBernoulliRbm.Gibbs", "k = 1 from the same v0 in 20000 chains",
+            "draw h ~ Bernoulli(p(h | v)) and then v ~ N(VisibleMean(h), sigma^2): draw both (not the means), with sd sigma.");
+        var tiny = Tiny.Draw(85);
+        double[] v0 = [0.7, -1.2, 2.0];
+        var weights = Enumerable.Range(0, 1 << M).Select(h => Math.Exp(-tiny.Energy(v0, h))).ToArray();
+        double total = weights.Sum();
+        AssertMixtureMarginals(tiny, weights.Select(w => w / total).ToArray(), Student.RbmGibbs(tiny.Load(), Batch(Enumerable.Repeat(v0, 20000).ToArray()), 1, Rng(851)), c);
+    }
+
+    /// <summary>
+    /// 40 Gibbs steps from a point far out reach the RBM's marginal p(v) = sum_h p(h) N(b + sigma W h, sigma^2),
+    /// p(h) proportional to exp(alpha.h + sum_i (b_i c_i / sigma_i + c_i^2 / 2)), c = W h (the Gaussian integral over v).
+    /// </summary>
+    [Test]
+    public void GibbsChainReachesTheModelDistribution()
+    {
+        var c = new Case("GaussianBernoulliRbm.Gibbs", "k = 40 from v0 = (6, -6, 8) in 20000 chains",
+            "repeat the h- and v-draws k times, each step starting from the previous step's v.");
+        var tiny = Tiny.Draw(86, scale: 0.5);
+        var logPh = Enumerable.Range(0, 1 << M).Select(h =>
+        {
+            double s = 0;
+            for (int j = 0; j < M; j++) if ((h >> j & 1) == 1) s += tiny.Alpha[j];
+            for (int i = 0; i < V; i++)
+            {
+                double ci = 0;
+                for (int j = 0; j < M; j++) if ((h >> j & 1) == 1) ci += tiny.W[i * M + j];
+                s += tiny.B[i] * ci / Sigma[i] + ci * ci / 2;
+            }
+            return s;
+        }).ToArray();
+        double max = logPh.Max();
+        var p = logPh.Select(l => Math.Exp(l - max)).ToArray();
+        double total = p.Sum();
+        double[] start = [6, -6, 8];
+        AssertMixtureMarginals(tiny, p.Select(w => w / total).ToArray(), Student.RbmGibbs(tiny.Load(), Batch(Enumerable.Repeat(start, 20000).ToArray()), 40, Rng(861)), c);
+    }
+
+    /// <summary>KS test of each visible unit of <paramref name="samples"/> against sum_h w_h N(b_i + sigma_i (W h)_i, sigma_i^2).</summary>
+    static void AssertMixtureMarginals(Tiny tiny, double[] hiddenWeights, Tensor samples, Case c)
+    {
+        Numeric.AssertShape(samples, [20000, V], c);
+        for (int i = 0; i < V; i++)
+        {
+            int unit = i;
+            var means = Enumerable.Range(0, 1 << M).Select(h =>
+            {
+                double ci = 0;
+                for (int j = 0; j < M; j++) if ((h >> j & 1) == 1) ci += tiny.W[unit * M + j];
+                return tiny.B[unit] + Sigma[unit] * ci;
+            }).ToArray();
+            Tensor Cdf(Tensor x)
+            {
+                var f = zeros_like(x);
+                for (int h = 0; h < means.Length; h++) f += hiddenWeights[h] * special.ndtr((x - means[h]) / Sigma[unit]);
+                return f;
+            }
+            Stats.AssertDistribution(samples[TensorIndex.Colon, i], Cdf, $"the mixture sum_h p(h) N(b_{i} + sigma_{i} (W h)_{i}, sigma_{i}^2)",
+                c with { Input = c.Input + $", unit {i}" }, Stats.FalseFailProbability / V);
+        }
+    }
+
+    /// <summary>
+    /// With W = 0 every chain is exactly N(b, sigma^2) after one step, so the CD-5 loss of data at
+    /// b + 3 sigma has d/db_i = (mean(v_k,i) - mean(v_i)) / sigma_i^2 close to -3 / sigma_i (within 6 of its
+    /// standard errors); with the chain replaced by the data it would be 0. d/dW_ij = sigmoid(alpha_j) sigma_i d/db_i exactly.
+    /// </summary>
+    [Test]
+    public void ContrastiveDivergenceContrastsDataWithTheChain()
+    {
+        var c = new Case("GaussianBernoulliRbm.ContrastiveDivergenceLoss", "W = 0, 4000 data points at b + 3 sigma, k = 5",
+            "loss = mean F(v) - mean F(v_k), v_k the end of a k-step Gibbs chain started at the data (detached): the second term must come from the chain, not the data.");
+        var tiny = new Tiny(new double[V * M], [0.3, -0.2, 0.5], [0.4, -0.6, 0.1, 0.9]);
+        const int n = 4000;
+        var data = Batch(Enumerable.Repeat(Enumerable.Range(0, V).Select(i => tiny.B[i] + 3 * Sigma[i]).ToArray(), n).ToArray());
+        var (loss, gradients) = Student.RbmContrastiveDivergence(tiny.Load(), data, 5, Rng(87));
+        Numeric.AssertFinite(loss, c);
+        if (!gradients.TryGetValue("b", out var db) || !gradients.TryGetValue("W", out var dw)) { Assert.Fail(c.Describe("the module has no parameters 'W' and 'b'.")); return; }
+        var grad = db.flatten().data<double>().ToArray();
+        for (int i = 0; i < V; i++)
+        {
+            double expected = -3 / Sigma[i], band = 6 / (Sigma[i] * Math.Sqrt(n));
+            if (!(Math.Abs(grad[i] - expected) <= band))
+                Assert.Fail(c.Describe($"d loss / d b_{i} is {grad[i]:G5}; with W = 0 the chain's end is N(b, sigma^2), so it must be within {band:G3} of {expected:G5} (0 means the negative phase used the data; a value {n} times too large means a sum over the batch instead of a mean)."));
+        }
+        var expectedW = tensor(Enumerable.Range(0, V * M).Select(k => 1 / (1 + Math.Exp(-tiny.Alpha[k % M])) * Sigma[k / M] * grad[k / M]).ToArray(), [V, M], dtype: float64);
+        Numeric.AssertClose(dw, expectedW, c with { Input = c.Input + ", d/dW" }, rtol: 1e-6, atol: 1e-9);
+    }
+}
