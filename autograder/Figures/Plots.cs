@@ -102,4 +102,23 @@ public static class Plots
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, width, height);
     }
+
+    /// <summary>Places the PNG files <paramref name="panels"/> side by side, top-aligned on white, in one PNG.</summary>
+    public static void SideBySide(string path, params string[] panels)
+    {
+        var images = panels.Select(p => SkiaSharp.SKBitmap.Decode(p) ?? throw new IOException($"{p}: not a readable image.")).ToList();
+        try
+        {
+            using var canvasBitmap = new SkiaSharp.SKBitmap(images.Sum(i => i.Width), images.Max(i => i.Height));
+            using (var canvas = new SkiaSharp.SKCanvas(canvasBitmap))
+            {
+                canvas.Clear(SkiaSharp.SKColors.White);
+                int left = 0;
+                foreach (var image in images) { canvas.DrawBitmap(image, left, 0); left += image.Width; }
+            }
+            using var file = File.Create(path);
+            canvasBitmap.Encode(file, SkiaSharp.SKEncodedImageFormat.Png, 100);
+        }
+        finally { images.ForEach(i => i.Dispose()); }
+    }
 }

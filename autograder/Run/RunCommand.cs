@@ -8,13 +8,21 @@ public static class RunCommand
 {
     const string Usage = """
         usage: run EXPERIMENT [--data DIR] [--out DIR] [--seed N]
+               run ece685d-hw5 [--part gan|rbm|vae]... [--mnist DIR] [--kmnist DIR] [--fashion DIR] [--epochs N] [--out DIR] [--seed N]
 
-          EXPERIMENT  cs552-hw1   CPT sampling, pixel LSTM, p-PCA faces, classroom graph model, linear-Gaussian MLE
-                      cs4331-hw2  part 1: GMM samples by component, Monte Carlo entropy against the sample size
-          --data DIR  the course files (image_cpts.pkl[.gz], eigenfaces.npy, classroom_graphs.pkl);
-                      default: the small project-made files shipped in fixtures/course-data
-          --out DIR   where PNG figures and summary.json go (default: figures/EXPERIMENT)
-          --seed N    random seed (default 552)
+          EXPERIMENT    cs552-hw1    CPT sampling, pixel LSTM, p-PCA faces, classroom graph model, linear-Gaussian MLE
+                        cs4331-hw2   part 1: GMM samples by component, Monte Carlo entropy against the sample size
+                        ece685d-hw5  DCGAN + linear probe, Gaussian-Bernoulli RBMs (M = 16, 64, 256), VAE and C-VAE + t-SNE;
+                                     a checkpoint after every epoch in OUT/checkpoints: rerun the same command to resume
+          --data DIR    the course files (image_cpts.pkl[.gz], eigenfaces.npy, classroom_graphs.pkl);
+                        default: the small project-made files shipped in fixtures/course-data
+          --mnist DIR   IDX folder ({train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]) for the GAN and the probe
+          --kmnist DIR  the same for the RBM (KMNIST); --fashion DIR: the same for the VAEs (Fashion-MNIST);
+                        defaults: 1,200 + 300 image subsets shipped in fixtures/course-data (digits-idx, fashion-mnist-small)
+          --part P      run only part P (repeatable; default all)
+          --epochs N    train every model for N epochs (default: GAN 5, RBM 25, VAE 20)
+          --out DIR     where PNG figures and summary.json go (default: figures/EXPERIMENT)
+          --seed N      random seed (default 552)
         """;
 
     /// <summary>Runs the verb; returns the process exit code.</summary>
@@ -25,6 +33,10 @@ public static class RunCommand
         string data = Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data");
         string? output = null;
         long seed = 552;
+        string fixtures = data;
+        string mnist = Path.Combine(fixtures, "digits-idx"), kmnist = mnist, fashion = Path.Combine(fixtures, "fashion-mnist-small");
+        int? epochs = null;
+        var parts = new HashSet<string>();
         for (int i = 1; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -35,6 +47,15 @@ public static class RunCommand
                     case "--data": data = Value(); break;
                     case "--out": output = Value(); break;
                     case "--seed": seed = long.Parse(Value()); break;
+                    case "--mnist": mnist = Value(); break;
+                    case "--kmnist": kmnist = Value(); break;
+                    case "--fashion": fashion = Value(); break;
+                    case "--epochs": epochs = int.Parse(Value()); if (epochs < 0) throw new ArgumentException("--epochs must be 0 or more"); break;
+                    case "--part":
+                        string part = Value();
+                        if (!Ece685dHw5.AllParts.Contains(part)) throw new ArgumentException($"unknown part '{part}' (choose {string.Join(", ", Ece685dHw5.AllParts)})");
+                        parts.Add(part);
+                        break;
                     default: Console.Error.WriteLine($"unknown option {args[i]}\n\n{Usage}"); return 2;
                 }
             }
@@ -48,6 +69,11 @@ public static class RunCommand
             {
                 case "cs552-hw1": Cs552Hw1.Run(data, output, seed); break;
                 case "cs4331-hw2": Cs4331Hw2.Run(output, seed); break;
+                case "ece685d-hw5":
+                    foreach (var folder in new[] { mnist, kmnist, fashion })
+                        if (!Directory.Exists(folder)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(folder)}"); return 2; }
+                    Ece685dHw5.Run(new Ece685dHw5.Options(mnist, kmnist, fashion, output, seed, epochs, parts.Count > 0 ? parts : Ece685dHw5.AllParts.ToHashSet()));
+                    break;
                 default: Console.Error.WriteLine($"unknown experiment '{experiment}'\n\n{Usage}"); return 2;
             }
         }

@@ -118,7 +118,7 @@ public sealed class Dcgan : nn.Module
     public Discriminator D { get; }
     /// <summary>G.</summary>
     public ImageGenerator G { get; }
-    readonly optim.Optimizer dOptimizer, gOptimizer;
+    readonly OptimizerHelper dOptimizer, gOptimizer;
 
     /// <summary>Fresh networks (from the global generator) and optimizers.</summary>
     public Dcgan(double learningRate = 2e-4) : base(nameof(Dcgan))
@@ -132,7 +132,7 @@ public sealed class Dcgan : nn.Module
     }
 
     /// <summary>The optimizers, for checkpoints.</summary>
-    public (optim.Optimizer d, optim.Optimizer g) Optimizers => (dOptimizer, gOptimizer);
+    public (OptimizerHelper d, OptimizerHelper g) Optimizers => (dOptimizer, gOptimizer);
 
     /// <summary>z ~ N(0, I), [count, 100], drawn on the CPU from <paramref name="generator"/>.</summary>
     public Tensor Latent(int count, Generator? generator = null)

@@ -132,7 +132,7 @@ public static class FashionVaeTraining
         for (int i = 0; i < batches; i++)
         {
             using var scope = NewDisposeScope();
-            var index = order[(i * batchSize)..(int)Math.Min(n, (i + 1) * (long)batchSize)];
+            var index = order[(i * batchSize)..(int)Math.Min(n, (i + 1) * (long)batchSize)].to(images.device);
             var x = images.index_select(0, index);
             var c = labels.index_select(0, index);
             optimizer.zero_grad();

@@ -21,7 +21,7 @@ public sealed class ManifestTests
     public void ShippedManifestsCoverEveryCheck()
     {
         var manifests = Manifest.LoadAll(Assignments);
-        manifests.Select(m => m.Name).Should().BeEquivalentTo("cs446-hw5", "cs4331-hw2", "cs552-hw1");
+        manifests.Select(m => m.Name).Should().BeEquivalentTo("cs446-hw5", "cs4331-hw2", "cs552-hw1", "ece685d-hw5");
         var checks = AllChecks();
         checks.Should().HaveCountGreaterThan(30);
         foreach (var item in manifests.SelectMany(m => m.Items))

@@ -12,7 +12,7 @@ namespace GenAI.Grader.Tests.Grading;
 [Category("EndToEnd")]
 public sealed class GradeEndToEndTests
 {
-    static readonly string[] Assignments = { "cs446-hw5", "cs4331-hw2", "cs552-hw1" };
+    static readonly string[] Assignments = { "cs446-hw5", "cs4331-hw2", "cs552-hw1", "ece685d-hw5" };
 
     /// <summary>The reference gets full marks on every manifest, in files that follow Gradescope's schema.</summary>
     [Test]
@@ -109,6 +109,7 @@ public sealed class GradeEndToEndTests
         var run = Grader.Grade(Grader.Planted(new[] { ("Vae/Distributions.cs", "return (torch.xlogy(x, p) + torch.xlogy(1 - x, 1 - p)).sum(-1);", "Environment.Exit(0); return x;") }));
         run.ExitCode.Should().Be(0, run.Console);
         run.Results["cs4331-hw2"].Score.Should().Be(65);
+        run.Results["ece685d-hw5"].Score.Should().Be(95);
         var hw5 = run.Results["cs446-hw5"];
         hw5.Output.Should().BeEmpty("the judge itself was not interrupted");
         foreach (var item in hw5.Tests.Where(t => t.Number is not ("2.4" or "2.7")))
@@ -128,6 +129,7 @@ public sealed class GradeEndToEndTests
         var run = Grader.Grade(Grader.Planted(new[] { ("ScoreMatching/ScoreMatching.cs", "double sigmaL = noiseLevels[^1];", "double sigmaL = noiseLevels[^1];\n        while (sigmaL > 0) { }") }), "--call-timeout", "5");
         run.ExitCode.Should().Be(0, run.Console);
         run.Results["cs4331-hw2"].Score.Should().Be(65);
+        run.Results["ece685d-hw5"].Score.Should().Be(95);
         var hw5 = run.Results["cs446-hw5"];
         var langevin = hw5.Tests.Single(t => t.Number == "4.3");
         langevin.Score.Should().Be(0);

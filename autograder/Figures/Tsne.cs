@@ -1,0 +1,109 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Figures;
+
+/// <summary>
+/// Exact t-SNE (van der Maaten and Hinton, 2008) on TorchSharp, for the manifold figures: Gaussian
+/// affinities calibrated to a perplexity by bisection, Student-t similarities in 2-D, gradient
+/// descent with momentum, gains, and early exaggeration, with sklearn's defaults (perplexity 30,
+/// exaggeration 12 for 250 iterations, learning rate max(N / 48, 50), 1000 iterations). O(N^2)
+/// memory: meant for a few thousand points. No .NET t-SNE package is published on NuGet.
+/// </summary>
+public static class Tsne
+{
+    /// <summary>Embeds the rows of <paramref name="x"/> [N, D] in 2-D; [N, 2] float64. <paramref name="progress"/> hears (iteration, total).</summary>
+    /// <exception cref="ArgumentException">Fewer points than 3 * perplexity + 1.</exception>
+    public static Tensor Embed(Tensor x, double perplexity = 30, int iterations = 1000, long seed = 0, Action<int, int>? progress = null)
+    {
+        long n = x.shape[0];
+        if (n < 3 * perplexity + 1) throw new ArgumentException($"t-SNE with perplexity {perplexity} needs at least {3 * perplexity + 1} points; got {n}.", nameof(x));
+        using var scope = NewDisposeScope();
+        var data = x.detach().cpu().to(float64);
+        var p = Affinities(data, perplexity);
+        var y = randn([n, 2], dtype: float64, generator: new Generator((ulong)seed)) * 1e-4;
+        var velocity = zeros_like(y);
+        var gains = ones_like(y);
+        double rate = Math.Max(n / 12.0 / 4, 50);
+        for (int it = 0; it < iterations; it++)
+        {
+            using var step = NewDisposeScope();
+            bool early = it < 250;
+            var pEff = early ? p * 12 : p;
+            var d2 = SquaredDistances(y);
+            var num = 1 / (1 + d2);
+            num.diagonal().fill_(0);
+            var q = (num / num.sum()).clamp_min(1e-12);
+            var w = (pEff - q) * num;
+            var gradient = 4 * (w.sum(1, keepdim: true) * y - w.matmul(y));
+            var sameSign = (gradient.sign() == velocity.sign());
+            gains.copy_(where(sameSign, gains * 0.8, gains + 0.2).clamp_min(0.01));
+            double momentum = early ? 0.5 : 0.8;
+            velocity.copy_(momentum * velocity - rate * gains * gradient);
+            y.add_(velocity);
+            if ((it + 1) % 50 == 0) progress?.Invoke(it + 1, iterations);
+        }
+        return (y - y.mean([0], keepdim: true)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Trustworthiness T(k) of an embedding (Venna and Kaski): 1 - 2 / (n k (2n - 3k - 1)) sum_i sum_{j in U_k(i)} (r(i, j) - k),
+    /// with U_k(i) the embedding's k nearest neighbours of i that are not among its k nearest in the data and r
+    /// their rank in the data. 1 when neighbourhoods are kept; about 0.5 for a random embedding.
+    /// </summary>
+    public static double Trustworthiness(Tensor data, Tensor embedding, int k = 5)
+    {
+        using var scope = NewDisposeScope();
+        long n = data.shape[0];
+        var high = SquaredDistances(data.detach().cpu().to(float64));
+        high.diagonal().fill_(double.PositiveInfinity);
+        var low = SquaredDistances(embedding.detach().cpu().to(float64));
+        low.diagonal().fill_(double.PositiveInfinity);
+        // rank[i, j] = position (1-based) of j among i's neighbours in the data.
+        var order = high.argsort(1);
+        var rank = empty_like(order);
+        rank.scatter_(1, order, arange(1, n + 1, dtype: int64).expand(n, n).contiguous());
+        var lowNeighbours = low.argsort(1)[.., ..k];
+        var ranks = rank.gather(1, lowNeighbours).to(float64);
+        double penalty = (ranks - k).clamp_min(0).sum().ToDouble();
+        return 1 - 2.0 / (n * k * (2.0 * n - 3.0 * k - 1)) * penalty;
+    }
+
+    static Tensor SquaredDistances(Tensor a)
+    {
+        var sq = a.square().sum(1, keepdim: true);
+        return (sq + sq.T - 2 * a.matmul(a.T)).clamp_min(0);
+    }
+
+    /// <summary>Symmetrised affinities P: per-row Gaussian conditionals with entropy log(perplexity), by bisection on the precision.</summary>
+    static Tensor Affinities(Tensor x, double perplexity)
+    {
+        long n = x.shape[0];
+        var d2 = SquaredDistances(x);
+        d2.diagonal().fill_(0);
+        var mask = ones(n, n, dtype: float64) - eye(n, dtype: float64);
+        var beta = ones(n, 1, dtype: float64);
+        var lo = full(n, 1, 0.0, dtype: float64);
+        var hi = full(n, 1, double.PositiveInfinity, dtype: float64);
+        double target = Math.Log(perplexity);
+        Tensor conditional = zeros_like(d2);
+        for (int it = 0; it < 100; it++)
+        {
+            using var step = NewDisposeScope();
+            // Shift by each row's smallest off-diagonal distance so exp never underflows to 0 everywhere.
+            var shifted = d2 - (d2 + (1 - mask) * 1e300).min(1, keepdim: true).values;
+            var e = (-shifted * beta).exp() * mask;
+            var sum = e.sum(1, keepdim: true);
+            var pRow = e / sum;
+            var entropy = (beta * (pRow * shifted).sum(1, keepdim: true)) + sum.log();
+            conditional = pRow.MoveToOuterDisposeScope();
+            var tooFlat = entropy > target;
+            lo.copy_(where(tooFlat, beta, lo));
+            hi.copy_(where(tooFlat, hi, beta));
+            beta.copy_(where(hi.isinf(), beta * 2, (lo + hi) / 2));
+            if ((entropy - target).abs().max().ToDouble() < 1e-5) break;
+        }
+        var p = (conditional + conditional.T) / (2 * n);
+        return p.clamp_min(1e-12);
+    }
+}
