@@ -100,6 +100,13 @@ public sealed class Dcgan : nn.Module
         gOptimizer = optim.Adam(G.parameters(), learningRate, beta1: 0.5, beta2: 0.999);
     }
 
+    /// <summary>
+    /// When true, <see cref="GeneratorStep"/> descends -mean log D(G(z)) instead of the min-max term: the
+    /// same fixed point, but gradients that do not vanish once D rejects G's samples confidently, which
+    /// the min-max term's do early in training (Goodfellow et al., 2014, section 3). False by default; the checks use false.
+    /// </summary>
+    public bool NonSaturating { get; init; }
+
     /// <summary>The optimizers, for checkpoints.</summary>
     public (OptimizerHelper d, OptimizerHelper g) Optimizers => (dOptimizer, gOptimizer);
 
@@ -130,12 +137,12 @@ public sealed class Dcgan : nn.Module
     }
 
     /// <summary>
-    /// One generator step: Adam descending <see cref="GanLoss.Generator"/> on D(G(z)); D's parameters
-    /// do not change. Returns the loss before the step.
+    /// One generator step: Adam descending <see cref="GanLoss.Generator"/> on D(G(z)) (see
+    /// <see cref="NonSaturating"/>); D's parameters do not change. Returns the loss before the step.
     /// </summary>
     public double GeneratorStep(Tensor z)
     {
-        throw new NotImplementedException("zero G's gradients, back-propagate the generator loss of D(G(z)) and step G's optimizer only.");
+        throw new NotImplementedException("zero G's gradients, back-propagate the generator loss of D(G(z)) (or -mean log D(G(z)) when NonSaturating) and step G's optimizer only.");
     }
 
     /// <summary>

@@ -43,6 +43,45 @@ public sealed class RunCommandTests
         finally { Directory.Delete(output, recursive: true); }
     }
 
+    /// <summary>
+    /// ece685d-hw5 on the shipped subsets for one epoch: every PNG and the numbers exist; a second run
+    /// of the RBM with two epochs resumes from the checkpoint of the first instead of starting again.
+    /// </summary>
+    [Test, Category("EndToEnd")]
+    public void Ece685dHw5WritesEveryFigureAndResumes()
+    {
+        string output = Directory.CreateTempSubdirectory("genai-run").FullName;
+        try
+        {
+            var (exit, console) = RunVerb("ece685d-hw5", "--epochs", "1", "--out", output);
+            exit.Should().Be(0, console);
+            string[] figures =
+            [
+                "1_1_gan_samples", "1_1_samples_epoch01", "1_1_gan_losses", "2_2_rbm_M16_train", "2_2_rbm_M16_test", "2_2_rbm_M64_train",
+                "2_2_rbm_M64_test", "2_2_rbm_M256_train", "2_2_rbm_M256_test", "3_learning_curves", "3_3_tsne_vae", "3_3_tsne_cvae", "3_3_tsne_vae_vs_cvae",
+            ];
+            foreach (var figure in figures)
+                File.ReadAllBytes(Path.Combine(output, figure + ".png"))[..8].Should().Equal([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0d, 0x0a, 0x1a, 0x0a], figure);
+            using (var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json"))))
+            {
+                var root = summary.RootElement;
+                root.GetProperty("gan").GetProperty("probe_test_accuracy").GetDouble().Should().BeInRange(0.1, 1);
+                root.GetProperty("rbm").GetProperty("M64").GetProperty("test_mse").GetDouble().Should().BeInRange(0, 0.2);
+                root.GetProperty("vae").GetProperty("cvae").GetProperty("test_loss_per_sample").GetDouble().Should().BeInRange(100, 543);
+                root.GetProperty("vae").GetProperty("vae_tsne_trustworthiness_k5").GetDouble().Should().BeInRange(0.5, 1);
+            }
+            console.Should().Contain("DCGAN epoch 1/1 [").And.Contain("t-SNE of the VAE means [");
+
+            (exit, console) = RunVerb("ece685d-hw5", "--part", "rbm", "--epochs", "2", "--out", output);
+            exit.Should().Be(0, console);
+            console.Should().Contain("rbm_M16: resuming after epoch 1").And.Contain("RBM M=16 epoch 2/2").And.NotContain("RBM M=16 epoch 1/2");
+            using var resumed = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+            resumed.RootElement.GetProperty("rbm").GetProperty("M16").GetProperty("epochs").GetInt32().Should().Be(2);
+            resumed.RootElement.TryGetProperty("gan", out _).Should().BeTrue("parts not rerun keep their numbers");
+        }
+        finally { Directory.Delete(output, recursive: true); }
+    }
+
     /// <summary>Unknown experiments, missing folders and missing files are reported, not thrown.</summary>
     [Test]
     public void BadInputIsExplained()
@@ -59,5 +98,17 @@ public sealed class RunCommandTests
         (exit, console) = RunVerb("cs552-hw1", "--data", empty, "--out", Path.Combine(empty, "out"));
         exit.Should().Be(1);
         console.Should().Contain("none of image_cpts.pkl, image_cpts.pkl.gz is in");
+
+        (exit, console) = RunVerb("ece685d-hw5", "--part", "gans");
+        exit.Should().Be(2);
+        console.Should().Contain("unknown part 'gans' (choose gan, rbm, vae)");
+
+        (exit, console) = RunVerb("ece685d-hw5", "--kmnist", "/no/such/kmnist", "--part", "rbm");
+        exit.Should().Be(2);
+        console.Should().Contain("data folder not found: /no/such/kmnist");
+
+        (exit, console) = RunVerb("ece685d-hw5", "--kmnist", empty, "--part", "rbm", "--out", Path.Combine(empty, "out"));
+        exit.Should().Be(1);
+        console.Should().Contain("neither train-images-idx3-ubyte.gz nor train-images-idx3-ubyte is in");
     }
 }

@@ -1,0 +1,126 @@
+"""The PyTorch peer of benchmarks/TrainingEpochBenchmarks.cs: the same DCGAN and Gaussian-Bernoulli RBM
+training epochs (architectures, batch sizes, data shapes, optimizers) as the C# reference, on
+Debian's python3-torch. Reads one command per line on stdin ("dcgan" or "rbm"), runs one epoch and
+answers "done" on stdout, so the benchmark times only the epoch (no interpreter start).
+
+    python3 benchmarks/pytorch/epoch_server.py THREADS
+"""
+import sys
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+DCGAN_IMAGES, DCGAN_BATCH = 1024, 64
+RBM_IMAGES, RBM_BATCH, RBM_HIDDEN, RBM_K = 8192, 128, 64, 5
+
+
+class Discriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(
+            nn.Conv2d(1, 64, 4, 2, 1), nn.LeakyReLU(0.2),
+            nn.Conv2d(64, 128, 4, 2, 1), nn.BatchNorm2d(128), nn.LeakyReLU(0.2),
+            nn.Conv2d(128, 256, 3, 2, 1), nn.BatchNorm2d(256), nn.LeakyReLU(0.2),
+            nn.Conv2d(256, 512, 3, 1, 1), nn.BatchNorm2d(512), nn.LeakyReLU(0.2))
+        self.head = nn.Linear(4 * 4 * 512, 1)
+
+    def forward(self, x):
+        return torch.sigmoid(self.head(self.body(x).flatten(1))).squeeze(-1)
+
+
+class Generator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.project = nn.Sequential(nn.Linear(100, 7 * 7 * 256), nn.BatchNorm1d(7 * 7 * 256), nn.ReLU())
+        self.body = nn.Sequential(
+            nn.ConvTranspose2d(256, 128, 4, 2, 1), nn.BatchNorm2d(128), nn.ReLU(),
+            nn.ConvTranspose2d(128, 64, 4, 2, 1), nn.BatchNorm2d(64), nn.ReLU(),
+            nn.Conv2d(64, 32, 3, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
+            nn.Conv2d(32, 1, 3, padding=1), nn.Tanh())
+
+    def forward(self, z):
+        return self.body(self.project(z).view(-1, 256, 7, 7))
+
+
+def d_loss(real, fake):
+    return -(real.log().clamp_min(-100).mean() + (1 - fake).log().clamp_min(-100).mean())
+
+
+def g_loss(fake):
+    return (1 - fake).log().clamp_min(-100).mean()
+
+
+class Rbm(nn.Module):
+    def __init__(self, visible, hidden):
+        super().__init__()
+        self.W = nn.Parameter(torch.randn(visible, hidden) * 0.01)
+        self.b = nn.Parameter(torch.zeros(visible))
+        self.alpha = nn.Parameter(torch.zeros(hidden))
+        self.register_buffer("sigma", torch.ones(visible))
+
+    def hidden_probability(self, v):
+        return torch.sigmoid((v / self.sigma) @ self.W + self.alpha)
+
+    def visible_mean(self, h):
+        return self.b + self.sigma * (h @ self.W.T)
+
+    def free_energy(self, v):
+        quadratic = ((v - self.b) / self.sigma).square().sum(-1) / 2
+        return quadratic - F.softplus((v / self.sigma) @ self.W + self.alpha).sum(-1)
+
+    def gibbs(self, v, k, generator):
+        with torch.no_grad():
+            x = v.detach()
+            for _ in range(k):
+                p = self.hidden_probability(x)
+                h = (torch.rand(p.shape, generator=generator) < p).to(p.dtype)
+                x = self.visible_mean(h) + self.sigma * torch.randn(x.shape, generator=generator)
+            return x
+
+
+def main():
+    torch.set_num_threads(int(sys.argv[1]))
+    torch.manual_seed(0)
+    g = torch.Generator().manual_seed(1)
+    images = torch.rand(DCGAN_IMAGES, 1, 28, 28, generator=g) * 2 - 1
+    D, G = Discriminator(), Generator()
+    d_opt = torch.optim.Adam(D.parameters(), 2e-4, betas=(0.5, 0.999))
+    g_opt = torch.optim.Adam(G.parameters(), 2e-4, betas=(0.5, 0.999))
+    data = torch.rand(RBM_IMAGES, 784, generator=g)
+    rbm = Rbm(784, RBM_HIDDEN)
+    r_opt = torch.optim.Adam(rbm.parameters(), 1e-3)
+
+    def dcgan_epoch():
+        order = torch.randperm(DCGAN_IMAGES, generator=g)
+        for i in range(DCGAN_IMAGES // DCGAN_BATCH):
+            real = images[order[i * DCGAN_BATCH:(i + 1) * DCGAN_BATCH]]
+            d_opt.zero_grad()
+            fake = G(torch.randn(DCGAN_BATCH, 100, generator=g)).detach()
+            d_loss(D(real), D(fake)).backward()
+            d_opt.step()
+            g_opt.zero_grad()
+            g_loss(D(G(torch.randn(DCGAN_BATCH, 100, generator=g)))).backward()
+            g_opt.step()
+
+    def rbm_epoch():
+        order = torch.randperm(RBM_IMAGES, generator=g)
+        for i in range(RBM_IMAGES // RBM_BATCH):
+            v = data[order[i * RBM_BATCH:(i + 1) * RBM_BATCH]]
+            r_opt.zero_grad()
+            (rbm.free_energy(v).mean() - rbm.free_energy(rbm.gibbs(v, RBM_K, g)).mean()).backward()
+            r_opt.step()
+            with torch.no_grad():
+                (rbm.visible_mean(rbm.hidden_probability(v)) - v).square().mean().item()
+
+    epochs = {"dcgan": dcgan_epoch, "rbm": rbm_epoch}
+    print("ready", flush=True)
+    for line in sys.stdin:
+        command = line.strip()
+        if command == "quit":
+            break
+        epochs[command]()
+        print("done", flush=True)
+
+
+if __name__ == "__main__":
+    main()
