@@ -227,11 +227,18 @@ public static class Operations
 
     static nn.Module Module(Value handle) => Get<nn.Module>(handle);
 
+    /// <summary>
+    /// Forgets a student object and disposes it (errors in student Dispose code are ignored: the check
+    /// is over), then collects, so optimizer states and tensors that escaped dispose scopes go too.
+    /// </summary>
     static Value[] Release(Value handle)
     {
         object? o;
         lock (Handles) { Handles.Remove(handle.AsHandle, out o); }
-        (o as IDisposable)?.Dispose();
+        try { (o as IDisposable)?.Dispose(); }
+        catch (Exception) { }
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         return Array.Empty<Value>();
     }
 

@@ -93,7 +93,25 @@ public static class Student
         return new HandleValue(m.Id);
     }
     static Tensor T(Value[] r, int i = 0) => r[i].AsTensor;
-    static StudentModule M(Value[] r, string kind) => new(r[0].AsHandle, kind, Backend.Generation);
+    static readonly List<StudentModule> Live = new();
+
+    static StudentModule M(Value[] r, string kind)
+    {
+        var module = new StudentModule(r[0].AsHandle, kind, Backend.Generation);
+        Live.Add(module);
+        return module;
+    }
+
+    /// <summary>Releases every student module made since the last call (each check's modules, at its end), freeing the worker's memory.</summary>
+    public static void ReleaseModules()
+    {
+        foreach (var module in Live.Where(m => m.Generation == Backend.Generation))
+        {
+            try { Backend.Invoke("Module.Release", [new HandleValue(module.Id)]); }
+            catch (StudentFailure) { }
+        }
+        Live.Clear();
+    }
 
     // CS 446 HW5, distributions.
     /// <summary>Student's <c>Distributions.LogPdfDiagonalGaussian</c>.</summary>
