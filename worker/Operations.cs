@@ -3,6 +3,7 @@ using GenAI.Course.ConditionalVae;
 using GenAI.Course.Gan;
 using GenAI.Course.Rbm;
 using GenAI.Course.Elbo;
+using GenAI.Course.ElboStudy;
 using GenAI.Course.Gmm;
 using GenAI.Course.Graphs;
 using GenAI.Course.LinearGaussian;
@@ -171,6 +172,9 @@ public static class Operations
         "FashionVaeLoss" => Run("FashionVaeLoss.Loss", () => T(FashionVaeLoss.Loss(a[0].AsTensor, a[1].AsTensor, a[2].AsTensor, a[3].AsTensor))),
         "OneHot" => Run("FashionVaeLoss.OneHot", () => T(FashionVaeLoss.OneHot(a[0].AsTensor, a[1].AsInt, a[2].AsTensor.dtype))),
         "FashionReparameterize" => Run("FashionVaeLoss.Reparameterize", () => T(FashionVaeLoss.Reparameterize(a[0].AsTensor, a[1].AsTensor, Generator(a[2])))),
+        "LogLikelihoodByQuadrature" => Run("FeelYourElbo.LogLikelihoodByQuadrature", () => new Value[] { new NumberValue(FeelYourElbo.LogLikelihoodByQuadrature(a[0].AsTensor, a[1].AsNumber, a[2].AsNumber)) }),
+        "FeelYourElbo" => Run("FeelYourElbo.Elbo", () => new Value[] { new NumberValue(FeelYourElbo.Elbo(a[0].AsTensor, a[1].AsNumber, a[2].AsNumber, a[3].AsNumber, a[4].AsNumber)) }),
+        "ElboPosterior" => Run("FeelYourElbo.Posterior", () => { var (s, v) = FeelYourElbo.Posterior(a[0].AsNumber, a[1].AsNumber); return new Value[] { new NumbersValue([s, v]) }; }),
         _ => throw new InvalidDataException($"unknown operation '{op}'"),
     };
 

@@ -25,6 +25,23 @@ public static class Plots
         Save(plot, path, series.Length > 1, legendAt: Alignment.UpperRight);
     }
 
+    /// <summary>Curves with the vertical axis limited to <paramref name="yRange"/>, the legend below the plot, on a wide canvas.</summary>
+    public static void LinesWithin(string path, string title, string xLabel, string yLabel, (double low, double high) yRange, params Series[] series)
+    {
+        var plot = New(title, xLabel, yLabel);
+        foreach (var s in series)
+        {
+            var line = plot.Add.ScatterLine(s.X, s.Y);
+            line.LegendText = s.Label;
+            line.LineWidth = 2;
+            if (s.Color is not null) line.Color = Color.FromHex(s.Color);
+        }
+        plot.Axes.SetLimitsY(yRange.low, yRange.high);
+        plot.ShowLegend(Edge.Bottom);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        plot.SavePng(path, 900, 640);
+    }
+
     /// <summary>Points (no lines), one colour per series, with a legend and axis labels, on equal axis scales.</summary>
     public static void Points(string path, string title, string xLabel, string yLabel, params Series[] series) =>
         PointsAndLines(path, title, xLabel, yLabel, series, [], squareUnits: true);

@@ -11,6 +11,7 @@ public static class RunCommand
                run ece685d-hw5 [--part gan|rbm|vae]... [--mnist DIR] [--kmnist DIR] [--fashion DIR] [--epochs N] [--out DIR] [--seed N]
 
           EXPERIMENT    cs552-hw1    CPT sampling, pixel LSTM, p-PCA faces, classroom graph model, linear-Gaussian MLE
+                        cs552-hw2    problem 2: log p(x) by quadrature and ELBO curves of a scalar VAE, ELBO ascent
                         cs4331-hw2   part 1: GMM samples by component, Monte Carlo entropy against the sample size
                         ece685d-hw5  DCGAN + linear probe, Gaussian-Bernoulli RBMs (M = 16, 64, 256), VAE and C-VAE + t-SNE;
                                      a checkpoint after every epoch in OUT/checkpoints: rerun the same command to resume
@@ -69,6 +70,7 @@ public static class RunCommand
             {
                 case "cs552-hw1": Cs552Hw1.Run(data, output, seed); break;
                 case "cs4331-hw2": Cs4331Hw2.Run(output, seed); break;
+                case "cs552-hw2": Cs552Hw2.Run(output, seed); break;
                 case "ece685d-hw5":
                     foreach (var folder in new[] { mnist, kmnist, fashion })
                         if (!Directory.Exists(folder)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(folder)}"); return 2; }

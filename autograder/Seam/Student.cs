@@ -436,4 +436,19 @@ public static class Student
 
     /// <summary>Student's <c>FashionVaeLoss.Reparameterize</c>.</summary>
     public static Tensor FashionReparameterize(Tensor mu, Tensor logvar, Generator? generator) => T(Call("FashionReparameterize", V(mu), V(logvar), V(generator)));
+
+    // CS/DS 552 HW2, problem 2: feel your ELBO.
+    /// <summary>Student's <c>FeelYourElbo.LogLikelihoodByQuadrature</c> (default grid).</summary>
+    public static double LogLikelihoodByQuadrature(Tensor x, double theta, double sigma2) => Call("LogLikelihoodByQuadrature", V(x), V(theta), V(sigma2))[0].AsNumber;
+
+    /// <summary>Student's <c>FeelYourElbo.Elbo</c>.</summary>
+    public static double FeelYourElbo(Tensor x, double theta, double sigma2, double slope, double variance) =>
+        Call("FeelYourElbo", V(x), V(theta), V(sigma2), V(slope), V(variance))[0].AsNumber;
+
+    /// <summary>Student's <c>FeelYourElbo.Posterior</c>.</summary>
+    public static (double slope, double variance) ElboPosterior(double theta, double sigma2)
+    {
+        var r = Call("ElboPosterior", V(theta), V(sigma2))[0].AsNumbers;
+        return (r[0], r[1]);
+    }
 }

@@ -11,17 +11,22 @@ public sealed class ManifestTests
     static string Assignments => Path.Combine(Paths.Repo, "autograder", "assignments");
 
     /// <summary>Every check of the autograder, relative to its Checks namespace.</summary>
+    /// <summary>Every check by its NUnit name: Class.Method, or Class.Method(args) for each test case (booleans as True/False, as NUnit names them).</summary>
     static List<string> AllChecks() => typeof(CheckRunner).Assembly.GetTypes()
         .Where(t => t.FullName!.StartsWith(CheckRunner.ChecksNamespace, StringComparison.Ordinal))
-        .SelectMany(t => t.GetMethods().Where(m => m.GetCustomAttributes().Any(a => a.GetType().Name is "TestAttribute" or "TestCaseAttribute"))
-            .Select(m => CheckRunner.Relative($"{t.FullName}.{m.Name}")!)).ToList();
+        .SelectMany(t => t.GetMethods().SelectMany(m =>
+        {
+            string name = CheckRunner.Relative($"{t.FullName}.{m.Name}")!;
+            var cases = m.GetCustomAttributes<TestCaseAttribute>().Select(c => $"{name}({string.Join(",", c.Arguments.Select(a => a is bool b ? (b ? "True" : "False") : Convert.ToString(a, System.Globalization.CultureInfo.InvariantCulture)))})").ToList();
+            return cases.Count > 0 ? cases : m.GetCustomAttributes<TestAttribute>().Any() ? [name] : [];
+        })).ToList();
 
     /// <summary>Each item of each shipped manifest matches at least one check, and every check is graded by some manifest.</summary>
     [Test]
     public void ShippedManifestsCoverEveryCheck()
     {
         var manifests = Manifest.LoadAll(Assignments);
-        manifests.Select(m => m.Name).Should().BeEquivalentTo("cs446-hw5", "cs4331-hw2", "cs552-hw1", "ece685d-hw5");
+        manifests.Select(m => m.Name).Should().BeEquivalentTo("cs446-hw5", "cs4331-hw2", "cs552-hw1", "cs552-hw2", "ece685d-hw5");
         var checks = AllChecks();
         checks.Should().HaveCountGreaterThan(30);
         foreach (var item in manifests.SelectMany(m => m.Items))

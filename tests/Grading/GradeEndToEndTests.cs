@@ -12,7 +12,7 @@ namespace GenAI.Grader.Tests.Grading;
 [Category("EndToEnd")]
 public sealed class GradeEndToEndTests
 {
-    static readonly string[] Assignments = { "cs446-hw5", "cs4331-hw2", "cs552-hw1", "ece685d-hw5" };
+    static readonly string[] Assignments = { "cs446-hw5", "cs4331-hw2", "cs552-hw1", "cs552-hw2", "ece685d-hw5" };
 
     /// <summary>The reference gets full marks on every manifest, in files that follow Gradescope's schema.</summary>
     [Test]
@@ -126,10 +126,9 @@ public sealed class GradeEndToEndTests
     [Test]
     public void AnEndlessLoopFailsOnlyItsChecks()
     {
-        var run = Grader.Grade(Grader.Planted(new[] { ("ScoreMatching/ScoreMatching.cs", "double sigmaL = noiseLevels[^1];", "double sigmaL = noiseLevels[^1];\n        while (sigmaL > 0) { }") }), "--call-timeout", "5");
+        var run = Grader.Grade(Grader.Planted(new[] { ("ScoreMatching/ScoreMatching.cs", "double sigmaL = noiseLevels[^1];", "double sigmaL = noiseLevels[^1];\n        while (sigmaL > 0) { }") }),
+            "--call-timeout", "5", "--assignment", "cs446-hw5");
         run.ExitCode.Should().Be(0, run.Console);
-        run.Results["cs4331-hw2"].Score.Should().Be(65);
-        run.Results["ece685d-hw5"].Score.Should().Be(95);
         var hw5 = run.Results["cs446-hw5"];
         var langevin = hw5.Tests.Single(t => t.Number == "4.3");
         langevin.Score.Should().Be(0);

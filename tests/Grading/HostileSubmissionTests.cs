@@ -39,7 +39,7 @@ public sealed class HostileSubmissionTests
 
         run.ExitCode.Should().Be(0, run.Console);
         int only = Array.IndexOf(args, "--assignment");
-        run.Results.Keys.Should().BeEquivalentTo(only >= 0 ? [args[only + 1]] : new[] { "cs446-hw5", "cs4331-hw2", "cs552-hw1", "ece685d-hw5" });
+        run.Results.Keys.Should().BeEquivalentTo(only >= 0 ? [args[only + 1]] : new[] { "cs446-hw5", "cs4331-hw2", "cs552-hw1", "cs552-hw2", "ece685d-hw5" });
         File.Exists(forged).Should().BeFalse("student code must not write into the repository");
         foreach (var (assignment, results) in run.Results)
         {

@@ -82,6 +82,33 @@ public sealed class RunCommandTests
         finally { Directory.Delete(output, recursive: true); }
     }
 
+    /// <summary>
+    /// cs552-hw2: the three PNGs exist; each ELBO curve touches log p(x) (closest approach 0 within 1e-6)
+    /// and never crosses it; gradient ascent ends at |theta| near the maximum-likelihood value with the
+    /// encoder near the exact posterior.
+    /// </summary>
+    [Test, Category("EndToEnd")]
+    public void Cs552Hw2WritesTheElboFigures()
+    {
+        string output = Directory.CreateTempSubdirectory("genai-run").FullName;
+        try
+        {
+            var (exit, console) = RunVerb("cs552-hw2", "--out", output);
+            exit.Should().Be(0, console);
+            foreach (var figure in new[] { "2_feel_your_elbo", "2_elbo_training", "2_parameters_training" })
+                File.ReadAllBytes(Path.Combine(output, figure + ".png"))[..4].Should().Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], figure);
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+            var root = summary.RootElement;
+            foreach (var gap in root.GetProperty("closest_approach_of_each_elbo_curve_to_log_p").EnumerateArray())
+                gap.GetDouble().Should().BeInRange(-1e-9, 1e-6);
+            var final = root.GetProperty("final");
+            Math.Abs(final.GetProperty("theta").GetDouble()).Should().BeApproximately(root.GetProperty("mle_theta_abs").GetDouble(), 0.05);
+            final.GetProperty("slope").GetDouble().Should().BeApproximately(final.GetProperty("posterior_slope").GetDouble(), 0.01);
+            (final.GetProperty("log_likelihood").GetDouble() - final.GetProperty("elbo").GetDouble()).Should().BeInRange(0, 0.1);
+        }
+        finally { Directory.Delete(output, recursive: true); }
+    }
+
     /// <summary>Unknown experiments, missing folders and missing files are reported, not thrown.</summary>
     [Test]
     public void BadInputIsExplained()

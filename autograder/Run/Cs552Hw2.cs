@@ -1,0 +1,71 @@
+using System.Text.Json;
+using GenAI.Autograder.Figures;
+using GenAI.Course.ElboStudy;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Run;
+
+/// <summary>
+/// CS/DS 552 Homework 2, problem 2: log p(x) by quadrature and the ELBO of the scalar VAE, as curves
+/// over theta for several encoders (each the exact posterior at one theta, where its curve touches
+/// log p(x)), and over the steps of gradient ascent on the ELBO.
+/// </summary>
+public static class Cs552Hw2
+{
+    /// <summary>Writes the two figures and summary.json to <paramref name="output"/>.</summary>
+    public static void Run(string output, long seed)
+    {
+        Directory.CreateDirectory(output);
+        using var scope = NewDisposeScope();
+        const double sigma2 = 1, trueTheta = 2;
+        var x = randn([200], dtype: float64, generator: new Generator((ulong)seed)) * Math.Sqrt(trueTheta * trueTheta + sigma2);
+        var thetas = Enumerable.Range(0, 101).Select(i => i * 0.05).ToArray();
+        var progress = new ConsoleProgress("2: log p(x) and ELBO curves", thetas.Length);
+        var logP = new double[thetas.Length];
+        double[] touch = [0.5, 1, 2, 4];
+        var elbos = touch.Select(_ => new double[thetas.Length]).ToArray();
+        var encoders = touch.Select(t => FeelYourElbo.Posterior(t, sigma2)).ToArray();
+        for (int i = 0; i < thetas.Length; i++)
+        {
+            logP[i] = FeelYourElbo.LogLikelihoodByQuadrature(x, thetas[i], sigma2);
+            for (int k = 0; k < touch.Length; k++) elbos[k][i] = FeelYourElbo.Elbo(x, thetas[i], sigma2, encoders[k].slope, encoders[k].variance);
+            progress.Report(i + 1);
+        }
+        string[] colours = ["#1f77b4", "#2ca02c", "#d62728", "#9467bd"];
+        var curves = new List<Plots.Series> { new("log p(x) (quadrature)", thetas, logP, "#000000") };
+        for (int k = 0; k < touch.Length; k++)
+            curves.Add(new($"ELBO, q = posterior at theta = {touch[k]} (slope {encoders[k].slope:F3}, variance {encoders[k].variance:F3})", thetas, elbos[k], colours[k]));
+        double top = logP.Max();
+        Plots.LinesWithin(Path.Combine(output, "2_feel_your_elbo.png"), "log p(x) and ELBO against theta (200 points from N(0, 5), sigma2 = 1)", "theta",
+            "nats, summed over the data", (top - 250, top + 20), curves.ToArray());
+
+        var path = FeelYourElbo.Train(x, sigma2, theta: 0.3, slope: 0.4, variance: 2.0, steps: 400);
+        var steps = Enumerable.Range(0, path.Count).Select(i => (double)i).ToArray();
+        Plots.Lines(Path.Combine(output, "2_elbo_training.png"), "Gradient ascent on the ELBO: the bound and log p(x)", "step", "nats (summed over 200 points)",
+            new Plots.Series("log p(x) at the current theta (quadrature)", steps, path.Select(p => p.logLikelihood).ToArray(), "#000000"),
+            new Plots.Series("ELBO", steps, path.Select(p => p.elbo).ToArray(), "#d62728"));
+        Plots.Lines(Path.Combine(output, "2_parameters_training.png"), "Gradient ascent on the ELBO: the parameters", "step", "value",
+            new Plots.Series("theta", steps, path.Select(p => p.theta).ToArray()),
+            new Plots.Series("encoder slope", steps, path.Select(p => p.slope).ToArray()),
+            new Plots.Series("encoder variance", steps, path.Select(p => p.variance).ToArray()));
+
+        var last = path[^1];
+        var (postSlope, postVariance) = FeelYourElbo.Posterior(last.theta, sigma2);
+        var summary = new Dictionary<string, object>
+        {
+            ["seed"] = seed,
+            ["sample_variance"] = x.var().ToDouble(),
+            ["mle_theta_abs"] = Math.Sqrt(Math.Max(0, x.square().mean().ToDouble() - sigma2)),
+            ["final"] = new Dictionary<string, double>
+            {
+                ["theta"] = last.theta, ["slope"] = last.slope, ["variance"] = last.variance, ["elbo"] = last.elbo, ["log_likelihood"] = last.logLikelihood,
+                ["posterior_slope"] = postSlope, ["posterior_variance"] = postVariance,
+            },
+            ["closest_approach_of_each_elbo_curve_to_log_p"] = touch.Select((_, k) => elbos[k].Zip(logP, (e, l) => l - e).Min()).ToArray(),
+        };
+        var json = JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true });
+        File.WriteAllText(Path.Combine(output, "summary.json"), json);
+        Console.WriteLine(json);
+    }
+}
