@@ -175,6 +175,7 @@ public static class Operations
         "LogLikelihoodByQuadrature" => Run("FeelYourElbo.LogLikelihoodByQuadrature", () => new Value[] { new NumberValue(FeelYourElbo.LogLikelihoodByQuadrature(a[0].AsTensor, a[1].AsNumber, a[2].AsNumber)) }),
         "FeelYourElbo" => Run("FeelYourElbo.Elbo", () => new Value[] { new NumberValue(FeelYourElbo.Elbo(a[0].AsTensor, a[1].AsNumber, a[2].AsNumber, a[3].AsNumber, a[4].AsNumber)) }),
         "ElboPosterior" => Run("FeelYourElbo.Posterior", () => { var (s, v) = FeelYourElbo.Posterior(a[0].AsNumber, a[1].AsNumber); return new Value[] { new NumbersValue([s, v]) }; }),
+        "InterpolateMu" => Run("MnistVae.InterpolateMu", () => T(MnistVae.InterpolateMu(a[0].AsTensor, a[1].AsTensor, a[2].AsNumber))),
         _ => throw new InvalidDataException($"unknown operation '{op}'"),
     };
 

@@ -8,22 +8,25 @@ public static class RunCommand
 {
     const string Usage = """
         usage: run EXPERIMENT [--data DIR] [--out DIR] [--seed N]
+               run cs446-hw5 [--mnist DIR] [--epochs N] [--out DIR] [--seed N]
                run ece685d-hw5 [--part gan|rbm|vae]... [--mnist DIR] [--kmnist DIR] [--fashion DIR] [--epochs N] [--out DIR] [--seed N]
 
-          EXPERIMENT    cs552-hw1    CPT sampling, pixel LSTM, p-PCA faces, classroom graph model, linear-Gaussian MLE
+          EXPERIMENT    cs446-hw5    the MNIST VAE (latent 2) trained with the assignment's defaults (200 epochs, seed 1234),
+                                     its 10x2 prior samples, latent scatter, interpolations and ELBO curve; resumable
+                        cs552-hw1    CPT sampling, pixel LSTM, p-PCA faces, classroom graph model, linear-Gaussian MLE
                         cs552-hw2    problem 2: log p(x) by quadrature and ELBO curves of a scalar VAE, ELBO ascent
                         cs4331-hw2   part 1: GMM samples by component, Monte Carlo entropy against the sample size
                         ece685d-hw5  DCGAN + linear probe, Gaussian-Bernoulli RBMs (M = 16, 64, 256), VAE and C-VAE + t-SNE;
                                      a checkpoint after every epoch in OUT/checkpoints: rerun the same command to resume
           --data DIR    the course files (image_cpts.pkl[.gz], eigenfaces.npy, classroom_graphs.pkl);
                         default: the small project-made files shipped in fixtures/course-data
-          --mnist DIR   IDX folder ({train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]) for the GAN and the probe
+          --mnist DIR   IDX folder ({train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]) for the VAE, the GAN and the probe
           --kmnist DIR  the same for the RBM (KMNIST); --fashion DIR: the same for the VAEs (Fashion-MNIST);
                         defaults: 1,200 + 300 image subsets shipped in fixtures/course-data (digits-idx, fashion-mnist-small)
           --part P      run only part P (repeatable; default all)
-          --epochs N    train every model for N epochs (default: GAN 5, RBM 25, VAE 20)
+          --epochs N    train every model for N epochs (default: cs446-hw5 200; ece685d-hw5 GAN 5, RBM 25, VAE 20)
           --out DIR     where PNG figures and summary.json go (default: figures/EXPERIMENT)
-          --seed N      random seed (default 552)
+          --seed N      random seed (default 552; cs446-hw5: 1234, the assignment's)
         """;
 
     /// <summary>Runs the verb; returns the process exit code.</summary>
@@ -34,6 +37,7 @@ public static class RunCommand
         string data = Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data");
         string? output = null;
         long seed = 552;
+        bool seedGiven = false;
         string fixtures = data;
         string mnist = Path.Combine(fixtures, "digits-idx"), kmnist = mnist, fashion = Path.Combine(fixtures, "fashion-mnist-small");
         int? epochs = null;
@@ -47,7 +51,7 @@ public static class RunCommand
                 {
                     case "--data": data = Value(); break;
                     case "--out": output = Value(); break;
-                    case "--seed": seed = long.Parse(Value()); break;
+                    case "--seed": seed = long.Parse(Value()); seedGiven = true; break;
                     case "--mnist": mnist = Value(); break;
                     case "--kmnist": kmnist = Value(); break;
                     case "--fashion": fashion = Value(); break;
@@ -71,6 +75,10 @@ public static class RunCommand
                 case "cs552-hw1": Cs552Hw1.Run(data, output, seed); break;
                 case "cs4331-hw2": Cs4331Hw2.Run(output, seed); break;
                 case "cs552-hw2": Cs552Hw2.Run(output, seed); break;
+                case "cs446-hw5":
+                    if (!Directory.Exists(mnist)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(mnist)}"); return 2; }
+                    Cs446Hw5.Run(mnist, output, seedGiven ? seed : 1234, epochs);
+                    break;
                 case "ece685d-hw5":
                     foreach (var folder in new[] { mnist, kmnist, fashion })
                         if (!Directory.Exists(folder)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(folder)}"); return 2; }

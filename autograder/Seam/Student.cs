@@ -9,10 +9,22 @@ using static TorchSharp.torch;
 
 namespace GenAI.Autograder.Seam;
 
-/// <summary>A student object (a module) that lives where student code runs, known here by a handle.</summary>
-public sealed class StudentModule
+/// <summary>
+/// A student object (a module) that lives where student code runs, known here by a handle.
+/// Disposing it releases the object there (checks of large models do, with <c>using</c>).
+/// </summary>
+public sealed class StudentModule : IDisposable
 {
+    bool released;
     internal StudentModule(int id, string kind, int generation) { Id = id; Kind = kind; Generation = generation; }
+
+    /// <summary>Releases the object in the worker (once).</summary>
+    public void Dispose()
+    {
+        if (released) return;
+        released = true;
+        Student.Release(this);
+    }
     internal int Id { get; }
     internal int Generation { get; }
     /// <summary>What it is, e.g. "Encoder".</summary>
@@ -93,24 +105,19 @@ public static class Student
         return new HandleValue(m.Id);
     }
     static Tensor T(Value[] r, int i = 0) => r[i].AsTensor;
-    static readonly List<StudentModule> Live = new();
+    static StudentModule M(Value[] r, string kind) => new(r[0].AsHandle, kind, Backend.Generation);
 
-    static StudentModule M(Value[] r, string kind)
+    /// <summary>
+    /// Releases student modules in the worker (disposed, then a collection), for checks whose models are
+    /// large enough to matter in a 768 MB container; a module lost to a worker restart is skipped.
+    /// </summary>
+    public static void Release(params StudentModule[] modules)
     {
-        var module = new StudentModule(r[0].AsHandle, kind, Backend.Generation);
-        Live.Add(module);
-        return module;
-    }
-
-    /// <summary>Releases every student module made since the last call (each check's modules, at its end), freeing the worker's memory.</summary>
-    public static void ReleaseModules()
-    {
-        foreach (var module in Live.Where(m => m.Generation == Backend.Generation))
+        foreach (var module in modules.Where(m => m.Generation == Backend.Generation))
         {
             try { Backend.Invoke("Module.Release", [new HandleValue(module.Id)]); }
             catch (StudentFailure) { }
         }
-        Live.Clear();
     }
 
     // CS 446 HW5, distributions.
@@ -451,4 +458,7 @@ public static class Student
         var r = Call("ElboPosterior", V(theta), V(sigma2))[0].AsNumbers;
         return (r[0], r[1]);
     }
+
+    /// <summary>Student's <c>MnistVae.InterpolateMu</c>.</summary>
+    public static Tensor InterpolateMu(Tensor muA, Tensor muB, double alpha) => T(Call("InterpolateMu", V(muA), V(muB), V(alpha)));
 }

@@ -31,7 +31,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
             static double Number(string name, double fallback) =>
                 double.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0 ? v : fallback;
             return new Limits(folder, TimeSpan.FromSeconds(Number("GENAI_WORKER_CALL_SECONDS", 60)),
-                (long)(Number("GENAI_WORKER_MEMORY_MB", 6144) * 1024 * 1024), (int)Number("GENAI_WORKER_PROCESSES", 256),
+                (long)(Number("GENAI_WORKER_MEMORY_MB", 12288) * 1024 * 1024), (int)Number("GENAI_WORKER_PROCESSES", 256),
                 Environment.GetEnvironmentVariable("GENAI_WORKER_USER") is { Length: > 0 } user ? user : null,
                 (Environment.GetEnvironmentVariable("GENAI_WORKER_HIDE") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
         }

@@ -69,6 +69,21 @@ public sealed class MnistVae : Module
         RegisterComponents();
     }
 
+    /// <summary>q(z|x): x [B, pixels] to (mu, sigmaSquare).</summary>
+    public Module<Tensor, (Tensor mu, Tensor sigmaSquare)> EncoderNetwork => encoder;
+
+    /// <summary>p(x|z): z [B, latent] to Bernoulli means.</summary>
+    public Module<Tensor, Tensor> DecoderNetwork => decoder;
+
+    /// <summary>
+    /// <c>interpolate_mu</c>, question 2(e) iii: alpha * muA + (1 - alpha) * muB, so alpha = 1 gives
+    /// <paramref name="muA"/> and alpha = 0 gives <paramref name="muB"/>.
+    /// </summary>
+    public static Tensor InterpolateMu(Tensor muA, Tensor muB, double alpha)
+    {
+        throw new NotImplementedException("return alpha * muA + (1 - alpha) * muB.");
+    }
+
     /// <summary>
     /// <c>elbo</c>, question 2(c), Eq. 2: the batch mean over x [B, pixels] of a one-sample
     /// estimate of E_q[log p(x|z) + log p(z) - log q(z|x)] with z drawn by

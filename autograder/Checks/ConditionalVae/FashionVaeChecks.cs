@@ -91,7 +91,7 @@ public sealed class FashionVaeChecks : CheckBase
         string name = conditional ? "ConditionalFashionVae" : "FashionVae";
         var c = new Case(name, "784, 400, 20" + (conditional ? ", 10 classes" : ""),
             conditional ? "encoder input = [x, one_hot(c)] (794), decoder input = [z, one_hot(c)] (30)." : "fc1 784->400, fc21/fc22 400->20, fc3 20->400, fc4 400->784.");
-        var vae = conditional ? Student.NewConditionalFashionVae(784, 400, 20, 10) : Student.NewFashionVae(784, 400, 20);
+        using var vae = conditional ? Student.NewConditionalFashionVae(784, 400, 20, 10) : Student.NewFashionVae(784, 400, 20);
         int extra = conditional ? 10 : 0;
         string[] expected = [$"{400}x{784 + extra}", "400", "20x400", "20", "20x400", "20", $"{400}x{20 + extra}", "400", "784x400", "784"];
         var got = Student.Parameters(vae).Select(p => string.Join("x", p.value.shape)).Order().ToArray();
@@ -126,7 +126,7 @@ public sealed class FashionVaeChecks : CheckBase
         var (trainX, trainY) = Idx.LoadSplit(folder, "train");
         var (testX, testY) = Idx.LoadSplit(folder, "t10k");
         torch.manual_seed(117);
-        var vae = conditional ? Student.NewConditionalFashionVae(784, 400, 20, 10) : Student.NewFashionVae(784, 400, 20);
+        using var vae = conditional ? Student.NewConditionalFashionVae(784, 400, 20, 10) : Student.NewFashionVae(784, 400, 20);
         var (epochs, heldOut) = Student.FashionTrain(vae, trainX.flatten(1), trainY, testX.flatten(1), testY, 8, 100, 1e-3, Rng(118));
         double threshold = conditional ? ConditionalThreshold : VaeThreshold;
         TestContext.Out.WriteLine($"{name}: training loss per epoch {string.Join(", ", epochs.Select(e => e.ToString("F1")))}; held-out {heldOut:F2} (threshold {threshold})");

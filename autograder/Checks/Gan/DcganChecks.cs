@@ -28,7 +28,7 @@ public sealed class DcganChecks : CheckBase
     {
         var c = new Case("Discriminator", "a batch of 5 images [5, 1, 28, 28]",
             "28x28x1 -> 14x14x64 -> 7x7x128 -> 4x4x256 -> 4x4x512 (Features), then one linear layer and a sigmoid (forward).");
-        var d = Student.NewDiscriminator();
+        using var d = Student.NewDiscriminator();
         var x = RealDigits(5);
         Numeric.AssertShape(Student.DiscriminatorFeatures(d, x), [5, 512, 4, 4], c with { Function = "Discriminator.Features" });
         var p = Student.DiscriminatorForward(d, x);
@@ -42,7 +42,7 @@ public sealed class DcganChecks : CheckBase
     public void GeneratorHasTheAssignmentsShapes()
     {
         var c = new Case("ImageGenerator.forward", "z [5, 100]", "100 -> 7x7x256 -> 14x14x128 -> 28x28x64 -> 28x28x32 -> 28x28x1, ending in tanh.");
-        var g = Student.NewImageGenerator();
+        using var g = Student.NewImageGenerator();
         var images = Student.ImageGeneratorForward(g, randn([5, 100], generator: Rng(91)));
         Numeric.AssertShape(images, [5, 1, 28, 28], c);
         Numeric.AssertFinite(images, c);
@@ -89,7 +89,7 @@ public sealed class DcganChecks : CheckBase
     {
         var c = new Case("Dcgan.DiscriminatorStep / GeneratorStep", "16 real digits, 16 z, lr 1e-4",
             "D ascends l = mean log D(x) + mean log(1 - D(G(z))) (descends its loss) with G fixed; G descends l with D fixed: each step uses only its own optimizer.");
-        var gan = Student.NewDcgan(1e-4);
+        using var gan = Student.NewDcgan(1e-4);
         var real = RealDigits();
         var z = randn([16, 100], generator: Rng(94));
         double before = Student.DcganObjective(gan, real, z, Rng(95));
@@ -118,7 +118,7 @@ public sealed class DcganChecks : CheckBase
     public void SamplesComeFromStandardNormalNoise()
     {
         var c = new Case("Dcgan.Latent / Sample", "4000 latents; 12 samples", "z ~ N(0, I) of shape [count, 100], drawn from the generator you are given; Sample returns G(z).");
-        var gan = Student.NewDcgan(2e-4);
+        using var gan = Student.NewDcgan(2e-4);
         var z = Student.DcganLatent(gan, 4000, Rng(96));
         Numeric.AssertShape(z, [4000, 100], c);
         Stats.AssertStandardNormal(z, c);
