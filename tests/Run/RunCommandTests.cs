@@ -109,6 +109,29 @@ public sealed class RunCommandTests
         finally { Directory.Delete(output, recursive: true); }
     }
 
+    /// <summary>cs446-hw5 for two epochs on the shipped digits: the four PNGs and the ELBOs exist; a third epoch resumes from the checkpoint.</summary>
+    [Test, Category("EndToEnd")]
+    public void Cs446Hw5TrainsAndResumes()
+    {
+        string output = Directory.CreateTempSubdirectory("genai-run").FullName;
+        try
+        {
+            var (exit, console) = RunVerb("cs446-hw5", "--epochs", "2", "--out", output);
+            exit.Should().Be(0, console);
+            foreach (var figure in new[] { "2e_i_prior_samples", "2e_ii_latent_space", "2e_iii_interpolations", "2d_elbo_curve" })
+                File.ReadAllBytes(Path.Combine(output, figure + ".png"))[..4].Should().Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], figure);
+            (exit, console) = RunVerb("cs446-hw5", "--epochs", "3", "--out", output);
+            exit.Should().Be(0, console);
+            console.Should().Contain("mnist_vae: resuming after epoch 2").And.Contain("VAE epoch 3/3").And.NotContain("VAE epoch 1/3");
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+            var history = summary.RootElement.GetProperty("elbo_per_epoch").EnumerateArray().Select(e => e[0].GetDouble()).ToArray();
+            history.Should().HaveCount(3);
+            history[2].Should().BeGreaterThan(history[0], "the ELBO rises while training");
+            history.Should().OnlyContain(v => v < 0 && v > -543.5, "a trained model beats the uniform model (-784 log 2 = -543.4) and no ELBO of binary data exceeds 0");
+        }
+        finally { Directory.Delete(output, recursive: true); }
+    }
+
     /// <summary>Unknown experiments, missing folders and missing files are reported, not thrown.</summary>
     [Test]
     public void BadInputIsExplained()
