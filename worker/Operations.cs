@@ -4,6 +4,7 @@ using GenAI.Course.Gan;
 using GenAI.Course.Rbm;
 using GenAI.Course.Elbo;
 using GenAI.Course.ElboStudy;
+using GenAI.Course.Faces;
 using GenAI.Course.Gmm;
 using GenAI.Course.Graphs;
 using GenAI.Course.LinearGaussian;
@@ -176,6 +177,20 @@ public static class Operations
         "FeelYourElbo" => Run("FeelYourElbo.Elbo", () => new Value[] { new NumberValue(FeelYourElbo.Elbo(a[0].AsTensor, a[1].AsNumber, a[2].AsNumber, a[3].AsNumber, a[4].AsNumber)) }),
         "ElboPosterior" => Run("FeelYourElbo.Posterior", () => { var (s, v) = FeelYourElbo.Posterior(a[0].AsNumber, a[1].AsNumber); return new Value[] { new NumbersValue([s, v]) }; }),
         "InterpolateMu" => Run("MnistVae.InterpolateMu", () => T(MnistVae.InterpolateMu(a[0].AsTensor, a[1].AsTensor, a[2].AsNumber))),
+        "NewFaceAutoencoder" => Run("FaceAutoencoder constructor", () => H(new FaceAutoencoder(a[0].AsNumber != 0, a[1].AsInt, a[2].AsInt))),
+        "FaceAe.Encode" => Run("FaceAutoencoder.Encode", () => { var (mu, lv) = Get<FaceAutoencoder>(a[0]).Encode(a[1].AsTensor); return T(mu, lv); }),
+        "FaceAe.Decode" => Run("FaceAutoencoder.Decode", () => T(Get<FaceAutoencoder>(a[0]).Decode(a[1].AsTensor))),
+        "FaceAe.Latent" => Run("FaceAutoencoder.Latent", () => T(Get<FaceAutoencoder>(a[0]).Latent(a[1].AsTensor, a[2].AsTensor, Generator(a[3])))),
+        "FaceAe.Train" => Run("training (Encode, Latent, Decode, FaceLoss.Loss, backward)", () =>
+        {
+            var model = Get<FaceAutoencoder>(a[0]);
+            var optimizer = optim.Adam(model.parameters(), a[5].AsNumber);
+            var generator = Generator(a[7]);
+            var losses = Enumerable.Range(0, a[3].AsInt).Select(_ => FaceLoss.TrainEpoch(model, optimizer, a[1].AsTensor, a[4].AsInt, a[6].AsNumber, generator)).ToArray();
+            return new Value[] { new NumbersValue(losses), new NumberValue(FaceLoss.ReconstructionError(model, a[2].AsTensor)) };
+        }),
+        "FaceLoss" => Run("FaceLoss.Loss", () => T(FaceLoss.Loss(a[0].AsTensor, a[1].AsTensor, a[2].AsTensor, a[3].AsTensor, a[4].AsNumber))),
+        "FaceInterpolate" => Run("FaceLoss.Interpolate", () => T(FaceLoss.Interpolate(a[0].AsTensor, a[1].AsTensor, a[2].AsInt))),
         _ => throw new InvalidDataException($"unknown operation '{op}'"),
     };
 

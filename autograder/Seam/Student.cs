@@ -91,9 +91,26 @@ public static class Student
         try { return Backend.Invoke(op, args); }
         catch (StudentFailure e)
         {
-            Assert.Fail(e.Message);
+            Assert.Fail(context is { } c ? c.Describe(e.Message) : e.Message);
             throw;
         }
+    }
+
+    [ThreadStatic] static Numerics.Case? context;
+
+    /// <summary>
+    /// Until disposed, failures of student code are reported as part of <paramref name="c"/> (for checks
+    /// such as training tiers whose calls run much student code at once).
+    /// </summary>
+    public static IDisposable For(Numerics.Case c)
+    {
+        context = c;
+        return new ContextScope();
+    }
+
+    sealed class ContextScope : IDisposable
+    {
+        public void Dispose() => context = null;
     }
 
     static Value V(Tensor t) => new TensorValue(t);
@@ -461,4 +478,35 @@ public static class Student
 
     /// <summary>Student's <c>MnistVae.InterpolateMu</c>.</summary>
     public static Tensor InterpolateMu(Tensor muA, Tensor muB, double alpha) => T(Call("InterpolateMu", V(muA), V(muB), V(alpha)));
+
+    // CS/DS 552 HW2, problem 1: the faces (V)AE.
+    /// <summary>Student's <c>FaceAutoencoder</c> constructor.</summary>
+    public static StudentModule NewFaceAutoencoder(bool variational, int latent, int hidden) =>
+        M(Call("NewFaceAutoencoder", V(variational ? 1 : 0), V(latent), V(hidden)), "FaceAutoencoder");
+
+    /// <summary>Student's <c>FaceAutoencoder.Encode</c>.</summary>
+    public static (Tensor mu, Tensor logvar) FaceEncode(StudentModule model, Tensor x)
+    {
+        var r = Call("FaceAe.Encode", V(model), V(x));
+        return (T(r, 0), T(r, 1));
+    }
+
+    /// <summary>Student's <c>FaceAutoencoder.Decode</c>.</summary>
+    public static Tensor FaceDecode(StudentModule model, Tensor z) => T(Call("FaceAe.Decode", V(model), V(z)));
+
+    /// <summary>Student's <c>FaceAutoencoder.Latent</c>.</summary>
+    public static Tensor FaceLatent(StudentModule model, Tensor mu, Tensor logvar, Generator? generator) => T(Call("FaceAe.Latent", V(model), V(mu), V(logvar), V(generator)));
+
+    /// <summary>Trains the student's model with the course's loop; the loss per face of each epoch and the held-out reconstruction MSE.</summary>
+    public static (double[] epochs, double heldOutMse) FaceTrain(StudentModule model, Tensor train, Tensor test, int epochs, int batchSize, double learningRate, double beta, Generator generator)
+    {
+        var r = Call("FaceAe.Train", V(model), V(train), V(test), V(epochs), V(batchSize), V(learningRate), V(beta), V(generator));
+        return (r[0].AsNumbers, r[1].AsNumber);
+    }
+
+    /// <summary>Student's <c>FaceLoss.Loss</c>.</summary>
+    public static Tensor FaceLossValue(Tensor reconX, Tensor x, Tensor mu, Tensor logvar, double beta) => T(Call("FaceLoss", V(reconX), V(x), V(mu), V(logvar), V(beta)));
+
+    /// <summary>Student's <c>FaceLoss.Interpolate</c>.</summary>
+    public static Tensor FaceInterpolate(Tensor from, Tensor to, int count) => T(Call("FaceInterpolate", V(from), V(to), V(count)));
 }

@@ -26,7 +26,7 @@ public sealed class BatchTests
         BatchCommand.Grade(submissions, "cs446-hw5", output, jobs: 2, timeout: 300, log, autograder).Should().Be(0, log.ToString());
         var rows = File.ReadAllLines(Path.Combine(output, "gradebook.cs446-hw5.csv"));
         rows[0].Should().StartWith("student,score,max_score,status,2.1,2.2");
-        rows.Should().Contain(r => r.StartsWith("alice,40,40,graded,")).And.Contain(r => r.StartsWith("bob,0,40,graded,")).And.Contain(r => r.StartsWith("carol,0,40,not built,"));
+        rows.Should().Contain(r => r.StartsWith("alice,42,42,graded,")).And.Contain(r => r.StartsWith("bob,0,42,graded,")).And.Contain(r => r.StartsWith("carol,0,42,not built,"));
         File.Exists(Path.Combine(output, "alice", "results.json")).Should().BeTrue();
         File.Exists(Path.Combine(output, "alice", "report.html")).Should().BeTrue();
         log.ToString().Should().Contain("[3/3]").And.Contain("submissions per hour");
@@ -38,7 +38,7 @@ public sealed class BatchTests
         File.AppendAllText(Path.Combine(submissions, "alice", "Vae", "Distributions.cs"), "\n// changed\n");
         log = new StringWriter();
         BatchCommand.Grade(submissions, "cs446-hw5", output, 2, 300, log, autograder).Should().Be(0);
-        log.ToString().Should().Contain("(2 already graded)").And.Contain("alice: cs446-hw5 40/40");
+        log.ToString().Should().Contain("(2 already graded)").And.Contain("alice: cs446-hw5 42/42");
         Directory.Delete(root, recursive: true);
     }
 

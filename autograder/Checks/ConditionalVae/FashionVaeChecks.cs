@@ -127,6 +127,7 @@ public sealed class FashionVaeChecks : CheckBase
         var (testX, testY) = Idx.LoadSplit(folder, "t10k");
         torch.manual_seed(117);
         using var vae = conditional ? Student.NewConditionalFashionVae(784, 400, 20, 10) : Student.NewFashionVae(784, 400, 20);
+        using var failures = Student.For(c);
         var (epochs, heldOut) = Student.FashionTrain(vae, trainX.flatten(1), trainY, testX.flatten(1), testY, 8, 100, 1e-3, Rng(118));
         double threshold = conditional ? ConditionalThreshold : VaeThreshold;
         TestContext.Out.WriteLine($"{name}: training loss per epoch {string.Join(", ", epochs.Select(e => e.ToString("F1")))}; held-out {heldOut:F2} (threshold {threshold})");
