@@ -42,6 +42,26 @@ public static class Plots
         plot.SavePng(path, 900, 640);
     }
 
+    /// <summary>Paths of points joined in order, each point labelled with its number (1, 2, ...), one colour per path, with a legend.</summary>
+    public static void NumberedPaths(string path, string title, string xLabel, string yLabel, params Series[] paths)
+    {
+        var plot = New(title, xLabel, yLabel);
+        foreach (var s in paths)
+        {
+            var line = plot.Add.Scatter(s.X, s.Y);
+            line.LegendText = s.Label;
+            line.MarkerSize = 6;
+            if (s.Color is not null) line.Color = Color.FromHex(s.Color);
+            for (int i = 0; i < s.X.Length; i++)
+            {
+                var text = plot.Add.Text((i + 1).ToString(), s.X[i], s.Y[i]);
+                text.LabelFontSize = 10;
+                if (s.Color is not null) text.LabelFontColor = Color.FromHex(s.Color);
+            }
+        }
+        Save(plot, path, paths.Length > 1, width: 800, height: 600, legendAt: Alignment.UpperRight);
+    }
+
     /// <summary>Points (no lines), one colour per series, with a legend and axis labels, on equal axis scales.</summary>
     public static void Points(string path, string title, string xLabel, string yLabel, params Series[] series) =>
         PointsAndLines(path, title, xLabel, yLabel, series, [], squareUnits: true);

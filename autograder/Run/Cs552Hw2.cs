@@ -7,16 +7,20 @@ using static TorchSharp.torch;
 namespace GenAI.Autograder.Run;
 
 /// <summary>
-/// CS/DS 552 Homework 2, problem 2: log p(x) by quadrature and the ELBO of the scalar VAE, as curves
+/// CS/DS 552 Homework 2: problem 1 (<see cref="Cs552Hw2Faces"/>), and problem 2: log p(x) by quadrature and the ELBO of the scalar VAE, as curves
 /// over theta for several encoders (each the exact posterior at one theta, where its curve touches
 /// log p(x)), and over the steps of gradient ascent on the ELBO.
 /// </summary>
 public static class Cs552Hw2
 {
-    /// <summary>Writes the two figures and summary.json to <paramref name="output"/>.</summary>
-    public static void Run(string output, long seed)
+    /// <summary>
+    /// Problem 1 on the faces in <paramref name="faces"/> (a .npy file; see <see cref="GenAI.Course.Faces.FaceLoss.LoadFaces"/>)
+    /// for <paramref name="epochs"/> epochs, then problem 2; writes every figure and summary.json to <paramref name="output"/>.
+    /// </summary>
+    public static void Run(string faces, string output, long seed, int epochs)
     {
         Directory.CreateDirectory(output);
+        var problem1 = Cs552Hw2Faces.Run(GenAI.Course.Faces.FaceLoss.LoadFaces(faces), output, seed, epochs);
         using var scope = NewDisposeScope();
         const double sigma2 = 1, trueTheta = 2;
         var x = randn([200], dtype: float64, generator: new Generator((ulong)seed)) * Math.Sqrt(trueTheta * trueTheta + sigma2);
@@ -55,6 +59,7 @@ public static class Cs552Hw2
         var summary = new Dictionary<string, object>
         {
             ["seed"] = seed,
+            ["1_faces"] = problem1,
             ["sample_variance"] = x.var().ToDouble(),
             ["mle_theta_abs"] = Math.Sqrt(Math.Max(0, x.square().mean().ToDouble() - sigma2)),
             ["final"] = new Dictionary<string, double>

@@ -14,17 +14,18 @@ public static class RunCommand
           EXPERIMENT    cs446-hw5    the MNIST VAE (latent 2) trained with the assignment's defaults (200 epochs, seed 1234),
                                      its 10x2 prior samples, latent scatter, interpolations and ELBO curve; resumable
                         cs552-hw1    CPT sampling, pixel LSTM, p-PCA faces, classroom graph model, linear-Gaussian MLE
-                        cs552-hw2    problem 2: log p(x) by quadrature and ELBO curves of a scalar VAE, ELBO ascent
+                        cs552-hw2    faces beta-VAE and AE (generated faces, codes, interpolation, VAE vs P-PCA; resumable);
+                                     log p(x) by quadrature and ELBO curves of a scalar VAE, ELBO ascent
                         cs4331-hw2   part 1: GMM samples by component, Monte Carlo entropy against the sample size
                         ece685d-hw5  DCGAN + linear probe, Gaussian-Bernoulli RBMs (M = 16, 64, 256), VAE and C-VAE + t-SNE;
                                      a checkpoint after every epoch in OUT/checkpoints: rerun the same command to resume
-          --data DIR    the course files (image_cpts.pkl[.gz], eigenfaces.npy, classroom_graphs.pkl);
+          --data DIR    the course files (image_cpts.pkl[.gz], eigenfaces.npy, classroom_graphs.pkl; faces_vae.npy for cs552-hw2);
                         default: the small project-made files shipped in fixtures/course-data
           --mnist DIR   IDX folder ({train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]) for the VAE, the GAN and the probe
           --kmnist DIR  the same for the RBM (KMNIST); --fashion DIR: the same for the VAEs (Fashion-MNIST);
                         defaults: 1,200 + 300 image subsets shipped in fixtures/course-data (digits-idx, fashion-mnist-small)
           --part P      run only part P (repeatable; default all)
-          --epochs N    train every model for N epochs (default: cs446-hw5 200; ece685d-hw5 GAN 5, RBM 25, VAE 20)
+          --epochs N    train every model for N epochs (default: cs446-hw5 200; cs552-hw2 100; ece685d-hw5 GAN 5, RBM 25, VAE 20)
           --out DIR     where PNG figures and summary.json go (default: figures/EXPERIMENT)
           --seed N      random seed (default 552; cs446-hw5: 1234, the assignment's)
         """;
@@ -74,7 +75,11 @@ public static class RunCommand
             {
                 case "cs552-hw1": Cs552Hw1.Run(data, output, seed); break;
                 case "cs4331-hw2": Cs4331Hw2.Run(output, seed); break;
-                case "cs552-hw2": Cs552Hw2.Run(output, seed); break;
+                case "cs552-hw2":
+                    string faces = new[] { "faces_vae.npy", "eigenfaces.npy" }.Select(f => Path.Combine(data, f)).FirstOrDefault(File.Exists)
+                        ?? throw new GenAI.Course.Formats.CourseDataException(Path.Combine(data, "faces_vae.npy"), $"none of faces_vae.npy, eigenfaces.npy is in {Path.GetFullPath(data)}.");
+                    Cs552Hw2.Run(faces, output, seed, epochs ?? 100);
+                    break;
                 case "cs446-hw5":
                     if (!Directory.Exists(mnist)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(mnist)}"); return 2; }
                     Cs446Hw5.Run(mnist, output, seedGiven ? seed : 1234, epochs);

@@ -83,7 +83,7 @@ public sealed class RunCommandTests
     }
 
     /// <summary>
-    /// cs552-hw2: the three PNGs exist; each ELBO curve touches log p(x) (closest approach 0 within 1e-6)
+    /// cs552-hw2 (3 epochs, then resumed to 4): every PNG exists; P-PCA's projected segment has equal steps; each ELBO curve touches log p(x) (closest approach 0 within 1e-6)
     /// and never crosses it; gradient ascent ends at |theta| near the maximum-likelihood value with the
     /// encoder near the exact posterior.
     /// </summary>
@@ -93,9 +93,10 @@ public sealed class RunCommandTests
         string output = Directory.CreateTempSubdirectory("genai-run").FullName;
         try
         {
-            var (exit, console) = RunVerb("cs552-hw2", "--out", output);
+            var (exit, console) = RunVerb("cs552-hw2", "--epochs", "3", "--out", output);
             exit.Should().Be(0, console);
-            foreach (var figure in new[] { "2_feel_your_elbo", "2_elbo_training", "2_parameters_training" })
+            foreach (var figure in new[] { "2_feel_your_elbo", "2_elbo_training", "2_parameters_training", "1a_vae_generated_faces", "1b_ae_generated_faces",
+                                           "1c_codes_vae_vs_ae", "1d_vae_interpolation", "1e_ppca_interpolation", "1e_vae_vs_ppca_paths" })
                 File.ReadAllBytes(Path.Combine(output, figure + ".png"))[..4].Should().Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], figure);
             using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
             var root = summary.RootElement;
@@ -105,6 +106,15 @@ public sealed class RunCommandTests
             Math.Abs(final.GetProperty("theta").GetDouble()).Should().BeApproximately(root.GetProperty("mle_theta_abs").GetDouble(), 0.05);
             final.GetProperty("slope").GetDouble().Should().BeApproximately(final.GetProperty("posterior_slope").GetDouble(), 0.01);
             (final.GetProperty("log_likelihood").GetDouble() - final.GetProperty("elbo").GetDouble()).Should().BeInRange(0, 0.1);
+            var faces = root.GetProperty("1_faces");
+            faces.GetProperty("vae_test_reconstruction_mse").GetDouble().Should().BeInRange(0, 0.1);
+            var ppcaSteps = faces.GetProperty("ppca_path_step_lengths").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+            ppcaSteps.Should().HaveCount(19);
+            ppcaSteps.Max().Should().BeApproximately(ppcaSteps.Min(), 1e-6, "P-PCA maps equally spaced codes linearly, so its projected steps are equal");
+
+            (exit, console) = RunVerb("cs552-hw2", "--epochs", "4", "--out", output);
+            exit.Should().Be(0, console);
+            console.Should().Contain("faces_vae: resuming after epoch 3").And.Contain("1a VAE epoch 4/4").And.NotContain("1a VAE epoch 1/4");
         }
         finally { Directory.Delete(output, recursive: true); }
     }
