@@ -509,4 +509,11 @@ public static class Student
 
     /// <summary>Student's <c>FaceLoss.Interpolate</c>.</summary>
     public static Tensor FaceInterpolate(Tensor from, Tensor to, int count) => T(Call("FaceInterpolate", V(from), V(to), V(count)));
+
+    /// <summary>Trains the student's MnistVae with Adam on -Elbo (the course's loop); the mean ELBO of each epoch and the held-out ELBO (mean of 10 one-sample estimates).</summary>
+    public static (double[] epochs, double heldOut) MnistVaeTrain(StudentModule vae, Tensor train, Tensor test, int epochs, int batchSize, double learningRate, Generator generator)
+    {
+        var r = Call("MnistVae.Train", V(vae), V(train), V(test), V(epochs), V(batchSize), V(learningRate), V(generator));
+        return (r[0].AsNumbers, r[1].AsNumber);
+    }
 }
