@@ -27,6 +27,12 @@ public sealed class StudentFailure(string message) : Exception(message);
 public static class Operations
 {
     static readonly Dictionary<int, object> Handles = new();
+
+    /// <summary>
+    /// Whether releasing a student object also runs a full collection (set by the worker process, whose
+    /// memory is capped; in the checks' own process collections are left to the runtime).
+    /// </summary>
+    public static bool CollectOnRelease { get; set; }
     static int nextHandle;
 
     /// <summary>Runs <paramref name="op"/>; student exceptions become <see cref="StudentFailure"/>.</summary>
@@ -275,7 +281,7 @@ public static class Operations
 
     /// <summary>
     /// Forgets a student object and disposes it (errors in student Dispose code are ignored: the check
-    /// is over), then collects, so optimizer states and tensors that escaped dispose scopes go too.
+    /// is over); in the worker it then collects, so optimizer states and tensors that escaped dispose scopes go too.
     /// </summary>
     static Value[] Release(Value handle)
     {
@@ -283,8 +289,11 @@ public static class Operations
         lock (Handles) { Handles.Remove(handle.AsHandle, out o); }
         try { (o as IDisposable)?.Dispose(); }
         catch (Exception) { }
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
+        if (CollectOnRelease)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
         return Array.Empty<Value>();
     }
 

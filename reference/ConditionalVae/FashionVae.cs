@@ -16,8 +16,12 @@ public interface IFashionVae
     (Tensor mu, Tensor logvar) Encode(Tensor x, Tensor labels);
     /// <summary>Bernoulli means p(x | z[, c]), [B, 784], in (0, 1).</summary>
     Tensor Decode(Tensor z, Tensor labels);
-    /// <summary>(reconstruction, mu, logvar) with z = mu + exp(logvar / 2) * eps, eps from <paramref name="generator"/>.</summary>
-    (Tensor reconX, Tensor mu, Tensor logvar) Forward(Tensor x, Tensor labels, Generator? generator = null);
+    /// <summary>(reconstruction, mu, logvar): Encode, z = mu + exp(logvar / 2) * eps with eps from <paramref name="generator"/>, Decode.</summary>
+    (Tensor reconX, Tensor mu, Tensor logvar) Forward(Tensor x, Tensor labels, Generator? generator = null)
+    {
+        var (mu, logvar) = Encode(x, labels);
+        return (Decode(FashionVaeLoss.Reparameterize(mu, logvar, generator), labels), mu, logvar);
+    }
 }
 
 /// <summary>The loss and helpers of problem 3.</summary>
@@ -89,13 +93,6 @@ public sealed class FashionVae : nn.Module, IFashionVae
         return sigmoid(fc4.forward(F.relu(fc3.forward(z))));
         // SOLUTION END
     }
-
-    /// <inheritdoc/>
-    public (Tensor reconX, Tensor mu, Tensor logvar) Forward(Tensor x, Tensor labels, Generator? generator = null)
-    {
-        var (mu, logvar) = Encode(x, labels);
-        return (Decode(FashionVaeLoss.Reparameterize(mu, logvar, generator), labels), mu, logvar);
-    }
 }
 
 /// <summary>
@@ -138,13 +135,6 @@ public sealed class ConditionalFashionVae : nn.Module, IFashionVae
         // SOLUTION BEGIN: concatenate z with OneHot(labels), then as FashionVae.Decode.
         return sigmoid(fc4.forward(F.relu(fc3.forward(cat([z, FashionVaeLoss.OneHot(labels, classes, z.dtype)], 1)))));
         // SOLUTION END
-    }
-
-    /// <inheritdoc/>
-    public (Tensor reconX, Tensor mu, Tensor logvar) Forward(Tensor x, Tensor labels, Generator? generator = null)
-    {
-        var (mu, logvar) = Encode(x, labels);
-        return (Decode(FashionVaeLoss.Reparameterize(mu, logvar, generator), labels), mu, logvar);
     }
 }
 

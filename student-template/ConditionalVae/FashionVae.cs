@@ -17,8 +17,12 @@ public interface IFashionVae
     (Tensor mu, Tensor logvar) Encode(Tensor x, Tensor labels);
     /// <summary>Bernoulli means p(x | z[, c]), [B, 784], in (0, 1).</summary>
     Tensor Decode(Tensor z, Tensor labels);
-    /// <summary>(reconstruction, mu, logvar) with z = mu + exp(logvar / 2) * eps, eps from <paramref name="generator"/>.</summary>
-    (Tensor reconX, Tensor mu, Tensor logvar) Forward(Tensor x, Tensor labels, Generator? generator = null);
+    /// <summary>(reconstruction, mu, logvar): Encode, z = mu + exp(logvar / 2) * eps with eps from <paramref name="generator"/>, Decode.</summary>
+    (Tensor reconX, Tensor mu, Tensor logvar) Forward(Tensor x, Tensor labels, Generator? generator = null)
+    {
+        var (mu, logvar) = Encode(x, labels);
+        return (Decode(FashionVaeLoss.Reparameterize(mu, logvar, generator), labels), mu, logvar);
+    }
 }
 
 /// <summary>The loss and helpers of problem 3.</summary>
@@ -68,13 +72,6 @@ public sealed class FashionVae : nn.Module, IFashionVae
     {
         throw new NotImplementedException("sigmoid(fc4(relu(fc3(z)))).");
     }
-
-    /// <inheritdoc/>
-    public (Tensor reconX, Tensor mu, Tensor logvar) Forward(Tensor x, Tensor labels, Generator? generator = null)
-    {
-        var (mu, logvar) = Encode(x, labels);
-        return (Decode(FashionVaeLoss.Reparameterize(mu, logvar, generator), labels), mu, logvar);
-    }
 }
 
 /// <summary>
@@ -103,13 +100,6 @@ public sealed class ConditionalFashionVae : nn.Module, IFashionVae
     public Tensor Decode(Tensor z, Tensor labels)
     {
         throw new NotImplementedException("concatenate z with OneHot(labels), then as FashionVae.Decode.");
-    }
-
-    /// <inheritdoc/>
-    public (Tensor reconX, Tensor mu, Tensor logvar) Forward(Tensor x, Tensor labels, Generator? generator = null)
-    {
-        var (mu, logvar) = Encode(x, labels);
-        return (Decode(FashionVaeLoss.Reparameterize(mu, logvar, generator), labels), mu, logvar);
     }
 }
 

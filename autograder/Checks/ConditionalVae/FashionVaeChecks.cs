@@ -29,29 +29,17 @@ public sealed class FashionVaeChecks : CheckBase
     public void LossIsBceSumPlusKlSum()
     {
         var c = new Case("FashionVaeLoss.Loss", "a batch of 3, 784 grey pixels, latent 20", LossHint);
-        var g = Rng(111);
-        var recon = rand([3, 784], dtype: float64, generator: g) * 0.98 + 0.01;
-        var x = rand([3, 784], dtype: float64, generator: g);
-        var mu = randn([3, 20], dtype: float64, generator: g);
-        var logvar = randn([3, 20], dtype: float64, generator: g) * 0.5;
-        double[] r = recon.data<double>().ToArray(), xs = x.data<double>().ToArray(), m = mu.data<double>().ToArray(), lv = logvar.data<double>().ToArray();
-        double bce = 0, kl = 0;
-        for (int i = 0; i < r.Length; i++) bce -= xs[i] * Math.Log(r[i]) + (1 - xs[i]) * Math.Log(1 - r[i]);
-        for (int i = 0; i < m.Length; i++) kl -= 0.5 * (1 + lv[i] - m[i] * m[i] - Math.Exp(lv[i]));
-        Numeric.AssertClose(Numeric.Scalar(Student.FashionLoss(recon, x, mu, logvar), c), bce + kl, c, rtol: 1e-9, atol: 1e-6);
+        var batch = VaeLossCase.Draw(Rng(111), 3, 784, 20);
+        Numeric.AssertClose(Numeric.Scalar(Student.FashionLoss(batch.ReconX, batch.X, batch.Mu, batch.Logvar), c), batch.BceSum() + batch.KlSum(), c, rtol: 1e-9, atol: 1e-6);
     }
 
     /// <summary>gradcheck of the loss in reconX, mu and logvar.</summary>
     [Test]
     public void LossGradientsMatchFiniteDifferences()
     {
-        var g = Rng(112);
-        var recon = rand([2, 6], dtype: float64, generator: g) * 0.9 + 0.05;
-        var x = rand([2, 6], dtype: float64, generator: g);
-        var mu = randn([2, 3], dtype: float64, generator: g);
-        var logvar = randn([2, 3], dtype: float64, generator: g) * 0.5;
+        var batch = VaeLossCase.Draw(Rng(112), 2, 6, 3, margin: 0.05);
         GradCheck.AssertGradientsMatch(new Case("FashionVaeLoss.Loss", "gradcheck on a batch of 2 (6 pixels, latent 3)", LossHint),
-            t => Student.FashionLoss(t[0], x, t[1], t[2]), [recon, mu, logvar], ["reconX", "mu", "logvar"]);
+            t => Student.FashionLoss(t[0], batch.X, t[1], t[2]), [batch.ReconX, batch.Mu, batch.Logvar], ["reconX", "mu", "logvar"]);
         Student.ThrowIfBackwardFailed();
     }
 

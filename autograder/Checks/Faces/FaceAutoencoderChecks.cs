@@ -30,29 +30,18 @@ public sealed class FaceAutoencoderChecks : CheckBase
     public void LossWeighsOnlyTheKlByBeta(double beta)
     {
         var c = new Case("FaceLoss.Loss", $"a batch of 3 faces, latent 16, beta = {beta}", LossHint);
-        var g = Rng(131);
-        var recon = rand([3, 576], dtype: float64, generator: g) * 0.98 + 0.01;
-        var x = rand([3, 576], dtype: float64, generator: g);
-        var mu = randn([3, 16], dtype: float64, generator: g);
-        var logvar = randn([3, 16], dtype: float64, generator: g) * 0.5;
-        double[] r = recon.data<double>().ToArray(), xs = x.data<double>().ToArray(), m = mu.data<double>().ToArray(), lv = logvar.data<double>().ToArray();
-        double bce = 0, kl = 0;
-        for (int i = 0; i < r.Length; i++) bce -= xs[i] * Math.Log(r[i]) + (1 - xs[i]) * Math.Log(1 - r[i]);
-        for (int i = 0; i < m.Length; i++) kl -= 0.5 * (1 + lv[i] - m[i] * m[i] - Math.Exp(lv[i]));
-        Numeric.AssertClose(Numeric.Scalar(Student.FaceLossValue(recon, x, mu, logvar, beta), c), (bce + beta * kl) / 3, c, rtol: 1e-9, atol: 1e-7);
+        var batch = VaeLossCase.Draw(Rng(131), 3, 576, 16);
+        double expected = (batch.BceSum() + beta * batch.KlSum()) / 3;
+        Numeric.AssertClose(Numeric.Scalar(Student.FaceLossValue(batch.ReconX, batch.X, batch.Mu, batch.Logvar, beta), c), expected, c, rtol: 1e-9, atol: 1e-7);
     }
 
     /// <summary>gradcheck of the loss (beta = 0.3) in reconX, mu and logvar.</summary>
     [Test]
     public void LossGradientsMatchFiniteDifferences()
     {
-        var g = Rng(132);
-        var recon = rand([2, 6], dtype: float64, generator: g) * 0.9 + 0.05;
-        var x = rand([2, 6], dtype: float64, generator: g);
-        var mu = randn([2, 3], dtype: float64, generator: g);
-        var logvar = randn([2, 3], dtype: float64, generator: g) * 0.5;
+        var batch = VaeLossCase.Draw(Rng(132), 2, 6, 3, margin: 0.05);
         GradCheck.AssertGradientsMatch(new Case("FaceLoss.Loss", "gradcheck on a batch of 2 (6 pixels, latent 3), beta = 0.3", LossHint),
-            t => Student.FaceLossValue(t[0], x, t[1], t[2], 0.3), [recon, mu, logvar], ["reconX", "mu", "logvar"]);
+            t => Student.FaceLossValue(t[0], batch.X, t[1], t[2], 0.3), [batch.ReconX, batch.Mu, batch.Logvar], ["reconX", "mu", "logvar"]);
         Student.ThrowIfBackwardFailed();
     }
 
