@@ -4,15 +4,18 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.NoEmit;
+using GenAI.Course.Faces;
 using GenAI.Course.Gan;
 using GenAI.Course.Rbm;
+using GenAI.Course.Vae;
 using static TorchSharp.torch;
 
 namespace GenAI.Benchmarks;
 
 /// <summary>
-/// One training epoch of the reference DCGAN (1,024 images, batch 64: 16 D steps and 16 G steps) and
-/// of the Gaussian-Bernoulli RBM (8,192 images of 784 pixels, M = 64, batch 128, CD-5, Adam), each
+/// One training epoch of the reference DCGAN (1,024 images, batch 64: 16 D steps and 16 G steps),
+/// the Gaussian-Bernoulli RBM (8,192 images of 784 pixels, M = 64, batch 128, CD-5, Adam), the MNIST
+/// VAE (8,000 binary images, batch 100) and the faces beta-VAE (2,048 faces, batch 64), each
 /// against the same epoch in PyTorch (Debian's python3-torch, benchmarks/pytorch/epoch_server.py:
 /// same layers, shapes, optimizers and thread count), which is the baseline of its category: the
 /// Ratio column is TorchSharp time / PyTorch time. The Python process is started once; each
@@ -37,6 +40,10 @@ public class TrainingEpochBenchmarks
     public static int Threads => int.TryParse(Environment.GetEnvironmentVariable("GENAI_BENCH_THREADS"), out int t) ? t : Environment.ProcessorCount;
 
     Dcgan gan = null!;
+    MnistVae mnistVae = null!;
+    FaceAutoencoder faceVae = null!;
+    optim.Optimizer mnistOptimizer = null!, faceOptimizer = null!;
+    Tensor digits = null!, faces = null!;
     GaussianBernoulliRbm rbm = null!;
     optim.Optimizer rbmOptimizer = null!;
     Tensor images = null!, data = null!;
@@ -55,6 +62,12 @@ public class TrainingEpochBenchmarks
         gan = new Dcgan();
         rbm = new GaussianBernoulliRbm(784, 64);
         rbmOptimizer = optim.Adam(rbm.parameters(), 1e-3);
+        digits = rand([8000, 784], generator: generator).lt(0.2).to(float32);
+        mnistVae = new MnistVae();
+        mnistOptimizer = optim.Adam(mnistVae.parameters(), 1e-3);
+        faces = rand([2048, 576], generator: generator);
+        faceVae = new FaceAutoencoder(variational: true);
+        faceOptimizer = optim.Adam(faceVae.parameters(), 1e-3);
         string script = Path.Combine(AppContext.BaseDirectory, "pytorch", "epoch_server.py");
         python = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, Threads.ToString()])
         {
@@ -90,6 +103,32 @@ public class TrainingEpochBenchmarks
     /// <summary>RBM epoch, TorchSharp (the reference's GaussianBernoulliRbm.Fit, one epoch).</summary>
     [Benchmark, BenchmarkCategory("RBM epoch")]
     public void RbmTorchSharp() => rbm.Fit(data, 1, 5, 128, 1e-3, generator, optimizer: rbmOptimizer);
+
+    /// <summary>MNIST VAE epoch (CS 446 HW5: 8,000 binary images, batch 100, Adam 1e-3), TorchSharp.</summary>
+    [Benchmark, BenchmarkCategory("MNIST VAE epoch")]
+    public void MnistVaeTorchSharp()
+    {
+        var order = randperm(8000, generator: generator);
+        for (int i = 0; i < 80; i++)
+        {
+            using var scope = NewDisposeScope();
+            mnistOptimizer.zero_grad();
+            (-mnistVae.Elbo(digits.index_select(0, order[(i * 100)..((i + 1) * 100)]), generator)).backward();
+            mnistOptimizer.step();
+        }
+    }
+
+    /// <summary>MNIST VAE epoch, PyTorch.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("MNIST VAE epoch")]
+    public void MnistVaePyTorch() => Python("mnist_vae");
+
+    /// <summary>Faces beta-VAE epoch (CS/DS 552 HW2: 2,048 faces, batch 64, beta 0.5), TorchSharp (FaceLoss.TrainEpoch).</summary>
+    [Benchmark, BenchmarkCategory("Faces VAE epoch")]
+    public void FacesVaeTorchSharp() => FaceLoss.TrainEpoch(faceVae, faceOptimizer, faces, 64, 0.5, generator);
+
+    /// <summary>Faces beta-VAE epoch, PyTorch.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("Faces VAE epoch")]
+    public void FacesVaePyTorch() => Python("faces_vae");
 
     /// <summary>RBM epoch, PyTorch.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("RBM epoch")]

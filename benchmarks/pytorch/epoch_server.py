@@ -1,6 +1,6 @@
-"""The PyTorch peer of benchmarks/TrainingEpochBenchmarks.cs: the same DCGAN and Gaussian-Bernoulli RBM
-training epochs (architectures, batch sizes, data shapes, optimizers) as the C# reference, on
-Debian's python3-torch. Reads one command per line on stdin ("dcgan" or "rbm"), runs one epoch and
+"""The PyTorch peer of benchmarks/TrainingEpochBenchmarks.cs: the same DCGAN, Gaussian-Bernoulli RBM,
+MNIST VAE and faces beta-VAE training epochs (architectures, batch sizes, data shapes, optimizers) as the C# reference, on
+Debian's python3-torch. Reads one command per line on stdin ("dcgan", "rbm", "mnist_vae" or "faces_vae"), runs one epoch and
 answers "done" on stdout, so the benchmark times only the epoch (no interpreter start).
 
     python3 benchmarks/pytorch/epoch_server.py THREADS
@@ -12,6 +12,8 @@ import torch.nn.functional as F
 
 DCGAN_IMAGES, DCGAN_BATCH = 1024, 64
 RBM_IMAGES, RBM_BATCH, RBM_HIDDEN, RBM_K = 8192, 128, 64, 5
+MNIST_VAE_IMAGES, MNIST_VAE_BATCH = 8000, 100
+FACES, FACES_BATCH, FACES_BETA = 2048, 64, 0.5
 
 
 class Discriminator(nn.Module):
@@ -78,6 +80,41 @@ class Rbm(nn.Module):
             return x
 
 
+class MnistVae(nn.Module):
+    """CS 446 HW5: tanh MLPs 784-500-(2, 2) and 2-500-784, variance parameterisation, one-sample ELBO."""
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.fc21, self.fc22 = nn.Linear(784, 500), nn.Linear(500, 2), nn.Linear(500, 2)
+        self.fc3, self.fc4 = nn.Linear(2, 500), nn.Linear(500, 784)
+
+    def elbo(self, x, generator):
+        h = torch.tanh(self.fc1(x))
+        mu, var = self.fc21(h), torch.exp(self.fc22(h))
+        z = mu + var.sqrt() * torch.randn(mu.shape, generator=generator)
+        p = torch.sigmoid(self.fc4(torch.tanh(self.fc3(z))))
+        log_px = (torch.xlogy(x, p) + torch.xlogy(1 - x, 1 - p)).sum(-1)
+        log_pz = (-0.5 * (torch.log(torch.tensor(2 * torch.pi)) + z.square())).sum(-1)
+        log_qz = (-0.5 * (torch.log(2 * torch.pi * var) + (z - mu).square() / var)).sum(-1)
+        return (log_px + log_pz - log_qz).mean()
+
+
+class FaceVae(nn.Module):
+    """CS/DS 552 HW2: 576-256-(16, 16), 16-256-576 sigmoid, BCE summed + beta KL, batch mean."""
+    def __init__(self):
+        super().__init__()
+        self.fc1, self.mu, self.logvar = nn.Linear(576, 256), nn.Linear(256, 16), nn.Linear(256, 16)
+        self.fc3, self.fc4 = nn.Linear(16, 256), nn.Linear(256, 576)
+
+    def loss(self, x, generator):
+        h = F.relu(self.fc1(x))
+        mu, logvar = self.mu(h), self.logvar(h)
+        z = mu + (0.5 * logvar).exp() * torch.randn(mu.shape, generator=generator)
+        recon = torch.sigmoid(self.fc4(F.relu(self.fc3(z))))
+        bce = F.binary_cross_entropy(recon, x, reduction="none").sum(-1)
+        kl = -0.5 * (1 + logvar - mu.square() - logvar.exp()).sum(-1)
+        return (bce + FACES_BETA * kl).mean()
+
+
 def main():
     torch.set_num_threads(int(sys.argv[1]))
     torch.manual_seed(0)
@@ -112,7 +149,28 @@ def main():
             with torch.no_grad():
                 (rbm.visible_mean(rbm.hidden_probability(v)) - v).square().mean().item()
 
-    epochs = {"dcgan": dcgan_epoch, "rbm": rbm_epoch}
+    digits = (torch.rand(MNIST_VAE_IMAGES, 784, generator=g) < 0.2).float()
+    mnist_vae = MnistVae()
+    m_opt = torch.optim.Adam(mnist_vae.parameters(), 1e-3)
+    faces = torch.rand(FACES, 576, generator=g)
+    face_vae = FaceVae()
+    f_opt = torch.optim.Adam(face_vae.parameters(), 1e-3)
+
+    def mnist_vae_epoch():
+        order = torch.randperm(MNIST_VAE_IMAGES, generator=g)
+        for i in range(MNIST_VAE_IMAGES // MNIST_VAE_BATCH):
+            m_opt.zero_grad()
+            (-mnist_vae.elbo(digits[order[i * MNIST_VAE_BATCH:(i + 1) * MNIST_VAE_BATCH]], g)).backward()
+            m_opt.step()
+
+    def faces_vae_epoch():
+        order = torch.randperm(FACES, generator=g)
+        for i in range(FACES // FACES_BATCH):
+            f_opt.zero_grad()
+            face_vae.loss(faces[order[i * FACES_BATCH:(i + 1) * FACES_BATCH]], g).backward()
+            f_opt.step()
+
+    epochs = {"dcgan": dcgan_epoch, "rbm": rbm_epoch, "mnist_vae": mnist_vae_epoch, "faces_vae": faces_vae_epoch}
     print("ready", flush=True)
     for line in sys.stdin:
         command = line.strip()
