@@ -100,23 +100,13 @@ public class TrainingEpochBenchmarks
     [Benchmark(Baseline = true), BenchmarkCategory("DCGAN epoch")]
     public void DcganPyTorch() => Python("dcgan");
 
-    /// <summary>RBM epoch, TorchSharp (the reference's GaussianBernoulliRbm.Fit, one epoch).</summary>
+    /// <summary>RBM epoch, TorchSharp (the reference's GaussianBernoulliRbm.TrainEpoch).</summary>
     [Benchmark, BenchmarkCategory("RBM epoch")]
-    public void RbmTorchSharp() => rbm.Fit(data, 1, 5, 128, 1e-3, generator, optimizer: rbmOptimizer);
+    public void RbmTorchSharp() => rbm.TrainEpoch(data, rbmOptimizer, 5, 128, generator);
 
-    /// <summary>MNIST VAE epoch (CS 446 HW5: 8,000 binary images, batch 100, Adam 1e-3), TorchSharp.</summary>
+    /// <summary>MNIST VAE epoch (CS 446 HW5: 8,000 binary images, batch 100, Adam 1e-3), TorchSharp (MnistVae.TrainEpoch).</summary>
     [Benchmark, BenchmarkCategory("MNIST VAE epoch")]
-    public void MnistVaeTorchSharp()
-    {
-        var order = randperm(8000, generator: generator);
-        for (int i = 0; i < 80; i++)
-        {
-            using var scope = NewDisposeScope();
-            mnistOptimizer.zero_grad();
-            (-mnistVae.Elbo(digits.index_select(0, order[(i * 100)..((i + 1) * 100)]), generator)).backward();
-            mnistOptimizer.step();
-        }
-    }
+    public void MnistVaeTorchSharp() => mnistVae.TrainEpoch(digits, mnistOptimizer, 100, generator);
 
     /// <summary>MNIST VAE epoch, PyTorch.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("MNIST VAE epoch")]

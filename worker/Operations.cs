@@ -202,23 +202,7 @@ public static class Operations
             var vae = Get<MnistVae>(a[0]);
             var optimizer = optim.Adam(vae.parameters(), a[5].AsNumber);
             var generator = Generator(a[6]);
-            var x = a[1].AsTensor;
-            long n = x.shape[0];
-            int batch = a[4].AsInt;
-            var epochs = new double[a[3].AsInt];
-            for (int e = 0; e < epochs.Length; e++)
-            {
-                var order = randperm(n, generator: generator);
-                for (long i = 0; i < n; i += batch)
-                {
-                    using var scope = NewDisposeScope();
-                    optimizer.zero_grad();
-                    var elbo = vae.Elbo(x.index_select(0, order[(int)i..(int)Math.Min(n, i + batch)]), generator);
-                    (-elbo).backward();
-                    optimizer.step();
-                    epochs[e] += elbo.ToDouble() * Math.Min(batch, n - i) / n;
-                }
-            }
+            var epochs = Enumerable.Range(0, a[3].AsInt).Select(_ => vae.TrainEpoch(a[1].AsTensor, optimizer, a[4].AsInt, generator)).ToArray();
             using var noGrad = no_grad();
             var heldOut = Enumerable.Range(0, 10).Average(_ => vae.Elbo(a[2].AsTensor, generator).ToDouble());
             return new Value[] { new NumbersValue(epochs), new NumberValue(heldOut) };

@@ -12,6 +12,21 @@ public static class Plots
     /// <param name="Color">A colour as "#RRGGBB" (the palette's next colour when null).</param>
     public sealed record Series(string Label, double[] X, double[] Y, string? Color = null);
 
+    /// <summary>Ten distinguishable colours, one per class.</summary>
+    static readonly string[] ClassColours = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+
+    /// <summary>One point series per class: the rows of <paramref name="points"/> [N, 2] whose label ([N], 0 .. 9) is k, named <paramref name="names"/>[k].</summary>
+    public static Series[] ByClass(TorchSharp.torch.Tensor points, TorchSharp.torch.Tensor labels, IReadOnlyList<string> names)
+    {
+        var xy = points.detach().cpu().to(TorchSharp.torch.float64);
+        var classes = labels.cpu();
+        return Enumerable.Range(0, names.Count).Select(k =>
+        {
+            using var mine = xy[classes.eq(k)];
+            return new Series(names[k], mine[.., 0].data<double>().ToArray(), mine[.., 1].data<double>().ToArray(), ClassColours[k % ClassColours.Length]);
+        }).ToArray();
+    }
+
     /// <summary>Curves (lines) with a legend and axis labels.</summary>
     public static void Lines(string path, string title, string xLabel, string yLabel, params Series[] series)
     {

@@ -16,8 +16,6 @@ namespace GenAI.Autograder.Run;
 /// </summary>
 public static class Cs446Hw5
 {
-    static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-
     /// <summary>Trains on the training split of <paramref name="mnist"/> (an IDX folder), reports the test split's ELBO, and writes the figures.</summary>
     public static Dictionary<string, object> Run(string mnist, string output, long seed, int? epochsOverride)
     {
@@ -40,22 +38,9 @@ public static class Cs446Hw5
         for (int epoch = done; epoch < epochs; epoch++)
         {
             var generator = new Generator((ulong)(seed * 1000 + epoch));
-            var order = randperm(n, generator: generator).to(device);
             var bar = new ConsoleProgress($"VAE epoch {epoch + 1}/{epochs}", batches);
-            double total = 0;
-            vae.train();
-            for (int i = 0; i < batches; i++)
-            {
-                using var scope = NewDisposeScope();
-                var x = train.index_select(0, order[(i * batch)..(int)Math.Min(n, (i + 1) * (long)batch)]);
-                optimizer.zero_grad();
-                var elbo = vae.Elbo(x, generator);
-                (-elbo).backward();
-                optimizer.step();
-                total += elbo.ToDouble();
-                if ((i + 1) % 10 == 0 || i + 1 == batches) bar.Report(i + 1, $"ELBO {elbo.ToDouble():F1}");
-            }
-            history.Add([total / batches, MeanElbo(vae, test, generator)]);
+            double trainElbo = vae.TrainEpoch(train, optimizer, batch, generator, (i, total, elbo) => { if (i % 10 == 0 || i == total) bar.Report(i, $"ELBO {elbo:F1}"); });
+            history.Add([trainElbo, MeanElbo(vae, test, generator)]);
             checkpoint.Save(vae, epoch + 1, history, optimizer);
         }
 
@@ -71,11 +56,7 @@ public static class Cs446Hw5
         // (e) ii: the training set's posterior means, coloured by label.
         var mu = vae.EncoderNetwork.forward(train).mu.cpu().to(float64);
         var labels = trainLabels.cpu();
-        var series = Enumerable.Range(0, 10).Select(k =>
-        {
-            var points = mu[labels.eq(k)];
-            return new Plots.Series($"digit {k}", points[TensorIndex.Colon, 0].data<double>().ToArray(), points[TensorIndex.Colon, 1].data<double>().ToArray(), Palette[k]);
-        }).ToArray();
+        var series = Plots.ByClass(mu, labels, Enumerable.Range(0, 10).Select(k => $"digit {k}").ToArray());
         Plots.Points(Path.Combine(output, "2e_ii_latent_space.png"), $"Posterior means of the {n} training images", "z1", "z2", series);
 
         // (e) iii: three pairs of training images of different classes; p(x | alpha mu_a + (1 - alpha) mu_b), alpha = 1, 0.9, ..., 0 (a on the left).

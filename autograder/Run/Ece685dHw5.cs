@@ -31,8 +31,6 @@ public static class Ece685dHw5
     public static readonly string[] AllParts = ["gan", "rbm", "vae"];
 
     static readonly string[] FashionClasses = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
-    static readonly string[] Palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-
     /// <summary>Runs the chosen parts; returns the summary written to summary.json.</summary>
     public static Dictionary<string, object> Run(Options o)
     {
@@ -149,8 +147,8 @@ public static class Ece685dHw5
             for (int epoch = done; epoch < epochs; epoch++)
             {
                 var bar = new ConsoleProgress($"RBM M={m} epoch {epoch + 1}/{epochs}", (int)((v.shape[0] + 127) / 128));
-                var errors = rbm.Fit(v, epoch + 1, 5, 128, 1e-3, new Generator((ulong)(o.Seed * 1000 + m * 100 + epoch)), (e, i, n, mse) => bar.Report(i, $"MSE {mse:F4}"), optimizer, firstEpoch: epoch);
-                history.Add(errors);
+                double mse = rbm.TrainEpoch(v, optimizer, 5, 128, new Generator((ulong)(o.Seed * 1000 + m * 100 + epoch)), (i, n, batchMse) => bar.Report(i, $"MSE {batchMse:F4}"));
+                history.Add([mse]);
                 checkpoint.Save(rbm, epoch + 1, history, optimizer);
             }
             using var noGrad = no_grad();
@@ -224,12 +222,7 @@ public static class Ece685dHw5
             var bar2 = new ConsoleProgress($"t-SNE of the {name.ToUpperInvariant()} means", 1000);
             var embedded = Tsne.Embed(mu, seed: o.Seed, progress: (i, n) => bar2.Report(i));
             results[name + "_tsne_trustworthiness_k5"] = Tsne.Trustworthiness(mu, embedded, 5);
-            var labels = testY[..shown].cpu();
-            var series = Enumerable.Range(0, 10).Select(k =>
-            {
-                var points = embedded[labels.eq(k)];
-                return new Plots.Series(FashionClasses[k], points[TensorIndex.Colon, 0].data<double>().ToArray(), points[TensorIndex.Colon, 1].data<double>().ToArray(), Palette[k]);
-            }).ToArray();
+            var series = Plots.ByClass(embedded, testY[..shown], FashionClasses);
             string panel = Path.Combine(o.Output, $"3_3_tsne_{name}.png");
             Plots.Points(panel, $"t-SNE of the {name.ToUpperInvariant()} posterior means ({shown} test images)", "t-SNE 1", "t-SNE 2", series);
             panels.Add(panel);

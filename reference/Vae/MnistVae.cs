@@ -94,6 +94,32 @@ public sealed class MnistVae : Module
     public Module<Tensor, Tensor> DecoderNetwork => decoder;
 
     /// <summary>
+    /// One epoch of Adam on -<see cref="Elbo"/> over shuffled batches of <paramref name="images"/> [N, pixels]
+    /// (binary); returns the mean ELBO per image. <paramref name="progress"/> hears (batch, batches, batch ELBO).
+    /// </summary>
+    public double TrainEpoch(Tensor images, optim.Optimizer optimizer, int batchSize, Generator? generator = null, Action<int, int, double>? progress = null)
+    {
+        train();
+        long n = images.shape[0];
+        int batches = (int)((n + batchSize - 1) / batchSize);
+        var order = randperm(n, generator: generator).to(images.device);
+        double total = 0;
+        for (int i = 0; i < batches; i++)
+        {
+            using var scope = NewDisposeScope();
+            var x = images.index_select(0, order[(i * batchSize)..(int)Math.Min(n, (i + 1) * (long)batchSize)]);
+            optimizer.zero_grad();
+            var elbo = Elbo(x, generator);
+            (-elbo).backward();
+            optimizer.step();
+            double value = elbo.ToDouble();
+            total += value * x.shape[0];
+            progress?.Invoke(i + 1, batches, value);
+        }
+        return total / n;
+    }
+
+    /// <summary>
     /// <c>interpolate_mu</c>, question 2(e) iii: alpha * muA + (1 - alpha) * muB, so alpha = 1 gives
     /// <paramref name="muA"/> and alpha = 0 gives <paramref name="muB"/>.
     /// </summary>

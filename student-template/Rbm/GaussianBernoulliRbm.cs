@@ -81,35 +81,28 @@ public sealed class GaussianBernoulliRbm : nn.Module
     public Tensor Reconstruct(Tensor v) => VisibleMean(HiddenProbability(v));
 
     /// <summary>
-    /// Trains on <paramref name="data"/> [N, V] with CD-k and Adam: shuffled mini-batches of
-    /// <paramref name="batchSize"/>, one optimizer step per batch. Returns the mean reconstruction
-    /// MSE of each epoch's batches; <paramref name="progress"/> hears (epoch, batch, batches, mse).
+    /// One epoch of CD-k on <paramref name="data"/> [N, V]: shuffled mini-batches of <paramref name="batchSize"/>,
+    /// one optimizer step per batch. Returns the mean reconstruction MSE of the epoch's batches;
+    /// <paramref name="progress"/> hears (batch, batches, mse).
     /// </summary>
-    public double[] Fit(Tensor data, int epochs, int k = 5, int batchSize = 128, double learningRate = 1e-3,
-                        Generator? generator = null, Action<int, int, int, double>? progress = null, optim.Optimizer? optimizer = null, int firstEpoch = 0)
+    public double TrainEpoch(Tensor data, optim.Optimizer optimizer, int k = 5, int batchSize = 128, Generator? generator = null, Action<int, int, double>? progress = null)
     {
-        optimizer ??= optim.Adam(parameters(), learningRate);
         long n = data.shape[0];
         int batches = (int)((n + batchSize - 1) / batchSize);
-        var errors = new List<double>();
-        for (int epoch = firstEpoch; epoch < epochs; epoch++)
+        var order = randperm(n, generator: generator).to(data.device);
+        double total = 0;
+        for (int i = 0; i < batches; i++)
         {
-            var order = randperm(n, generator: generator);
-            double total = 0;
-            for (int i = 0; i < batches; i++)
-            {
-                using var scope = NewDisposeScope();
-                var batch = data.index_select(0, order[(i * batchSize)..(int)Math.Min(n, (i + 1) * (long)batchSize)].to(data.device));
-                optimizer.zero_grad();
-                ContrastiveDivergenceLoss(batch, k, generator).backward();
-                optimizer.step();
-                using var noGrad = no_grad();
-                double mse = (Reconstruct(batch) - batch).square().mean().ToDouble();
-                total += mse;
-                progress?.Invoke(epoch + 1, i + 1, batches, mse);
-            }
-            errors.Add(total / batches);
+            using var scope = NewDisposeScope();
+            var batch = data.index_select(0, order[(i * batchSize)..(int)Math.Min(n, (i + 1) * (long)batchSize)]);
+            optimizer.zero_grad();
+            ContrastiveDivergenceLoss(batch, k, generator).backward();
+            optimizer.step();
+            using var noGrad = no_grad();
+            double mse = (Reconstruct(batch) - batch).square().mean().ToDouble();
+            total += mse;
+            progress?.Invoke(i + 1, batches, mse);
         }
-        return errors.ToArray();
+        return total / batches;
     }
 }
