@@ -6,15 +6,33 @@ using static TorchSharp.torch;
 
 namespace GenAI.Autograder.Run;
 
-/// <summary>CS 4331/5331 Homework 2, part 1: the GMM's samples and its Monte Carlo entropy, with both weight vectors.</summary>
+/// <summary>
+/// CS 4331/5331 Homework 2: part 1 (<c>gmm</c>), the GMM's samples and its Monte Carlo entropy with
+/// both weight vectors; part 2 (<c>vae</c>), the conv and MLP VAEs of <see cref="Cs4331Hw2Vae"/>.
+/// </summary>
 public static class Cs4331Hw2
 {
+    /// <summary>The parts <c>--part</c> can pick.</summary>
+    public static readonly string[] AllParts = ["gmm", "vae"];
+
     static readonly int[] SampleSizes = [100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
 
-    /// <summary>Writes the three figures and summary.json to <paramref name="output"/>.</summary>
-    public static void Run(string output, long seed)
+    /// <summary>Runs the chosen parts and writes summary.json (parts not run keep their numbers from an earlier run).</summary>
+    public static void Run(string output, long seed, ISet<string> parts, Cs4331Hw2Vae.Options vae)
     {
         Directory.CreateDirectory(output);
+        string file = Path.Combine(output, "summary.json");
+        var summary = File.Exists(file) ? JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(file))!.ToDictionary(p => p.Key, p => (object)p.Value) : new Dictionary<string, object>();
+        if (parts.Contains("gmm")) summary["part1_gmm"] = Gmm(output, seed);
+        if (parts.Contains("vae")) summary["part2_vae"] = Cs4331Hw2Vae.Run(vae);
+        var json = JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true });
+        File.WriteAllText(file, json);
+        Console.WriteLine(json);
+    }
+
+    /// <summary>Part 1: the three figures; the numbers.</summary>
+    static Dictionary<string, object> Gmm(string output, long seed)
+    {
         using var scope = NewDisposeScope();
         var mixture = GaussianMixture.Assignment();
         Console.Error.WriteLine($"1.1: sampling 100,000 points (seed {seed}) ...");
@@ -40,9 +58,7 @@ public static class Cs4331Hw2
         var degenerate = GaussianMixture.Assignment([1e-5, 1 - 2e-5, 1e-5]);
         summary["1_3_entropy_near_degenerate"] = Curve(degenerate, output, "1_3_entropy_vs_samples.png", "Monte Carlo entropy, pi = (1e-5, 1 - 2e-5, 1e-5)", seed + 2, single);
         summary["single_gaussian_entropy_component_2"] = single;
-        var json = JsonSerializer.Serialize(summary, new JsonSerializerOptions { WriteIndented = true });
-        File.WriteAllText(Path.Combine(output, "summary.json"), json);
-        Console.WriteLine(json);
+        return summary;
     }
 
     /// <summary>Estimates for every sample size (fresh samples each), plotted with a ±2 SE band; returns the numbers.</summary>

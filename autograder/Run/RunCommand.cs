@@ -10,13 +10,16 @@ public static class RunCommand
         usage: run EXPERIMENT [--data DIR] [--out DIR] [--seed N]
                run cs446-hw5 [--mnist DIR] [--epochs N] [--out DIR] [--seed N]
                run ece685d-hw5 [--part gan|rbm|vae]... [--mnist DIR] [--kmnist DIR] [--fashion DIR] [--epochs N] [--out DIR] [--seed N]
+               run cs4331-hw2 [--part gmm|vae]... [--mnist DIR] [--epochs N] [--latents N,N,...] [--tsne N] [--out DIR] [--seed N]
 
           EXPERIMENT    cs446-hw5    the MNIST VAE (latent 2) trained with the assignment's defaults (200 epochs, seed 1234),
                                      its 10x2 prior samples, latent scatter, interpolations and ELBO curve; resumable
                         cs552-hw1    CPT sampling, pixel LSTM, p-PCA faces, classroom graph model, linear-Gaussian MLE
                         cs552-hw2    faces beta-VAE and AE (generated faces, codes, interpolation, VAE vs P-PCA; resumable);
                                      log p(x) by quadrature and ELBO curves of a scalar VAE, ELBO ascent
-                        cs4331-hw2   part 1: GMM samples by component, Monte Carlo entropy against the sample size
+                        cs4331-hw2   part 1 (gmm): GMM samples by component, Monte Carlo entropy against the sample size;
+                                     part 2 (vae): conv VAE and its MLP variant per latent size, traversal, prior samples,
+                                     t-SNE and ELBO curve at the beginning, middle and end of training, ELBO_Curve.png; resumable
                         ece685d-hw5  DCGAN + linear probe, Gaussian-Bernoulli RBMs (M = 16, 64, 256), VAE and C-VAE + t-SNE;
                                      a checkpoint after every epoch in OUT/checkpoints: rerun the same command to resume
           --data DIR    the course files (image_cpts.pkl[.gz], eigenfaces.npy, classroom_graphs.pkl; faces_vae.npy for cs552-hw2);
@@ -25,7 +28,10 @@ public static class RunCommand
           --kmnist DIR  the same for the RBM (KMNIST); --fashion DIR: the same for the VAEs (Fashion-MNIST);
                         defaults: 1,200 + 300 image subsets shipped in fixtures/course-data (digits-idx, fashion-mnist-small)
           --part P      run only part P (repeatable; default all)
-          --epochs N    train every model for N epochs (default: cs446-hw5 200; cs552-hw2 100; ece685d-hw5 GAN 5, RBM 25, VAE 20)
+          --epochs N    train every model for N epochs (default: cs446-hw5 200; cs552-hw2 100; ece685d-hw5 GAN 5, RBM 25, VAE 20;
+                        cs4331-hw2 20)
+          --latents L   cs4331-hw2: comma-separated latent sizes, each trained for both architectures (default 2,16)
+          --tsne N      cs4331-hw2: how many test images t-SNE embeds (default 1000; exact t-SNE is O(N^2))
           --out DIR     where PNG figures and summary.json go (default: figures/EXPERIMENT)
           --seed N      random seed (default 552; cs446-hw5: 1234, the assignment's)
         """;
@@ -42,7 +48,10 @@ public static class RunCommand
         string fixtures = data;
         string mnist = Path.Combine(fixtures, "digits-idx"), kmnist = mnist, fashion = Path.Combine(fixtures, "fashion-mnist-small");
         int? epochs = null;
+        int tsne = 1000;
+        int[] latents = [2, 16];
         var parts = new HashSet<string>();
+        string[] known = experiment == "cs4331-hw2" ? Cs4331Hw2.AllParts : Ece685dHw5.AllParts;
         for (int i = 1; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -57,9 +66,14 @@ public static class RunCommand
                     case "--kmnist": kmnist = Value(); break;
                     case "--fashion": fashion = Value(); break;
                     case "--epochs": epochs = int.Parse(Value()); if (epochs < 0) throw new ArgumentException("--epochs must be 0 or more"); break;
+                    case "--latents":
+                        latents = Value().Split(',').Select(int.Parse).ToArray();
+                        if (latents.Length == 0 || latents.Any(d => d < 1)) throw new ArgumentException("--latents takes sizes of 1 or more, e.g. 2,16");
+                        break;
+                    case "--tsne": tsne = int.Parse(Value()); if (tsne < 91) throw new ArgumentException("--tsne needs at least 91 points (perplexity 30)"); break;
                     case "--part":
                         string part = Value();
-                        if (!Ece685dHw5.AllParts.Contains(part)) throw new ArgumentException($"unknown part '{part}' (choose {string.Join(", ", Ece685dHw5.AllParts)})");
+                        if (!known.Contains(part)) throw new ArgumentException($"unknown part '{part}' (choose {string.Join(", ", known)})");
                         parts.Add(part);
                         break;
                     default: Console.Error.WriteLine($"unknown option {args[i]}\n\n{Usage}"); return 2;
@@ -74,7 +88,10 @@ public static class RunCommand
             switch (experiment)
             {
                 case "cs552-hw1": Cs552Hw1.Run(data, output, seed); break;
-                case "cs4331-hw2": Cs4331Hw2.Run(output, seed); break;
+                case "cs4331-hw2":
+                    if (!Directory.Exists(mnist)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(mnist)}"); return 2; }
+                    Cs4331Hw2.Run(output, seed, parts.Count > 0 ? parts : Cs4331Hw2.AllParts.ToHashSet(), new Cs4331Hw2Vae.Options(mnist, output, seed, epochs ?? 20, latents, tsne));
+                    break;
                 case "cs552-hw2":
                     string faces = new[] { "faces_vae.npy", "eigenfaces.npy" }.Select(f => Path.Combine(data, f)).FirstOrDefault(File.Exists)
                         ?? throw new GenAI.Course.Formats.CourseDataException(Path.Combine(data, "faces_vae.npy"), $"none of faces_vae.npy, eigenfaces.npy is in {Path.GetFullPath(data)}.");
