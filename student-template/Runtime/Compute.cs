@@ -56,4 +56,18 @@ public static class Compute
         var cpu = torch.rand(shape, dtype: dtype, device: CPU, generator: generator);
         return device.type == DeviceType.CPU ? cpu : cpu.to(device);
     }
+
+    /// <summary>
+    /// The row indices of one shuffled epoch over <paramref name="n"/> rows, cut into batches of
+    /// <paramref name="batchSize"/> (the last may be smaller), in the order of <c>randperm(n)</c>
+    /// drawn from <paramref name="generator"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="n"/> or <paramref name="batchSize"/> is below 1.</exception>
+    public static IReadOnlyList<long[]> ShuffledBatches(long n, int batchSize, Generator? generator = null)
+    {
+        if (n < 1) throw new ArgumentOutOfRangeException(nameof(n), n, "an epoch needs at least one row");
+        if (batchSize < 1) throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "a batch needs at least one row");
+        using var order = torch.randperm(n, generator: generator);
+        return order.data<long>().ToArray().Chunk(batchSize).ToArray();
+    }
 }
