@@ -59,10 +59,28 @@ public static class Operations
         "KlDiagNormal" => Run(op, () => T(GaussianElbo.KlDiagNormal(a[0].AsTensor, a[1].AsTensor))),
         "ElboLoss" => Run(op, () => T(GaussianElbo.ElboLoss(a[0].AsTensor, a[1].AsTensor, a[2].AsTensor, a[3].AsTensor))),
         "Reparameterize" => Run("MlpVae.Reparameterize", () => T(MlpVae.Reparameterize(a[0].AsTensor, a[1].AsTensor, Generator(a[2])))),
-        "MlpVae.Encode" => Run(op, () => { var (mu, lv) = Get<MlpVae>(a[0]).Encode(a[1].AsTensor); return T(mu, lv); }),
-        "MlpVae.Decode" => Run(op, () => T(Get<MlpVae>(a[0]).Decode(a[1].AsTensor))),
-        "MlpVae.Forward" => Run("MlpVae.forward", () => { var (r, mu, lv) = Get<MlpVae>(a[0]).forward(a[1].AsTensor); return T(r, mu, lv); }),
-        "MlpVae.ParameterGradients" => Run("MlpVae (backward through Encode, Reparameterize, Decode)", () => ParameterGradients(Get<MlpVae>(a[0]), a[1].AsTensor, Generator(a[2]))),
+        "NewConvVae" => Run("ConvVae constructor", () => H(new ConvVae(a[0].AsInt))),
+        "GaussianVae.Encode" => Run(Kind(a[0]) + ".Encode", () => { var (mu, lv) = Get<IGaussianVae>(a[0]).Encode(a[1].AsTensor); return T(mu, lv); }),
+        "GaussianVae.Decode" => Run(Kind(a[0]) + ".Decode", () => T(Get<IGaussianVae>(a[0]).Decode(a[1].AsTensor))),
+        "GaussianVae.Forward" => Run(Kind(a[0]) + ".forward", () => { var (r, mu, lv) = Get<nn.Module<Tensor, (Tensor, Tensor, Tensor)>>(a[0]).forward(a[1].AsTensor); return T(r, mu, lv); }),
+        "GaussianVae.ParameterGradients" => Run(Kind(a[0]) + " (backward through Encode, Reparameterize, Decode)", () => ParameterGradients(Get<IGaussianVae>(a[0]), Module(a[0]), a[1].AsTensor, Generator(a[2]))),
+        "GaussianVae.Train" => Run("training (train.py: Encode, Reparameterize, Decode, ElboLoss, backward)", () =>
+        {
+            var optimizer = optim.Adam(Module(a[0]).parameters(), a[4].AsNumber);
+            var generator = Generator(a[5]);
+            var losses = Enumerable.Range(0, a[2].AsInt).SelectMany(_ => Get<object>(a[0]) switch
+            {
+                ConvVae conv => VaeTraining.TrainEpoch(conv, optimizer, a[1].AsTensor, a[3].AsInt, generator),
+                MlpVae mlp => VaeTraining.TrainEpoch(mlp, optimizer, a[1].AsTensor, a[3].AsInt, generator),
+                var other => throw new InvalidDataException($"{other.GetType().Name} is not a VAE of CS 4331 HW2"),
+            }).ToArray();
+            Module(a[0]).eval();
+            return new Value[] { new NumbersValue(losses) };
+        }),
+        "LatentTraversal" => Run("LatentViews.LatentTraversal", () =>
+            T(LatentViews.LatentTraversal(new AffineDecoderVae(a[0].AsInt, a[1].AsNumber, a[2].AsNumber), a[3].AsTensor, a[4].AsNumber, a[5].AsNumber, a[6].AsInt))),
+        "SampleFromPrior" => Run("LatentViews.SampleFromPrior", () =>
+            T(LatentViews.SampleFromPrior(new AffineDecoderVae(a[0].AsInt, a[1].AsNumber, a[2].AsNumber), a[3].AsInt, CPU, Generator(a[4])))),
         "GeometricNoiseLevels" => Run(op, () => new Value[] { new NumbersValue(ScoreMatching.GeometricNoiseLevels(a[0].AsNumber, a[1].AsNumber, a[2].AsInt)) }),
         "DenoisingLoss" => Run(op, () =>
         {
@@ -294,12 +312,15 @@ public static class Operations
         return Array.Empty<Value>();
     }
 
-    static Value[] ParameterGradients(MlpVae vae, Tensor x, Generator? generator)
+    /// <summary>The class name of a student object, for messages.</summary>
+    static string Kind(Value handle) => Get<object>(handle).GetType().Name;
+
+    static Value[] ParameterGradients(IGaussianVae vae, nn.Module module, Tensor x, Generator? generator)
     {
         var (mu, logvar) = vae.Encode(x);
         var recon = vae.Decode(MlpVae.Reparameterize(mu, logvar, generator));
         ((recon - x).square().sum() + mu.square().sum() + logvar.exp().sum()).backward();
-        return vae.named_parameters().SelectMany(p => new Value[]
+        return module.named_parameters().SelectMany(p => new Value[]
         {
             new TextValue(p.name),
             new NumberValue(p.parameter.grad is null ? 0 : p.parameter.grad.abs().sum().item<float>()),

@@ -1,3 +1,4 @@
+using GenAI.Course.Elbo;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,6 +17,22 @@ public sealed class LogisticDecoder(Tensor w, Tensor c) : nn.Module<Tensor, Tens
 {
     /// <inheritdoc />
     public override Tensor forward(Tensor z) => (z.matmul(w.t()) + c).sigmoid();
+}
+
+/// <summary>
+/// A VAE for checks of code that only decodes: Decode(z) = scale * z + shift (so the output has the
+/// latent's width and shows exactly which codes were decoded); Encode gives zero means and log-variances.
+/// </summary>
+public sealed class AffineDecoderVae(int latent, double scale, double shift) : IGaussianVae
+{
+    /// <inheritdoc />
+    public int Latent => latent;
+
+    /// <inheritdoc />
+    public (Tensor mu, Tensor logvar) Encode(Tensor x) => (zeros(x.shape[0], latent, dtype: x.dtype), zeros(x.shape[0], latent, dtype: x.dtype));
+
+    /// <inheritdoc />
+    public Tensor Decode(Tensor z) => scale * z + shift;
 }
 
 /// <summary>

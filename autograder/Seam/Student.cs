@@ -201,21 +201,36 @@ public static class Student
     /// <summary>Student's <c>MlpVae</c> constructor.</summary>
     public static StudentModule NewMlpVae(int input, int hidden, int latent) => M(Call("NewMlpVae", V(input), V(hidden), V(latent)), "MlpVae");
 
-    /// <summary>Student's <c>MlpVae.Encode</c>.</summary>
-    public static (Tensor mu, Tensor logvar) MlpEncode(StudentModule vae, Tensor x) { var r = Call("MlpVae.Encode", V(vae), V(x)); return (T(r, 0), T(r, 1)); }
+    /// <summary>Student's <c>ConvVae</c> constructor.</summary>
+    public static StudentModule NewConvVae(int latent) => M(Call("NewConvVae", V(latent)), "ConvVae");
 
-    /// <summary>Student's <c>MlpVae.Decode</c>.</summary>
-    public static Tensor MlpDecode(StudentModule vae, Tensor z) => T(Call("MlpVae.Decode", V(vae), V(z)));
+    /// <summary>Student's <c>Encode</c> of a <c>ConvVae</c> or <c>MlpVae</c>.</summary>
+    public static (Tensor mu, Tensor logvar) VaeEncode(StudentModule vae, Tensor x) { var r = Call("GaussianVae.Encode", V(vae), V(x)); return (T(r, 0), T(r, 1)); }
 
-    /// <summary>Student's <c>MlpVae.forward</c>.</summary>
-    public static (Tensor reconX, Tensor mu, Tensor logvar) MlpForward(StudentModule vae, Tensor x) { var r = Call("MlpVae.Forward", V(vae), V(x)); return (T(r, 0), T(r, 1), T(r, 2)); }
+    /// <summary>Student's <c>Decode</c> of a <c>ConvVae</c> or <c>MlpVae</c>.</summary>
+    public static Tensor VaeDecode(StudentModule vae, Tensor z) => T(Call("GaussianVae.Decode", V(vae), V(z)));
+
+    /// <summary>Student's <c>forward</c> of a <c>ConvVae</c> or <c>MlpVae</c>.</summary>
+    public static (Tensor reconX, Tensor mu, Tensor logvar) VaeForward(StudentModule vae, Tensor x) { var r = Call("GaussianVae.Forward", V(vae), V(x)); return (T(r, 0), T(r, 1), T(r, 2)); }
 
     /// <summary>Sum of |gradient| of each parameter after a backward pass of a loss over Encode, Reparameterize and Decode.</summary>
-    public static IReadOnlyList<(string name, double gradient)> MlpParameterGradients(StudentModule vae, Tensor x, Generator generator)
+    public static IReadOnlyList<(string name, double gradient)> VaeParameterGradients(StudentModule vae, Tensor x, Generator generator)
     {
-        var r = Call("MlpVae.ParameterGradients", V(vae), V(x), V(generator));
+        var r = Call("GaussianVae.ParameterGradients", V(vae), V(x), V(generator));
         return Enumerable.Range(0, r.Length / 2).Select(i => (r[2 * i].AsText, r[2 * i + 1].AsNumber)).ToList();
     }
+
+    /// <summary>Trains the student's VAE with Adam by the course's train.py loop (the student's Forward and ElboLoss); each iteration's loss.</summary>
+    public static double[] VaeTrain(StudentModule vae, Tensor images, int epochs, int batchSize, double learningRate, Generator generator) =>
+        Call("GaussianVae.Train", V(vae), V(images), V(epochs), V(batchSize), V(learningRate), V(generator))[0].AsNumbers;
+
+    /// <summary>Student's <c>LatentViews.LatentTraversal</c> on a model whose Decode(z) is scale * z + shift.</summary>
+    public static Tensor LatentTraversal(int latent, double scale, double shift, Tensor baseZ, double from, double to, int steps) =>
+        T(Call("LatentTraversal", V(latent), V(scale), V(shift), V(baseZ), V(from), V(to), V(steps)));
+
+    /// <summary>Student's <c>LatentViews.SampleFromPrior</c> on a model whose Decode(z) is scale * z + shift.</summary>
+    public static Tensor SampleFromPrior(int latent, double scale, double shift, int count, Generator? generator) =>
+        T(Call("SampleFromPrior", V(latent), V(scale), V(shift), V(count), V(generator)));
 
     // CS 446 HW5, score matching.
     /// <summary>Student's <c>ScoreMatching.GeometricNoiseLevels</c>.</summary>

@@ -76,13 +76,13 @@ public sealed class WorkerBackendTests
     public void HandlesDieWithTheWorker()
     {
         var handle = backend.Invoke("NewMlpVae", new Value[] { new NumberValue(6), new NumberValue(4), new NumberValue(2) })[0];
-        var (mu, logvar) = (backend.Invoke("MlpVae.Encode", new[] { handle, new TensorValue(rand(3, 6)) }) is var r ? (r[0].AsTensor, r[1].AsTensor) : default);
+        var (mu, logvar) = (backend.Invoke("GaussianVae.Encode", new[] { handle, new TensorValue(rand(3, 6)) }) is var r ? (r[0].AsTensor, r[1].AsTensor) : default);
         mu.shape.Should().Equal(3, 2);
         logvar.shape.Should().Equal(3, 2);
         int generation = backend.Generation;
         backend.Dispose();
         backend.Generation.Should().Be(generation + 1);
-        var act = () => backend.Invoke("MlpVae.Encode", new[] { handle, new TensorValue(rand(3, 6)) });
+        var act = () => backend.Invoke("GaussianVae.Encode", new[] { handle, new TensorValue(rand(3, 6)) });
         act.Should().Throw<StudentFailure>().WithMessage("harness error: no student object with handle*");
     }
 

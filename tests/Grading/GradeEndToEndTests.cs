@@ -108,7 +108,7 @@ public sealed class GradeEndToEndTests
     {
         var run = Grader.Grade(Grader.Planted(new[] { ("Vae/Distributions.cs", "return (torch.xlogy(x, p) + torch.xlogy(1 - x, 1 - p)).sum(-1);", "Environment.Exit(0); return x;") }));
         run.ExitCode.Should().Be(0, run.Console);
-        run.Results["cs4331-hw2"].Score.Should().Be(65);
+        run.Results["cs4331-hw2"].Score.Should().Be(77);
         run.Results["ece685d-hw5"].Score.Should().Be(95);
         var hw5 = run.Results["cs446-hw5"];
         hw5.Output.Should().BeEmpty("the judge itself was not interrupted");

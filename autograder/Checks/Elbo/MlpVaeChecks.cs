@@ -17,10 +17,10 @@ public sealed class MlpVaeChecks : CheckBase
     {
         var vae = Student.NewMlpVae(784, 400, 20);
         var x = rand(6, 784);
-        var (mu, logvar) = Student.MlpEncode(vae, x);
+        var (mu, logvar) = Student.VaeEncode(vae, x);
         Numeric.AssertShape(mu, new long[] { 6, 20 }, new Case("MlpVae.Encode", "mu of MlpVae(784, 400, 20) on [6, 784]", Hint));
         Numeric.AssertShape(logvar, new long[] { 6, 20 }, new Case("MlpVae.Encode", "logvar of MlpVae(784, 400, 20) on [6, 784]", Hint));
-        var recon = Student.MlpDecode(vae, mu);
+        var recon = Student.VaeDecode(vae, mu);
         Numeric.AssertShape(recon, new long[] { 6, 784 }, new Case("MlpVae.Decode", "decoding [6, 20]", Hint));
         Numeric.AssertFinite(recon, new Case("MlpVae.Decode", "decoding [6, 20]", Hint));
     }
@@ -31,7 +31,7 @@ public sealed class MlpVaeChecks : CheckBase
     {
         var vae = Student.NewMlpVae(12, 8, 3);
         var c = new Case("MlpVae.forward", "MlpVae(12, 8, 3) on [5, 12]", Hint);
-        var (recon, mu, logvar) = Student.MlpForward(vae, rand(5, 12));
+        var (recon, mu, logvar) = Student.VaeForward(vae, rand(5, 12));
         Numeric.AssertShape(recon, new long[] { 5, 12 }, c);
         Numeric.AssertShape(mu, new long[] { 5, 3 }, c);
         Numeric.AssertShape(logvar, new long[] { 5, 3 }, c);
@@ -43,7 +43,7 @@ public sealed class MlpVaeChecks : CheckBase
     public void EveryParameterReceivesAGradient()
     {
         var vae = Student.NewMlpVae(10, 8, 3);
-        var gradients = Student.MlpParameterGradients(vae, rand(4, 10), Rng(31));
+        var gradients = Student.VaeParameterGradients(vae, rand(4, 10), Rng(31));
         var dead = gradients.Where(p => !(p.gradient > 0)).Select(p => p.name).ToList();
         Assert.That(gradients.Count, Is.GreaterThan(0), new Case("MlpVae", "parameters", Hint).Describe("the model has no parameters: register the layers (RegisterComponents)."));
         Assert.That(dead, Is.Empty, new Case("MlpVae", "backward through encode, reparameterize, decode", "register every layer and use each one in Encode or Decode; do not detach.")
@@ -57,9 +57,9 @@ public sealed class MlpVaeChecks : CheckBase
         var vae = Student.NewMlpVae(5, 4, 2);
         Student.ToFloat64(vae);
         GradCheck.AssertGradientsMatch(new Case("MlpVae.Encode", "gradcheck in x, MlpVae(5, 4, 2) in float64", Hint),
-            a => { var (mu, logvar) = Student.MlpEncode(vae, a[0]); return cat(new[] { mu, logvar }, 1); },
+            a => { var (mu, logvar) = Student.VaeEncode(vae, a[0]); return cat(new[] { mu, logvar }, 1); },
             new[] { rand(3, 5, dtype: float64, generator: Rng(32)) * 2 - 1 }, new[] { "x" });
         GradCheck.AssertGradientsMatch(new Case("MlpVae.Decode", "gradcheck in z, MlpVae(5, 4, 2) in float64", Hint),
-            a => Student.MlpDecode(vae, a[0]), new[] { randn(3, 2, dtype: float64, generator: Rng(33)) }, new[] { "z" });
+            a => Student.VaeDecode(vae, a[0]), new[] { randn(3, 2, dtype: float64, generator: Rng(33)) }, new[] { "z" });
     }
 }

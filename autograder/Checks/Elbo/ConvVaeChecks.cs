@@ -1,0 +1,91 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Elbo;
+
+/// <summary>CS 4331 HW2 2.1: the convolutional encoder and decoder of <c>VAE.py</c> (<c>ConvVae</c>).</summary>
+public sealed class ConvVaeChecks : CheckBase
+{
+    const string Hint = "ConvVae takes flattened 28x28 images [B, 784]: Encode reshapes them to [B, 1, 28, 28] and returns (mu, logvar), each [B, latent]; Decode maps [B, latent] back to [B, 784].";
+
+    /// <summary>Encode gives two [B, latent] tensors and Decode a [B, 784] one, all finite, for two latent sizes.</summary>
+    [TestCase(20)]
+    [TestCase(3)]
+    public void EncoderAndDecoderHaveTheRightShapes(int latent)
+    {
+        using var vae = Student.NewConvVae(latent);
+        var x = rand(6, 784, generator: Rng(40 + latent));
+        var (mu, logvar) = Student.VaeEncode(vae, x);
+        var c = new Case("ConvVae.Encode", $"ConvVae({latent}) on [6, 784]", Hint);
+        Numeric.AssertShape(mu, new long[] { 6, latent }, c with { Input = c.Input + ", mu" });
+        Numeric.AssertShape(logvar, new long[] { 6, latent }, c with { Input = c.Input + ", logvar" });
+        Numeric.AssertFinite(mu, c);
+        Numeric.AssertFinite(logvar, c);
+        var decoded = new Case("ConvVae.Decode", $"ConvVae({latent}) decoding [6, {latent}]", Hint);
+        var recon = Student.VaeDecode(vae, mu);
+        Numeric.AssertShape(recon, new long[] { 6, 784 }, decoded);
+        Numeric.AssertFinite(recon, decoded);
+    }
+
+    /// <summary>forward(x) returns (reconstruction [B, 784], mu, logvar [B, latent]).</summary>
+    [Test]
+    public void ForwardReturnsReconstructionMeanAndLogVariance()
+    {
+        using var vae = Student.NewConvVae(4);
+        var c = new Case("ConvVae.forward", "ConvVae(4) on [5, 784]", Hint);
+        var (recon, mu, logvar) = Student.VaeForward(vae, rand(5, 784, generator: Rng(44)));
+        Numeric.AssertShape(recon, new long[] { 5, 784 }, c);
+        Numeric.AssertShape(mu, new long[] { 5, 4 }, c);
+        Numeric.AssertShape(logvar, new long[] { 5, 4 }, c);
+        Numeric.AssertFinite(recon, c);
+    }
+
+    /// <summary>The model is convolutional: at least one 4-D weight (a Conv2d or ConvTranspose2d kernel) is registered.</summary>
+    [Test]
+    public void TheModelHasConvolutionLayers()
+    {
+        using var vae = Student.NewConvVae(8);
+        var parameters = Student.Parameters(vae);
+        var kernels = parameters.Where(p => p.value.dim() == 4).Select(p => p.name).ToList();
+        Assert.That(kernels, Is.Not.Empty, new Case("ConvVae", "its registered parameters",
+                "VAE.py is the convolutional VAE: use Conv2d layers in the encoder (and ConvTranspose2d or Conv2d in the decoder), registered with RegisterComponents(); the fully connected model is MlpVae (problem 2.5).")
+            .Describe($"no convolution kernel among its {parameters.Count} parameters ({string.Join(", ", parameters.Select(p => $"{p.name} {Numeric.Format(p.value.shape)}"))})."));
+    }
+
+    /// <summary>A loss on encode-reparameterise-decode sends a non-zero gradient to every parameter: the model trains end to end.</summary>
+    [Test]
+    public void EveryParameterReceivesAGradient()
+    {
+        using var vae = Student.NewConvVae(3);
+        var gradients = Student.VaeParameterGradients(vae, rand(4, 784, generator: Rng(45)), Rng(46));
+        var dead = gradients.Where(p => !(p.gradient > 0)).Select(p => p.name).ToList();
+        Assert.That(gradients.Count, Is.GreaterThan(0), new Case("ConvVae", "parameters", Hint).Describe("the model has no parameters: register the layers (RegisterComponents)."));
+        Assert.That(dead, Is.Empty, new Case("ConvVae", "backward through Encode, Reparameterize, Decode", "register every layer and use each one in Encode or Decode; do not detach.")
+            .Describe($"no gradient reached: {string.Join(", ", dead)}."));
+    }
+
+    /// <summary>
+    /// Encode and Decode have correct gradients (gradcheck, float64 model): Decode in z, and Encode
+    /// along two fixed directions in image space, x(t) = x0 + t v (784 inputs would need 1,568 evaluations each).
+    /// </summary>
+    [Test]
+    public void GradientsMatchFiniteDifferences()
+    {
+        using var vae = Student.NewConvVae(2);
+        Student.ToFloat64(vae);
+        var x0 = rand(2, 784, dtype: float64, generator: Rng(47));
+        var directions = randn(2, 1, 784, dtype: float64, generator: Rng(48)) * 0.1;
+        for (int k = 0; k < 2; k++)
+        {
+            var v = directions[k];
+            GradCheck.AssertGradientsMatch(new Case("ConvVae.Encode", $"gradcheck of (mu, logvar) at x0 + t v in t (direction {k + 1}), ConvVae(2) in float64", Hint),
+                a => { var (mu, logvar) = Student.VaeEncode(vae, x0 + a[0] * v); return cat(new[] { mu, logvar }, 1); },
+                new[] { zeros(1, dtype: float64) }, new[] { "t (so x)" });
+        }
+        GradCheck.AssertGradientsMatch(new Case("ConvVae.Decode", "gradcheck in z, ConvVae(2) in float64", Hint),
+            a => Student.VaeDecode(vae, a[0]), new[] { randn(2, 2, dtype: float64, generator: Rng(49)) }, new[] { "z" });
+    }
+}

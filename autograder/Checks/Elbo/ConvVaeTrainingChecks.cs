@@ -1,0 +1,66 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using GenAI.Course.Formats;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Elbo;
+
+/// <summary>
+/// CS 4331 HW2 2.1, training tier: the student's ConvVae trained by the course's train.py loop (the
+/// student's Forward, Reparameterize and ElboLoss) for a short seeded budget on fixture digits,
+/// judged on the held-out negative ELBO computed here from the student's Encode and Decode, never on
+/// matching the reference's weights or on the student's own loss value.
+/// </summary>
+public sealed class ConvVaeTrainingChecks : CheckBase
+{
+    /// <summary>
+    /// The reference reaches 20.8 to 22.7 nats per image over eight initialisations (global seeds 1-3, 5-8, 161)
+    /// and 26.0 in one more (seed 4): with a unit-variance Gaussian decoder on [0, 1] pixels the posterior
+    /// sometimes collapses within this budget, leaving the decoder at the mean image (25.9 on these 300 digits).
+    /// A correct model must never fail, so the threshold is the worst of seeds 1-5 and 161 (26.0) plus 1 nat:
+    /// the tier catches training that does not work at all (diverging, NaN, nothing learnt); the shape,
+    /// gradient and loss checks catch the finer bugs.
+    /// </summary>
+    const double Threshold = 27.0;
+
+    /// <summary>
+    /// Held-out negative ELBO per image without the constant 392 log(2 pi):
+    /// E_q[0.5 ||x - Decode(z)||^2] + KL(q || N(0, I)), with 10 draws of z per image made here.
+    /// </summary>
+    static double HeldOutLoss(StudentModule vae, Tensor test, Generator generator)
+    {
+        var (mu, logvar) = Student.VaeEncode(vae, test);
+        var kl = (-0.5 * (1 + logvar - mu.square() - logvar.exp()).sum(1)).mean().ToDouble();
+        double reconstruction = 0;
+        for (int draw = 0; draw < 10; draw++)
+        {
+            var z = mu + (0.5 * logvar).exp() * randn(mu.shape, generator: generator);
+            reconstruction += (0.5 * (test - Student.VaeDecode(vae, z)).square().sum(1)).mean().ToDouble() / 10;
+        }
+        return reconstruction + kl;
+    }
+
+    /// <summary>ConvVae(8), 12 epochs of Adam (lr 2e-3, batch 32) on 1,200 fixture digits in [0, 1]; the loss on 300 others must reach the threshold.</summary>
+    [Test]
+    public void TrainedConvVaeReachesTheHeldOutLoss()
+    {
+        var c = new Case("ConvVae (trained)", "12 epochs on 1,200 digits, 300 held out",
+            "training lowers the negative ELBO when the encoder, decoder, reparameterize, negative_log_likelihood, kl_diag_normal and the ELBO loss are right: check signs, that z = mu + sigma * eps uses the noise, and that nothing is detached.");
+        string folder = Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "digits-idx");
+        var train = Idx.LoadSplit(folder, "train").images.flatten(1).to(float32);
+        var test = Idx.LoadSplit(folder, "t10k").images.flatten(1).to(float32);
+        torch.manual_seed(Seed);
+        using var vae = Student.NewConvVae(8);
+        using var failures = Student.For(c);
+        var losses = Student.VaeTrain(vae, train, Epochs, 32, 2e-3, Rng(Seed + 1));
+        double heldOut = HeldOutLoss(vae, test, Rng(Seed + 2));
+        string perEpoch = string.Join(", ", losses.Chunk(losses.Length / Epochs).Select(e => e.Average().ToString("F1")));
+        TestContext.Out.WriteLine($"ConvVae: loss per epoch (the student's ElboLoss) {perEpoch}; held-out {heldOut:F2} (threshold {Threshold})");
+        if (!(heldOut <= Threshold))
+            Assert.Fail(c.Describe($"held-out negative ELBO {heldOut:F2} > {Threshold} nats per image (training loss per epoch: {perEpoch})."));
+    }
+
+    const int Epochs = 12, Seed = 161;
+}

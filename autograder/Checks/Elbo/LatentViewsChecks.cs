@@ -1,0 +1,48 @@
+using GenAI.Autograder.Numerics;
+using GenAI.Autograder.Seam;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Autograder.Checks.Elbo;
+
+/// <summary>
+/// CS 4331 HW2 2.4: <c>latent_traversal</c> and <c>sample_from_prior</c>, run on a test model whose
+/// Decode(z) = scale * z + shift, so the decoded images show exactly which codes were decoded.
+/// </summary>
+public sealed class LatentViewsChecks : CheckBase
+{
+    const string TraversalHint = "row k * steps + j decodes baseZ with only dimension k replaced by the j-th of steps evenly spaced values from 'from' to 'to' (both included); every other dimension keeps baseZ's value.";
+    const string PriorHint = "draw z of shape [count, Latent] from N(0, I) (independent entries) and return model.Decode(z).";
+
+    /// <summary>The traversal decodes exactly the codes of the grid (built here by explicit loops), for two ranges and sizes.</summary>
+    [TestCase(3, -3.0, 3.0, 5)]
+    [TestCase(2, -1.0, 0.5, 4)]
+    public void TraversalDecodesEachDimensionAlongItsGrid(int latent, double from, double to, int steps)
+    {
+        const double scale = 2, shift = 1;
+        var baseZ = tensor(new[] { 0.5f, -1.25f, 2f }[..latent]);
+        var c = new Case("LatentViews.LatentTraversal", $"latent {latent}, baseZ [{string.Join(", ", baseZ.data<float>().ToArray())}], {from} .. {to} in {steps} steps, Decode(z) = 2 z + 1", TraversalHint);
+        var got = Student.LatentTraversal(latent, scale, shift, baseZ, from, to, steps);
+        var expected = new float[latent * steps, latent];
+        for (int k = 0; k < latent; k++)
+            for (int j = 0; j < steps; j++)
+                for (int m = 0; m < latent; m++)
+                    expected[k * steps + j, m] = (float)(scale * (m == k ? from + (to - from) * j / (steps - 1) : baseZ[m].ToDouble()) + shift);
+        Numeric.AssertShape(got, new long[] { latent * steps, latent }, c);
+        Numeric.AssertClose(got.to(float32), tensor(expected), c, rtol: 1e-5, atol: 1e-5);
+    }
+
+    /// <summary>Prior samples are decoded N(0, I) codes: (output - shift) / scale is standard normal entry by entry (KS), and so is the scaled sum of each row's entries, which tests their independence.</summary>
+    [Test]
+    public void PriorSamplesAreDecodedStandardNormalCodes()
+    {
+        const int latent = 4, count = 20000;
+        var c = new Case("LatentViews.SampleFromPrior", $"{count} samples, latent {latent}, Decode(z) = 2 z + 1", PriorHint);
+        var got = Student.SampleFromPrior(latent, 2, 1, count, Rng(51));
+        Numeric.AssertShape(got, new long[] { count, latent }, c);
+        var z = (got.to(float64) - 1) / 2;
+        Stats.AssertStandardNormal(z.flatten(), c with { Input = c.Input + ", every entry of (sample - 1) / 2" });
+        Stats.AssertStandardNormal(z.sum(1) / Math.Sqrt(latent), c with { Input = c.Input + ", each row's sum of (sample - 1) / 2, over sqrt(4): the entries must be independent" });
+    }
+}
