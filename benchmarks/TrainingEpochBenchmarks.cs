@@ -4,6 +4,7 @@ using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.NoEmit;
+using GenAI.Course.Elbo;
 using GenAI.Course.Faces;
 using GenAI.Course.Gan;
 using GenAI.Course.Rbm;
@@ -15,7 +16,8 @@ namespace GenAI.Benchmarks;
 /// <summary>
 /// One training epoch of the reference DCGAN (1,024 images, batch 64: 16 D steps and 16 G steps),
 /// the Gaussian-Bernoulli RBM (8,192 images of 784 pixels, M = 64, batch 128, CD-5, Adam), the MNIST
-/// VAE (8,000 binary images, batch 100) and the faces beta-VAE (2,048 faces, batch 64), each
+/// VAE (8,000 binary images, batch 100), the faces beta-VAE (2,048 faces, batch 64) and CS 4331's
+/// convolutional VAE and its MLP variant (2,048 images in [0, 1], latent 16, batch 128), each
 /// against the same epoch in PyTorch (Debian's python3-torch, benchmarks/pytorch/epoch_server.py:
 /// same layers, shapes, optimizers and thread count), which is the baseline of its category: the
 /// Ratio column is TorchSharp time / PyTorch time. The Python process is started once; each
@@ -44,6 +46,10 @@ public class TrainingEpochBenchmarks
     FaceAutoencoder faceVae = null!;
     optim.Optimizer mnistOptimizer = null!, faceOptimizer = null!;
     Tensor digits = null!, faces = null!;
+    ConvVae convVae = null!;
+    MlpVae mlpVae = null!;
+    optim.Optimizer convOptimizer = null!, mlpOptimizer = null!;
+    Tensor pixels = null!;
     GaussianBernoulliRbm rbm = null!;
     optim.Optimizer rbmOptimizer = null!;
     Tensor images = null!, data = null!;
@@ -68,6 +74,11 @@ public class TrainingEpochBenchmarks
         faces = rand([2048, 576], generator: generator);
         faceVae = new FaceAutoencoder(variational: true);
         faceOptimizer = optim.Adam(faceVae.parameters(), 1e-3);
+        pixels = rand([2048, 784], generator: generator);
+        convVae = new ConvVae(16);
+        convOptimizer = optim.Adam(convVae.parameters(), 1e-3);
+        mlpVae = new MlpVae(784, 400, 16);
+        mlpOptimizer = optim.Adam(mlpVae.parameters(), 1e-3);
         string script = Path.Combine(AppContext.BaseDirectory, "pytorch", "epoch_server.py");
         python = Process.Start(new ProcessStartInfo("/usr/bin/python3", [script, Threads.ToString()])
         {
@@ -119,6 +130,22 @@ public class TrainingEpochBenchmarks
     /// <summary>Faces beta-VAE epoch, PyTorch.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("Faces VAE epoch")]
     public void FacesVaePyTorch() => Python("faces_vae");
+
+    /// <summary>CS 4331 conv VAE epoch (VAE.py; 2,048 images, batch 128, Adam 1e-3), TorchSharp (VaeTraining.TrainEpoch).</summary>
+    [Benchmark, BenchmarkCategory("Conv VAE epoch")]
+    public void ConvVaeTorchSharp() => VaeTraining.TrainEpoch(convVae, convOptimizer, pixels, 128, generator);
+
+    /// <summary>CS 4331 conv VAE epoch, PyTorch.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("Conv VAE epoch")]
+    public void ConvVaePyTorch() => Python("conv_vae");
+
+    /// <summary>CS 4331 MLP VAE epoch (2.5; same data, batch and optimizer), TorchSharp (VaeTraining.TrainEpoch).</summary>
+    [Benchmark, BenchmarkCategory("MLP VAE epoch (CS 4331)")]
+    public void MlpVaeTorchSharp() => VaeTraining.TrainEpoch(mlpVae, mlpOptimizer, pixels, 128, generator);
+
+    /// <summary>CS 4331 MLP VAE epoch, PyTorch.</summary>
+    [Benchmark(Baseline = true), BenchmarkCategory("MLP VAE epoch (CS 4331)")]
+    public void MlpVaePyTorch() => Python("mlp_vae");
 
     /// <summary>RBM epoch, PyTorch.</summary>
     [Benchmark(Baseline = true), BenchmarkCategory("RBM epoch")]

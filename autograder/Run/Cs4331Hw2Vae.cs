@@ -147,11 +147,15 @@ public static class Cs4331Hw2Vae
         var x = Enumerable.Range(1, upTo).Select(i => (double)i).ToArray();
         Plots.Lines(prefix + "_elbo.png", $"ELBO per iteration, {title}", "iteration", "ELBO (nats per image)",
             new Plots.Series("training batch mean", x, iterations.Take(upTo).Select(l => -l).ToArray()));
-        var recon = vae.Decode(vae.Encode(test).mu);
+        var (testMu, testLogvar) = vae.Encode(test);
+        var recon = vae.Decode(testMu);
+        var klPerDimension = (-0.5 * (1 + testLogvar - testMu.square() - testLogvar.exp())).mean([0]);
         return new()
         {
             ["epoch"] = epoch, ["tsne_trustworthiness_k5"] = trust,
             ["test_reconstruction_mse_at_mu"] = (recon - test).square().mean().ToDouble(),
+            ["test_kl_per_latent_dimension"] = klPerDimension.cpu().to(float64).data<double>().ToArray(),
+            ["active_latent_dimensions_kl_above_0.01"] = klPerDimension.gt(0.01).sum().ToInt64(),
         };
     }
 }

@@ -1,6 +1,6 @@
 """The PyTorch peer of benchmarks/TrainingEpochBenchmarks.cs: the same DCGAN, Gaussian-Bernoulli RBM,
-MNIST VAE and faces beta-VAE training epochs (architectures, batch sizes, data shapes, optimizers) as the C# reference, on
-Debian's python3-torch. Reads one command per line on stdin ("dcgan", "rbm", "mnist_vae" or "faces_vae"), runs one epoch and
+MNIST VAE, faces beta-VAE and CS 4331 conv / MLP VAE training epochs (architectures, batch sizes, data shapes, optimizers) as the C# reference, on
+Debian's python3-torch. Reads one command per line on stdin ("dcgan", "rbm", "mnist_vae", "faces_vae", "conv_vae" or "mlp_vae"), runs one epoch and
 answers "done" on stdout, so the benchmark times only the epoch (no interpreter start).
 
     python3 benchmarks/pytorch/epoch_server.py THREADS
@@ -14,6 +14,7 @@ DCGAN_IMAGES, DCGAN_BATCH = 1024, 64
 RBM_IMAGES, RBM_BATCH, RBM_HIDDEN, RBM_K = 8192, 128, 64, 5
 MNIST_VAE_IMAGES, MNIST_VAE_BATCH = 8000, 100
 FACES, FACES_BATCH, FACES_BETA = 2048, 64, 0.5
+GAUSSIAN_VAE_IMAGES, GAUSSIAN_VAE_BATCH, GAUSSIAN_VAE_LATENT = 2048, 128, 16
 
 
 class Discriminator(nn.Module):
@@ -115,6 +116,49 @@ class FaceVae(nn.Module):
         return (bce + FACES_BETA * kl).mean()
 
 
+class ConvVae(nn.Module):
+    """CS 4331 HW2 VAE.py: 1x28x28 -conv-> 32x14x14 -conv-> 64x7x7 -> 256 -> (mu, logvar); the mirror with transposed convs."""
+    def __init__(self, latent):
+        super().__init__()
+        self.conv1, self.conv2 = nn.Conv2d(1, 32, 4, 2, 1), nn.Conv2d(32, 64, 4, 2, 1)
+        self.hidden, self.mu, self.logvar = nn.Linear(64 * 7 * 7, 256), nn.Linear(256, latent), nn.Linear(256, latent)
+        self.dec_hidden, self.dec_grid = nn.Linear(latent, 256), nn.Linear(256, 64 * 7 * 7)
+        self.deconv1, self.deconv2 = nn.ConvTranspose2d(64, 32, 4, 2, 1), nn.ConvTranspose2d(32, 1, 4, 2, 1)
+
+    def encode(self, x):
+        h = F.relu(self.conv2(F.relu(self.conv1(x.view(-1, 1, 28, 28)))))
+        h = F.relu(self.hidden(h.flatten(1)))
+        return self.mu(h), self.logvar(h)
+
+    def decode(self, z):
+        h = F.relu(self.dec_grid(F.relu(self.dec_hidden(z)))).view(-1, 64, 7, 7)
+        return self.deconv2(F.relu(self.deconv1(h))).flatten(1)
+
+
+class MlpVae(nn.Module):
+    """CS 4331 HW2 2.5: 784-400-(mu, logvar), latent-400-784, ReLU, unbounded output."""
+    def __init__(self, latent):
+        super().__init__()
+        self.fc1, self.mu, self.logvar = nn.Linear(784, 400), nn.Linear(400, latent), nn.Linear(400, latent)
+        self.fc3, self.fc4 = nn.Linear(latent, 400), nn.Linear(400, 784)
+
+    def encode(self, x):
+        h = F.relu(self.fc1(x))
+        return self.mu(h), self.logvar(h)
+
+    def decode(self, z):
+        return self.fc4(F.relu(self.fc3(z)))
+
+
+def gaussian_elbo_loss(model, x, generator):
+    """ELBO.py: batch mean of 0.5 ||x - recon||^2 + 392 log(2 pi) + KL(q || N(0, I))."""
+    mu, logvar = model.encode(x)
+    recon = model.decode(mu + (0.5 * logvar).exp() * torch.randn(mu.shape, generator=generator))
+    nll = 0.5 * (x - recon).square().sum(-1) + 0.5 * x.shape[-1] * torch.log(torch.tensor(2 * torch.pi))
+    kl = -0.5 * (1 + logvar - mu.square() - logvar.exp()).sum(-1)
+    return (nll + kl).mean()
+
+
 def main():
     torch.set_num_threads(int(sys.argv[1]))
     torch.manual_seed(0)
@@ -170,7 +214,22 @@ def main():
             face_vae.loss(faces[order[i * FACES_BATCH:(i + 1) * FACES_BATCH]], g).backward()
             f_opt.step()
 
-    epochs = {"dcgan": dcgan_epoch, "rbm": rbm_epoch, "mnist_vae": mnist_vae_epoch, "faces_vae": faces_vae_epoch}
+    pixels = torch.rand(GAUSSIAN_VAE_IMAGES, 784, generator=g)
+    gaussian_vaes = {"conv_vae": ConvVae(GAUSSIAN_VAE_LATENT), "mlp_vae": MlpVae(GAUSSIAN_VAE_LATENT)}
+    gaussian_optimizers = {name: torch.optim.Adam(m.parameters(), 1e-3) for name, m in gaussian_vaes.items()}
+
+    def gaussian_vae_epoch(name):
+        model, optimizer = gaussian_vaes[name], gaussian_optimizers[name]
+        order = torch.randperm(GAUSSIAN_VAE_IMAGES, generator=g)
+        for start in range(0, GAUSSIAN_VAE_IMAGES, GAUSSIAN_VAE_BATCH):
+            optimizer.zero_grad()
+            loss = gaussian_elbo_loss(model, pixels[order[start:start + GAUSSIAN_VAE_BATCH]], g)
+            loss.backward()
+            optimizer.step()
+            loss.item()
+
+    epochs = {"dcgan": dcgan_epoch, "rbm": rbm_epoch, "mnist_vae": mnist_vae_epoch, "faces_vae": faces_vae_epoch,
+              "conv_vae": lambda: gaussian_vae_epoch("conv_vae"), "mlp_vae": lambda: gaussian_vae_epoch("mlp_vae")}
     print("ready", flush=True)
     for line in sys.stdin:
         command = line.strip()

@@ -108,21 +108,20 @@ public sealed class GaussianBernoulliRbm : nn.Module
     public double TrainEpoch(Tensor data, optim.Optimizer optimizer, int k = 5, int batchSize = 128, Generator? generator = null, Action<int, int, double>? progress = null)
     {
         long n = data.shape[0];
-        int batches = (int)((n + batchSize - 1) / batchSize);
-        var order = randperm(n, generator: generator).to(data.device);
+        var batches = Compute.ShuffledBatches(n, batchSize, generator);
         double total = 0;
-        for (int i = 0; i < batches; i++)
+        for (int i = 0; i < batches.Count; i++)
         {
             using var scope = NewDisposeScope();
-            var batch = data.index_select(0, order[(i * batchSize)..(int)Math.Min(n, (i + 1) * (long)batchSize)]);
+            var batch = data.index_select(0, tensor(batches[i], device: data.device));
             optimizer.zero_grad();
             ContrastiveDivergenceLoss(batch, k, generator).backward();
             optimizer.step();
             using var noGrad = no_grad();
             double mse = (Reconstruct(batch) - batch).square().mean().ToDouble();
             total += mse;
-            progress?.Invoke(i + 1, batches, mse);
+            progress?.Invoke(i + 1, batches.Count, mse);
         }
-        return total / batches;
+        return total / batches.Count;
     }
 }

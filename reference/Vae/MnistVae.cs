@@ -1,3 +1,4 @@
+using GenAI.Course.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -101,20 +102,19 @@ public sealed class MnistVae : Module
     {
         train();
         long n = images.shape[0];
-        int batches = (int)((n + batchSize - 1) / batchSize);
-        var order = randperm(n, generator: generator).to(images.device);
+        var batches = Compute.ShuffledBatches(n, batchSize, generator);
         double total = 0;
-        for (int i = 0; i < batches; i++)
+        for (int i = 0; i < batches.Count; i++)
         {
             using var scope = NewDisposeScope();
-            var x = images.index_select(0, order[(i * batchSize)..(int)Math.Min(n, (i + 1) * (long)batchSize)]);
+            var x = images.index_select(0, tensor(batches[i], device: images.device));
             optimizer.zero_grad();
             var elbo = Elbo(x, generator);
             (-elbo).backward();
             optimizer.step();
             double value = elbo.ToDouble();
             total += value * x.shape[0];
-            progress?.Invoke(i + 1, batches, value);
+            progress?.Invoke(i + 1, batches.Count, value);
         }
         return total / n;
     }

@@ -116,13 +116,12 @@ public static class FashionVaeTraining
         var module = (nn.Module)model;
         module.train();
         long n = images.shape[0];
-        int batches = (int)((n + batchSize - 1) / batchSize);
-        var order = randperm(n, generator: generator);
+        var batches = Compute.ShuffledBatches(n, batchSize, generator);
         double total = 0;
-        for (int i = 0; i < batches; i++)
+        for (int i = 0; i < batches.Count; i++)
         {
             using var scope = NewDisposeScope();
-            var index = order[(i * batchSize)..(int)Math.Min(n, (i + 1) * (long)batchSize)].to(images.device);
+            var index = tensor(batches[i], device: images.device);
             var x = images.index_select(0, index);
             var c = labels.index_select(0, index);
             optimizer.zero_grad();
@@ -132,7 +131,7 @@ public static class FashionVaeTraining
             optimizer.step();
             double value = loss.ToDouble();
             total += value;
-            progress?.Invoke(i + 1, batches, value / x.shape[0]);
+            progress?.Invoke(i + 1, batches.Count, value / x.shape[0]);
         }
         return total / n;
     }

@@ -100,13 +100,12 @@ public static class FaceLoss
     {
         model.train();
         long n = faces.shape[0];
-        int batches = (int)((n + batchSize - 1) / batchSize);
-        var order = randperm(n, generator: generator).to(faces.device);
+        var batches = Compute.ShuffledBatches(n, batchSize, generator);
         double total = 0;
-        for (int i = 0; i < batches; i++)
+        for (int i = 0; i < batches.Count; i++)
         {
             using var scope = NewDisposeScope();
-            var x = faces.index_select(0, order[(i * batchSize)..(int)Math.Min(n, (i + 1) * (long)batchSize)]);
+            var x = faces.index_select(0, tensor(batches[i], device: faces.device));
             optimizer.zero_grad();
             var (mu, logvar) = model.Encode(x);
             var loss = Loss(model.Decode(model.Latent(mu, logvar, generator)), x, mu, logvar, beta);
@@ -114,7 +113,7 @@ public static class FaceLoss
             optimizer.step();
             double value = loss.ToDouble();
             total += value * x.shape[0];
-            progress?.Invoke(i + 1, batches, value);
+            progress?.Invoke(i + 1, batches.Count, value);
         }
         return total / n;
     }

@@ -154,20 +154,19 @@ public sealed class Dcgan : nn.Module
     {
         train();
         long n = images.shape[0];
-        int batches = (int)(n / batchSize);
-        var order = randperm(n, generator: generator);
+        var batches = Compute.ShuffledBatches(n, batchSize, generator).Where(b => b.Length == batchSize).ToList();
         double dTotal = 0, gTotal = 0;
         var device = G.parameters().First().device;
-        for (int i = 0; i < batches; i++)
+        for (int i = 0; i < batches.Count; i++)
         {
             using var scope = NewDisposeScope();
-            var real = images.index_select(0, order[(i * batchSize)..((i + 1) * batchSize)]).to(device);
+            var real = images.index_select(0, tensor(batches[i], device: images.device)).to(device);
             double d = DiscriminatorStep(real, Latent(batchSize, generator));
             double g = GeneratorStep(Latent(batchSize, generator));
             dTotal += d; gTotal += g;
-            progress?.Invoke(i + 1, batches, d, g);
+            progress?.Invoke(i + 1, batches.Count, d, g);
         }
-        return (dTotal / batches, gTotal / batches);
+        return (dTotal / batches.Count, gTotal / batches.Count);
     }
 }
 

@@ -142,6 +142,41 @@ public sealed class RunCommandTests
         finally { Directory.Delete(output, recursive: true); }
     }
 
+    /// <summary>
+    /// cs4331-hw2 part 2 on the shipped digits, latent 2: problem 2.4's four figures at three stages for both
+    /// architectures and ELBO_Curve.png exist; a third epoch resumes from the checkpoints; every loss is above
+    /// its floor 392 log(2 pi) (the NLL's constant; the squared error and the KL are never negative).
+    /// </summary>
+    [Test, Category("EndToEnd")]
+    public void Cs4331Hw2TrainsBothArchitecturesAndResumes()
+    {
+        string output = Directory.CreateTempSubdirectory("genai-run").FullName;
+        try
+        {
+            var (exit, console) = RunVerb("cs4331-hw2", "--part", "vae", "--epochs", "2", "--latents", "2", "--tsne", "100", "--out", output);
+            exit.Should().Be(0, console);
+            (exit, console) = RunVerb("cs4331-hw2", "--part", "vae", "--epochs", "3", "--latents", "2", "--tsne", "100", "--out", output);
+            exit.Should().Be(0, console);
+            console.Should().Contain("conv_z2: resuming after epoch 2").And.Contain("mlp_z2: resuming after epoch 2").And.NotContain("epoch 1/3");
+            var figures = new[] { "conv", "mlp" }.SelectMany(m => new[] { "beginning", "middle", "end" }.SelectMany(s =>
+                new[] { "traversal", "prior_samples", "tsne", "elbo" }.Select(f => $"2_4_{m}_z2_{s}_{f}"))).Append("ELBO_Curve").ToList();
+            figures.Should().HaveCount(25);
+            foreach (var figure in figures)
+                File.ReadAllBytes(Path.Combine(output, figure + ".png"))[..4].Should().Equal([0x89, (byte)'P', (byte)'N', (byte)'G'], figure);
+            File.Exists(Path.Combine(output, "1_1_gmm_samples.png")).Should().BeFalse("only part 2 was asked for");
+            using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+            double floor = 392 * Math.Log(2 * Math.PI);
+            foreach (var model in new[] { "conv_z2", "mlp_z2" })
+            {
+                var run = summary.RootElement.GetProperty("part2_vae").GetProperty(model);
+                var losses = run.GetProperty("test_loss_per_epoch").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+                losses.Should().HaveCount(3).And.OnlyContain(l => l > floor, model);
+                run.GetProperty("stages").GetProperty("middle").GetProperty("epoch").GetInt32().Should().Be(2);
+            }
+        }
+        finally { Directory.Delete(output, recursive: true); }
+    }
+
     /// <summary>Unknown experiments, missing folders and missing files are reported, not thrown.</summary>
     [Test]
     public void BadInputIsExplained()
@@ -162,6 +197,14 @@ public sealed class RunCommandTests
         (exit, console) = RunVerb("ece685d-hw5", "--part", "gans");
         exit.Should().Be(2);
         console.Should().Contain("unknown part 'gans' (choose gan, rbm, vae)");
+
+        (exit, console) = RunVerb("cs4331-hw2", "--part", "gan");
+        exit.Should().Be(2);
+        console.Should().Contain("unknown part 'gan' (choose gmm, vae)");
+
+        (exit, console) = RunVerb("cs4331-hw2", "--latents", "2,0");
+        exit.Should().Be(2);
+        console.Should().Contain("--latents takes sizes of 1 or more");
 
         (exit, console) = RunVerb("ece685d-hw5", "--kmnist", "/no/such/kmnist", "--part", "rbm");
         exit.Should().Be(2);
