@@ -213,6 +213,7 @@ public sealed class Dcgan : nn.Module
             double d = DiscriminatorStep(real, Latent(batchSize, generator));
             double g = GeneratorStep(Latent(batchSize, generator));
             dTotal += d; gTotal += g;
+            Compute.CollectAfterSteps(i + 1);
             progress?.Invoke(i + 1, batches.Count, d, g);
         }
         return (dTotal / batches.Count, gTotal / batches.Count);
