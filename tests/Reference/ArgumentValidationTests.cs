@@ -1,5 +1,6 @@
 using FluentAssertions;
 using GenAI.Course.Autoregressive;
+using GenAI.Course.Elbo;
 using GenAI.Course.LinearGaussian;
 using GenAI.Course.Ppca;
 using GenAI.Course.ScoreMatching;
@@ -54,5 +55,27 @@ public sealed class ArgumentValidationTests
         using var y = randn(9, dtype: float64);
         var act = () => LinearGaussian.Fit(x, y);
         act.Should().Throw<ArgumentException>().WithMessage("x must be [n, p] and y [n]; got [10, 2] and [9]*");
+    }
+
+    /// <summary>The CS 4331 VAEs need a latent dimension; traversals a code of that size and two steps; prior sampling a count.</summary>
+    [Test]
+    public void GaussianVaesAndLatentViewsRejectBadArguments()
+    {
+        var conv = () => new ConvVae(0);
+        conv.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*at least one dimension*");
+        var mlp = () => new MlpVae(784, 0, 2);
+        mlp.Should().Throw<ArgumentOutOfRangeException>().WithMessage("MlpVae(784, 0, 2): every size must be at least 1*");
+        using var vae = new MlpVae(6, 4, 3);
+        using var wrongSize = zeros(2);
+        var traversal = () => LatentViews.LatentTraversal(vae, wrongSize);
+        traversal.Should().Throw<ArgumentException>().WithMessage("baseZ must be a vector of the latent size 3, got [2]*");
+        using var code = zeros(3);
+        var oneStep = () => LatentViews.LatentTraversal(vae, code, steps: 1);
+        oneStep.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*at least 2 steps*");
+        var none = () => LatentViews.SampleFromPrior(vae, 0, CPU);
+        none.Should().Throw<ArgumentOutOfRangeException>().WithMessage("*at least one sample*");
+        using var images = zeros(3, 4, 784);
+        var epoch = () => VaeTraining.TrainEpoch(vae, optim.Adam(vae.parameters()), images, 2);
+        epoch.Should().Throw<ArgumentException>().WithMessage("images must be [N, 784], got [3, 4, 784]*");
     }
 }
