@@ -60,11 +60,7 @@ public sealed class ConvVaeChecks : CheckBase
     public void EveryParameterReceivesAGradient()
     {
         using var vae = Student.NewConvVae(3);
-        var gradients = Student.VaeParameterGradients(vae, rand(4, 784, generator: Rng(45)), Rng(46));
-        var dead = gradients.Where(p => !(p.gradient > 0)).Select(p => p.name).ToList();
-        Assert.That(gradients.Count, Is.GreaterThan(0), new Case("ConvVae", "parameters", Hint).Describe("the model has no parameters: register the layers (RegisterComponents)."));
-        Assert.That(dead, Is.Empty, new Case("ConvVae", "backward through Encode, Reparameterize, Decode", "register every layer and use each one in Encode or Decode; do not detach.")
-            .Describe($"no gradient reached: {string.Join(", ", dead)}."));
+        GaussianVaeAssert.EveryParameterReceivesAGradient(vae, "ConvVae", rand(4, 784, generator: Rng(45)), Rng(46), Hint);
     }
 
     /// <summary>
