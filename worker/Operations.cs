@@ -64,17 +64,18 @@ public static class Operations
         "GaussianVae.Decode" => Run(Kind(a[0]) + ".Decode", () => T(Get<IGaussianVae>(a[0]).Decode(a[1].AsTensor))),
         "GaussianVae.Forward" => Run(Kind(a[0]) + ".forward", () => { var (r, mu, lv) = Get<nn.Module<Tensor, (Tensor, Tensor, Tensor)>>(a[0]).forward(a[1].AsTensor); return T(r, mu, lv); }),
         "GaussianVae.ParameterGradients" => Run(Kind(a[0]) + " (backward through Encode, Reparameterize, Decode)", () => ParameterGradients(Get<IGaussianVae>(a[0]), Module(a[0]), a[1].AsTensor, Generator(a[2]))),
-        "GaussianVae.Train" => Run("training (train.py: Encode, Reparameterize, Decode, ElboLoss, backward)", () =>
+        "Adam" => Run("optim.Adam over the module's parameters", () => H(optim.Adam(Module(a[0]).parameters(), a[1].AsNumber))),
+        "Module.Eval" => Run("module.eval()", () => { Module(a[0]).eval(); return Array.Empty<Value>(); }),
+        "GaussianVae.TrainEpoch" => Run("training (train.py: Encode, Reparameterize, Decode, ElboLoss, backward)", () =>
         {
-            var optimizer = optim.Adam(Module(a[0]).parameters(), a[4].AsNumber);
-            var generator = Generator(a[5]);
-            var losses = Enumerable.Range(0, a[2].AsInt).SelectMany(_ => Get<object>(a[0]) switch
+            var optimizer = Get<optim.Optimizer>(a[1]);
+            var generator = Generator(a[4]);
+            var losses = Get<object>(a[0]) switch
             {
-                ConvVae conv => VaeTraining.TrainEpoch(conv, optimizer, a[1].AsTensor, a[3].AsInt, generator),
-                MlpVae mlp => VaeTraining.TrainEpoch(mlp, optimizer, a[1].AsTensor, a[3].AsInt, generator),
+                ConvVae conv => VaeTraining.TrainEpoch(conv, optimizer, a[2].AsTensor, a[3].AsInt, generator),
+                MlpVae mlp => VaeTraining.TrainEpoch(mlp, optimizer, a[2].AsTensor, a[3].AsInt, generator),
                 var other => throw new InvalidDataException($"{other.GetType().Name} is not a VAE of CS 4331 HW2"),
-            }).ToArray();
-            Module(a[0]).eval();
+            };
             return new Value[] { new NumbersValue(losses) };
         }),
         "LatentTraversal" => Run("LatentViews.LatentTraversal", () =>

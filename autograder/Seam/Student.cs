@@ -220,9 +220,15 @@ public static class Student
         return Enumerable.Range(0, r.Length / 2).Select(i => (r[2 * i].AsText, r[2 * i + 1].AsNumber)).ToList();
     }
 
-    /// <summary>Trains the student's VAE with Adam by the course's train.py loop (the student's Forward and ElboLoss); each iteration's loss.</summary>
-    public static double[] VaeTrain(StudentModule vae, Tensor images, int epochs, int batchSize, double learningRate, Generator generator) =>
-        Call("GaussianVae.Train", V(vae), V(images), V(epochs), V(batchSize), V(learningRate), V(generator))[0].AsNumbers;
+    /// <summary>An Adam optimizer over the student module's parameters, living beside it.</summary>
+    public static StudentModule NewAdam(StudentModule module, double learningRate) => M(Call("Adam", V(module), V(learningRate)), "Adam");
+
+    /// <summary>Puts the student module in evaluation mode.</summary>
+    public static void Eval(StudentModule module) => Call("Module.Eval", V(module));
+
+    /// <summary>One epoch of the course's train.py loop (the student's Forward and ElboLoss) on the student's VAE with <paramref name="optimizer"/>; each iteration's loss.</summary>
+    public static double[] VaeTrainEpoch(StudentModule vae, StudentModule optimizer, Tensor images, int batchSize, Generator generator) =>
+        Call("GaussianVae.TrainEpoch", V(vae), V(optimizer), V(images), V(batchSize), V(generator))[0].AsNumbers;
 
     /// <summary>Student's <c>LatentViews.LatentTraversal</c> on a model whose Decode(z) is scale * z + shift.</summary>
     public static Tensor LatentTraversal(int latent, double scale, double shift, Tensor baseZ, double from, double to, int steps) =>

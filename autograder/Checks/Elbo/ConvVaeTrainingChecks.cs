@@ -16,14 +16,14 @@ namespace GenAI.Autograder.Checks.Elbo;
 public sealed class ConvVaeTrainingChecks : CheckBase
 {
     /// <summary>
-    /// The reference reaches 20.8 to 22.7 nats per image over eight initialisations (global seeds 1-3, 5-8, 161)
-    /// and 26.0 in one more (seed 4): with a unit-variance Gaussian decoder on [0, 1] pixels the posterior
+    /// The reference reaches 20.8 to 23.5 nats per image over seven initialisations (global seeds 1-3, 5-7, 161)
+    /// and 26.05 in one more (seed 4): with a unit-variance Gaussian decoder on [0, 1] pixels the posterior
     /// sometimes collapses within this budget, leaving the decoder at the mean image (25.9 on these 300 digits).
-    /// A correct model must never fail, so the threshold is the worst of seeds 1-5 and 161 (26.0) plus 1 nat:
-    /// the tier catches training that does not work at all (diverging, NaN, nothing learnt); the shape,
-    /// gradient and loss checks catch the finer bugs.
+    /// A correct model must never fail, so the threshold is the worst of seeds 1-5 and 161 (26.05) plus 1 nat,
+    /// rounded up: the tier catches training that does not work at all (diverging, NaN, nothing learnt); the
+    /// shape, gradient and loss checks catch the finer bugs.
     /// </summary>
-    const double Threshold = 27.0;
+    const double Threshold = 27.1;
 
     /// <summary>
     /// Held-out negative ELBO per image without the constant 392 log(2 pi):
@@ -42,7 +42,7 @@ public sealed class ConvVaeTrainingChecks : CheckBase
         return reconstruction + kl;
     }
 
-    /// <summary>ConvVae(8), 12 epochs of Adam (lr 2e-3, batch 32) on 1,200 fixture digits in [0, 1]; the loss on 300 others must reach the threshold.</summary>
+    /// <summary>ConvVae(8), 12 epochs of Adam (lr 2e-3, batch 32) on 1,200 fixture digits in [0, 1], one call per epoch (each within the per-call time limit); the loss on 300 others must reach the threshold.</summary>
     [Test]
     public void TrainedConvVaeReachesTheHeldOutLoss()
     {
@@ -54,7 +54,9 @@ public sealed class ConvVaeTrainingChecks : CheckBase
         torch.manual_seed(Seed);
         using var vae = Student.NewConvVae(8);
         using var failures = Student.For(c);
-        var losses = Student.VaeTrain(vae, train, Epochs, 32, 2e-3, Rng(Seed + 1));
+        using var optimizer = Student.NewAdam(vae, 2e-3);
+        var losses = Enumerable.Range(0, Epochs).SelectMany(epoch => Student.VaeTrainEpoch(vae, optimizer, train, 32, Rng(Seed + 1 + epoch))).ToArray();
+        Student.Eval(vae);
         double heldOut = HeldOutLoss(vae, test, Rng(Seed + 2));
         string perEpoch = string.Join(", ", losses.Chunk(losses.Length / Epochs).Select(e => e.Average().ToString("F1")));
         TestContext.Out.WriteLine($"ConvVae: loss per epoch (the student's ElboLoss) {perEpoch}; held-out {heldOut:F2} (threshold {Threshold})");
