@@ -35,12 +35,7 @@ public sealed class ConvVaeChecks : CheckBase
     public void ForwardReturnsReconstructionMeanAndLogVariance()
     {
         using var vae = Student.NewConvVae(4);
-        var c = new Case("ConvVae.forward", "ConvVae(4) on [5, 784]", Hint);
-        var (recon, mu, logvar) = Student.VaeForward(vae, rand(5, 784, generator: Rng(44)));
-        Numeric.AssertShape(recon, new long[] { 5, 784 }, c);
-        Numeric.AssertShape(mu, new long[] { 5, 4 }, c);
-        Numeric.AssertShape(logvar, new long[] { 5, 4 }, c);
-        Numeric.AssertFinite(recon, c);
+        GaussianVaeAssert.ForwardReturnsReconstructionMeanAndLogVariance(vae, new Case("ConvVae.forward", "ConvVae(4) on [5, 784]", Hint), rand(5, 784, generator: Rng(44)), 4);
     }
 
     /// <summary>The model is convolutional: at least one 4-D weight (a Conv2d or ConvTranspose2d kernel) is registered.</summary>

@@ -18,4 +18,14 @@ static class GaussianVaeAssert
         Assert.That(dead, Is.Empty, new Case(kind, "backward through Encode, Reparameterize, Decode", "register every layer and use each one in Encode or Decode; do not detach.")
             .Describe($"no gradient reached: {string.Join(", ", dead)}."));
     }
+
+    /// <summary>forward(x [B, input]) returns a finite reconstruction [B, input] and (mu, logvar), each [B, <paramref name="latent"/>].</summary>
+    public static void ForwardReturnsReconstructionMeanAndLogVariance(StudentModule vae, Case c, Tensor x, int latent)
+    {
+        var (recon, mu, logvar) = Student.VaeForward(vae, x);
+        Numeric.AssertShape(recon, x.shape, c);
+        Numeric.AssertShape(mu, new long[] { x.shape[0], latent }, c);
+        Numeric.AssertShape(logvar, new long[] { x.shape[0], latent }, c);
+        Numeric.AssertFinite(recon, c);
+    }
 }
