@@ -56,13 +56,13 @@ public static class Cs4331Hw2Vae
             foreach (string model in Models)
             {
                 string name = $"{model}_z{latent}";
-                var (history, iterations) = Train(o, model, latent, train, test, stages.Select(s => s.epoch).ToHashSet());
+                var (history, iterations, parameters) = Train(o, model, latent, train, test, stages.Select(s => s.epoch).ToHashSet());
                 var stageResults = new Dictionary<string, object>();
                 foreach (var (stage, epoch) in stages)
                     stageResults[stage] = DrawStage(o, model, latent, stage, epoch, test, testLabels, shown, iterations, history.Count);
                 results[name] = new Dictionary<string, object>
                 {
-                    ["parameters"] = NewModel(model, latent).parameters().Sum(p => p.numel()),
+                    ["parameters"] = parameters,
                     ["epochs"] = history.Count,
                     ["train_loss_last_epoch"] = history.Count > 0 ? history[^1][0] : double.NaN,
                     ["test_loss_last_epoch"] = history.Count > 0 ? history[^1][1] : double.NaN,
@@ -80,9 +80,9 @@ public static class Cs4331Hw2Vae
 
     /// <summary>
     /// Trains one model, resuming from its checkpoint; saves a copy of the weights after each stage epoch.
-    /// Returns the per-epoch (train mean, test) losses and every iteration's loss.
+    /// Returns the per-epoch (train mean, test) losses, every iteration's loss and the parameter count.
     /// </summary>
-    static (List<double[]> history, List<double> iterations) Train(Options o, string model, int latent, Tensor train, Tensor test, HashSet<int> stageEpochs)
+    static (List<double[]> history, List<double> iterations, long parameters) Train(Options o, string model, int latent, Tensor train, Tensor test, HashSet<int> stageEpochs)
     {
         string name = $"{model}_z{latent}";
         manual_seed(o.Seed + latent);
@@ -105,7 +105,7 @@ public static class Cs4331Hw2Vae
             checkpoint.Save(module, epoch + 1, history, optimizer);
             if (stageEpochs.Contains(epoch + 1)) module.save(StageWeights(o, name, epoch + 1));
         }
-        return (history, history.SelectMany(h => h.Skip(2)).ToList());
+        return (history, history.SelectMany(h => h.Skip(2)).ToList(), module.parameters().Sum(p => p.numel()));
     }
 
     static string StageWeights(Options o, string name, int epoch) => Path.Combine(o.Output, "checkpoints", $"{name}.epoch{epoch}.weights");
