@@ -64,12 +64,13 @@ public static class EdgeModel
     }
 
     /// <summary>
-    /// The gradient (dL/da, dL/db) of <see cref="LogLikelihood"/>, derived by hand:
-    /// dL/da = sum_{i&lt;j} (e_ij - sigmoid(s_ij)) x_i^T x_j and dL/db = sum_{i&lt;j} (e_ij - sigmoid(s_ij)).
+    /// The gradient (dL/da, dL/db) of <see cref="LogLikelihood"/> at (<paramref name="a"/>, <paramref name="b"/>), from the
+    /// formula derived by hand in problem 3a (no autograd), for <paramref name="features"/> [G, n, m] and
+    /// <paramref name="edges"/> [G, n, n]: two doubles, summed over the same graphs and pairs i &lt; j as L.
     /// </summary>
     public static (double dA, double dB) Gradient(Tensor features, Tensor edges, double a, double b)
     {
-        // SOLUTION BEGIN: with r = e - sigmoid(s) over the pairs i < j, return (sum r * x_i^T x_j, sum r).
+        // SOLUTION BEGIN: evaluate your hand-derived dL/da and dL/db (use sigma' = sigma (1 - sigma)) over the pairs i < j, without autograd.
         using var scope = NewDisposeScope();
         var (inner, e) = Pairs(features, edges);
         var r = e - sigmoid(a * inner + b);
