@@ -70,9 +70,24 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
             Wire.WriteValues(w, cotangents.Select(c => (Value)new TensorValue(c)).ToList());
         });
 
+    long? pendingSeed;
+
+    /// <inheritdoc />
+    public void Seed(long seed) => pendingSeed = seed;
+
     Value[] Request(string op, Action<BinaryWriter> body)
     {
         EnsureStarted();
+        if (pendingSeed is { } seed)
+        {
+            pendingSeed = null;
+            Exchange("Runtime.Seed", w => { w.Write(Wire.Call); w.Write("Runtime.Seed"); Wire.WriteValues(w, [new NumberValue(seed)]); });
+        }
+        return Exchange(op, body);
+    }
+
+    Value[] Exchange(string op, Action<BinaryWriter> body)
+    {
         var task = Task.Run(() =>
         {
             Wire.WriteFrame(toWorker!, body);
@@ -132,7 +147,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
         info.ArgumentList.RemoveAt(0);
         info.Environment.Clear();
         info.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
-        foreach (var keep in new[] { "DOTNET_ROOT", "LANG" })
+        foreach (var keep in new[] { "DOTNET_ROOT", "LANG", "GENAI_THREADS" })
             if (Environment.GetEnvironmentVariable(keep) is { } v) info.Environment[keep] = v;
         info.Environment["HOME"] = Path.GetTempPath();
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
