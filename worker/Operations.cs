@@ -361,14 +361,16 @@ public static class Operations
     /// <summary>
     /// l = mean log D(x) + mean log(1 - D(G(z))) with the student's networks in training mode (batch
     /// statistics), without gradient; <paramref name="seeded"/> reseeded the global generator, so dropout masks repeat.
+    /// Computed in float64 with probabilities kept in [1e-300, 1 - 1e-16], so a saturated D gives a finite l whose moves still show.
     /// </summary>
     static double MinMaxObjective(Dcgan gan, Tensor real, Tensor z, Generator? seeded)
     {
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         gan.train();
-        var fake = gan.D.forward(gan.G.forward(z));
-        return (gan.D.forward(real).log().mean() + (1 - fake).log().mean()).ToDouble();
+        var fake = gan.D.forward(gan.G.forward(z)).to(float64);
+        var onReal = gan.D.forward(real).to(float64);
+        return (onReal.clamp_min(1e-300).log().mean() + (1 - fake).clamp_min(1e-16).log().mean()).ToDouble();
     }
 
     /// <summary>A generator from a seed value (and the global generator reseeded with it, for code that ignores the argument); null stays null.</summary>
