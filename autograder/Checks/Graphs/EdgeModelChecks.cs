@@ -15,7 +15,7 @@ public sealed class EdgeModelChecks : CheckBase
 {
     const string Hint = "L = sum over graphs and pairs i < j (not i <= j: e_ii is not an edge; not every ordered pair: each edge once) of e log sigmoid(s) + (1 - e) log sigmoid(-s), s = a x_i^T x_j + b.";
 
-    /// <summary>G graphs of n nodes with m = 3 features drawn from the model with (a, b) = (2.5, -0.8), float64.</summary>
+    /// <summary>G graphs of n nodes with m = 3 features uniform on [-1, 1] and edges drawn from the model with (a, b) (default (2.5, -0.8)), float64.</summary>
     internal static (Tensor features, Tensor edges) Graphs(int count, int n, long seed, double a = 2.5, double b = -0.8)
     {
         var g = new Generator((ulong)seed);
@@ -45,17 +45,39 @@ public sealed class EdgeModelChecks : CheckBase
         return (total.ToDouble(), grads[0].ToDouble(), grads[1].ToDouble());
     }
 
-    /// <summary>At a = b = 0 every pair has probability 1/2, so L = -P log 2 exactly; elsewhere L equals the pair-by-pair sum, also for large |s|.</summary>
-    [TestCase(0.0, 0.0)]
-    [TestCase(2.0, -1.0)]
-    [TestCase(-1.5, 0.7)]
-    [TestCase(60.0, -40.0)]
-    public void LogLikelihoodSumsThePairsBelowTheDiagonal(double a, double b)
+    /// <summary>
+    /// How far any standard epsilon clamp (log(p + eps), log(1 - p + eps) or clamp(p, eps, 1 - eps), eps &lt;= 1e-5) can
+    /// move L on these graphs: log(p + eps) - log p &lt;= eps / p, and a clamp moves p by at most eps where p &lt; eps, so
+    /// the sum over pairs of eps (e / p + (1 - e) / (1 - p)) bounds the change. On graphs drawn from the evaluated model
+    /// this is about 2e-5 per pair, far below any wrong pair set or reduction.
+    /// </summary>
+    static double ClampAllowance(Tensor features, Tensor edges, double a, double b)
     {
-        var c = new Case("EdgeModel.LogLikelihood", $"12 graphs of 9 nodes, a = {a}, b = {b}", Hint);
-        var (x, e) = Graphs(12, 9, 51);
-        double expected = a == 0 && b == 0 ? -12 * 36 * Math.Log(2) : Oracle(x, e, a, b).value;
-        Numeric.AssertClose(Student.EdgeLogLikelihood(x, e, a, b), expected, c, rtol: 1e-9, atol: 1e-9);
+        const double eps = 1e-5;
+        long n = features.shape[1];
+        var keep = ones(n, n).triu(1).to(@bool);
+        var p = sigmoid(a * features.matmul(features.transpose(1, 2)) + b)[TensorIndex.Colon, TensorIndex.Tensor(keep)];
+        var e = edges[TensorIndex.Colon, TensorIndex.Tensor(keep)];
+        return eps * (e / p + (1 - e) / (1 - p)).sum().ToDouble();
+    }
+
+    /// <summary>
+    /// At a = b = 0 every pair has probability 1/2, so L = -P log 2 exactly; elsewhere L equals the pair-by-pair sum on
+    /// graphs drawn from the evaluated model, within the effect of an epsilon clamp up to 1e-5 (<see cref="ClampAllowance"/>).
+    /// The last case has the course data's size (100 graphs of 15 nodes: the product of the 10,500 probabilities
+    /// underflows) and sits near the MLE a public solution reports for the course's graphs (a = 6.7, b = -6.2), so
+    /// |s| stays within the 26 the data reach: stability is graded only where the homework's data go.
+    /// </summary>
+    [TestCase(0.0, 0.0, 12, 9)]
+    [TestCase(2.0, -1.0, 12, 9)]
+    [TestCase(-1.5, 0.7, 12, 9)]
+    [TestCase(6.5, -6.0, 100, 15)]
+    public void LogLikelihoodSumsThePairsBelowTheDiagonal(double a, double b, int graphs, int nodes)
+    {
+        var c = new Case("EdgeModel.LogLikelihood", $"{graphs} graphs of {nodes} nodes drawn from the model, a = {a}, b = {b}", Hint);
+        var (x, e) = Graphs(graphs, nodes, 51, a, b);
+        double expected = a == 0 && b == 0 ? -graphs * (nodes * (nodes - 1) / 2) * Math.Log(2) : Oracle(x, e, a, b).value;
+        Numeric.AssertClose(Student.EdgeLogLikelihood(x, e, a, b), expected, c, rtol: 1e-9, atol: 1e-9 + ClampAllowance(x, e, a, b));
     }
 
     /// <summary>The gradient equals central differences of the student's own L (h = 1e-5) and autograd of L.</summary>
@@ -64,7 +86,7 @@ public sealed class EdgeModelChecks : CheckBase
     public void GradientMatchesFiniteDifferencesAndAutograd(double a, double b)
     {
         var c = new Case("EdgeModel.Gradient", $"12 graphs of 9 nodes, a = {a}, b = {b}",
-            "dL/da = sum_{i<j} (e_ij - sigmoid(s_ij)) x_i^T x_j and dL/db = sum_{i<j} (e_ij - sigmoid(s_ij)); the a-gradient carries the inner product.");
+            "differentiate L by hand (sigma' = sigma (1 - sigma)) over the same pairs i < j as LogLikelihood, without autograd: the chain rule through s = a x_i^T x_j + b gives each parameter its own factor.");
         var (x, e) = Graphs(12, 9, 52);
         var (dA, dB) = Student.EdgeGradient(x, e, a, b);
         const double h = 1e-5;
@@ -97,23 +119,40 @@ public sealed class EdgeModelChecks : CheckBase
         Numeric.AssertClose(fit.B, bStar, c with { Input = c.Input + ", final b" }, rtol: 0, atol: 1e-3);
     }
 
-    /// <summary>The MLE by Newton's method on the exact Hessian sum sigma(1 - sigma) [s^2 s; s 1].</summary>
+    /// <summary>
+    /// The MLE by Newton's method on the autograd gradient of L (pairs i &lt; j selected by a mask, a second route besides
+    /// <see cref="Oracle"/>'s loop), with the Hessian from central differences of that gradient: the fixed point is where
+    /// the exact gradient vanishes, whatever the Hessian's error.
+    /// </summary>
     static (double a, double b) Newton(Tensor features, Tensor edges)
     {
         long n = features.shape[1];
         var keep = ones(n, n).triu(1).to(@bool);
         var inner = features.matmul(features.transpose(1, 2))[TensorIndex.Colon, TensorIndex.Tensor(keep)];
         var e = edges[TensorIndex.Colon, TensorIndex.Tensor(keep)];
-        double a = 0, b = 0;
-        for (int k = 0; k < 50; k++)
+        (double ga, double gb) Gradient(double a, double b)
         {
-            var p = sigmoid(a * inner + b);
-            var w = p * (1 - p);
-            double ga = ((e - p) * inner).sum().ToDouble(), gb = (e - p).sum().ToDouble();
-            double haa = (w * inner.square()).sum().ToDouble(), hab = (w * inner).sum().ToDouble(), hbb = w.sum().ToDouble();
+            var pa = tensor(a, dtype: float64).requires_grad_();
+            var pb = tensor(b, dtype: float64).requires_grad_();
+            var s = pa * inner + pb;
+            var total = (e * nn.functional.logsigmoid(s) + (1 - e) * nn.functional.logsigmoid(-s)).sum();
+            var grads = autograd.grad([total], [pa, pb]);
+            return (grads[0].ToDouble(), grads[1].ToDouble());
+        }
+        const double h = 1e-4;
+        double a = 0, b = 0;
+        for (int k = 0; k < 30; k++)
+        {
+            var (ga, gb) = Gradient(a, b);
+            var (gaPlusA, gbPlusA) = Gradient(a + h, b);
+            var (gaMinusA, gbMinusA) = Gradient(a - h, b);
+            var (gaPlusB, gbPlusB) = Gradient(a, b + h);
+            var (gaMinusB, gbMinusB) = Gradient(a, b - h);
+            double haa = (gaPlusA - gaMinusA) / (2 * h), hbb = (gbPlusB - gbMinusB) / (2 * h);
+            double hab = ((gbPlusA - gbMinusA) + (gaPlusB - gaMinusB)) / (4 * h);
             double det = haa * hbb - hab * hab;
-            a += (hbb * ga - hab * gb) / det;
-            b += (haa * gb - hab * ga) / det;
+            a -= (hbb * ga - hab * gb) / det;
+            b -= (haa * gb - hab * ga) / det;
         }
         return (a, b);
     }
