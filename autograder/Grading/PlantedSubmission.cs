@@ -67,24 +67,81 @@ public static class PlantedSubmission
         return folder;
     }
 
+    /// <summary>Entries graded as one submission: all bugs or all variants, of one assignment (or all assignments when null).</summary>
+    /// <param name="Assignment">The assignment graded, or null for every assignment.</param>
+    /// <param name="Entries">The entries whose edits the submission carries.</param>
+    public sealed record Group(string? Assignment, IReadOnlyList<Entry> Entries)
+    {
+        /// <summary>All the entries' edits, in order.</summary>
+        public IEnumerable<(string file, string find, string replace)> Edits => Entries.SelectMany(e => e.Edits);
+
+        /// <summary>A name for tests and reports: the assignment and the entries' names.</summary>
+        public string Describe() => $"{Assignment ?? "all"}: {string.Join(" + ", Entries.Select(e => e.Name))}";
+    }
+
     /// <summary>
-    /// What disagrees with <paramref name="entry"/>'s expectations in <paramref name="graded"/> (results per
-    /// assignment): a bug that keeps full marks in an item of Loses, or loses points outside Loses and MayLose; a
-    /// variant that loses points anywhere. Empty when the grading agrees.
+    /// Packs <paramref name="entries"/> greedily, in order, into groups that one grading can judge: entries of the same
+    /// kind (bug or variant) and assignment whose edits still apply one after another (each find matching exactly once in
+    /// <paramref name="reference"/> with the group's earlier edits applied), and, for bugs, whose Loses and MayLose items are
+    /// disjoint, so that every lost item has one possible cause.
     /// </summary>
-    public static IReadOnlyList<string> Disagreements(Entry entry, IEnumerable<(string assignment, GradescopeResults results)> graded)
+    /// <exception cref="InvalidDataException">An entry's edit does not apply to the reference on its own.</exception>
+    public static IReadOnlyList<Group> Pack(IReadOnlyList<Entry> entries, string reference)
+    {
+        var groups = new List<(string? assignment, bool bug, List<Entry> entries, Dictionary<string, string> texts, HashSet<string> items)>();
+        foreach (var entry in entries)
+        {
+            var items = entry.Loses.Concat(entry.MayLose).ToHashSet();
+            var group = groups.FirstOrDefault(g => g.assignment == entry.GradedAssignment && g.bug == entry.IsBug && !(g.bug && g.items.Overlaps(items))
+                && Apply(reference, g.texts, entry.Edits) is not null);
+            if (group.entries is null)
+            {
+                group = (entry.GradedAssignment, entry.IsBug, [], new Dictionary<string, string>(), []);
+                groups.Add(group);
+            }
+            var applied = Apply(reference, group.texts, entry.Edits) ?? throw new InvalidDataException($"planted entry '{entry.Name}': an edit's find text does not occur exactly once in reference/");
+            foreach (var (file, text) in applied) group.texts[file] = text;
+            group.entries.Add(entry);
+            group.items.UnionWith(items);
+        }
+        return groups.Select(g => new Group(g.assignment, g.entries)).ToList();
+    }
+
+    /// <summary>The files <paramref name="edits"/> change, applied over <paramref name="texts"/> (the reference's where absent); null when a find does not match exactly once.</summary>
+    static Dictionary<string, string>? Apply(string reference, IReadOnlyDictionary<string, string> texts, IEnumerable<(string file, string find, string replace)> edits)
+    {
+        var changed = new Dictionary<string, string>();
+        foreach (var (file, find, replace) in edits)
+        {
+            string path = Path.Combine(reference, file);
+            string text = changed.TryGetValue(file, out var c) ? c : texts.TryGetValue(file, out var t) ? t : File.Exists(path) ? File.ReadAllText(path) : "";
+            int first = text.IndexOf(find, StringComparison.Ordinal);
+            if (first < 0 || text.IndexOf(find, first + 1, StringComparison.Ordinal) >= 0) return null;
+            changed[file] = text.Replace(find, replace);
+        }
+        return changed;
+    }
+
+    /// <summary>
+    /// What disagrees with the expectations of <paramref name="group"/>'s entries in <paramref name="graded"/> (results per
+    /// assignment): an item of an entry's Loses that kept full marks, or an item that lost points although no entry may lose
+    /// it (a variant may lose nowhere). Empty when the grading agrees.
+    /// </summary>
+    public static IReadOnlyList<string> Disagreements(Group group, IEnumerable<(string assignment, GradescopeResults results)> graded)
     {
         var found = new List<string>();
+        string names = string.Join(", ", group.Entries.Select(e => e.Name));
         foreach (var (assignment, results) in graded)
         {
-            if (results.Output.Contains("does not compile", StringComparison.Ordinal)) { found.Add($"{entry.Name}: does not compile on {assignment}"); continue; }
+            if (results.Output.Contains("does not compile", StringComparison.Ordinal)) { found.Add($"{names}: does not compile on {assignment}"); continue; }
             foreach (var test in results.Tests)
             {
                 string id = $"{assignment}/{test.Number}";
                 bool lost = test.Score < test.MaxScore;
-                if (entry.IsBug && entry.Loses.Contains(id) && !lost) found.Add($"{entry.Name}: kept full marks in {id}, where it must lose points");
-                else if (lost && !(entry.IsBug && (entry.Loses.Contains(id) || entry.MayLose.Contains(id))))
-                    found.Add($"{entry.Name}: lost {test.MaxScore - test.Score:0.##} points in {id}: {FirstFailure(test.Output)}");
+                var owners = group.Entries.Where(e => e.IsBug && e.Loses.Contains(id)).ToList();
+                if (owners.Count > 0 && !lost) found.Add($"{owners[0].Name}: kept full marks in {id}, where it must lose points");
+                else if (lost && !group.Entries.Any(e => e.IsBug && (e.Loses.Contains(id) || e.MayLose.Contains(id))))
+                    found.Add($"{names}: lost {test.MaxScore - test.Score:0.##} points in {id}: {FirstFailure(test.Output)}");
             }
         }
         return found;
