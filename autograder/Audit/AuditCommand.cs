@@ -173,7 +173,7 @@ public static class AuditCommand
     /// <summary>Null when every item has full marks, else the items that lost points and why.</summary>
     static string? FullMarks(GradescopeResults results)
     {
-        var lost = results.Tests.Where(t => t.Score < t.MaxScore).Select(t => $"{t.Number} {t.Score:0.##}/{t.MaxScore:0.##}: {PlantedSubmission.FirstFailure(t.Output)}").ToList();
+        var lost = results.Tests.Where(t => t.Score < t.MaxScore).Select(t => $"{t.Number} {t.Score:0.##}/{t.MaxScore:0.##}: {Scorer.FirstFailure(t.Output)}").ToList();
         if (results.Output.Contains("does not compile", StringComparison.Ordinal)) lost.Insert(0, "does not compile");
         return lost.Count == 0 ? null : string.Join("; ", lost);
     }
@@ -187,7 +187,7 @@ public static class AuditCommand
             if (t.Score > 0) wrong.Add($"{t.Number} scored {t.Score:0.##}");
             var details = t.Output.Split('\n').Where(l => l.StartsWith("    ", StringComparison.Ordinal)).ToList();
             if (details.Count == 0 || details.Any(l => !l.Contains("is not implemented yet: ", StringComparison.Ordinal)))
-                wrong.Add($"{t.Number} without guidance: {PlantedSubmission.FirstFailure(t.Output)}");
+                wrong.Add($"{t.Number} without guidance: {Scorer.FirstFailure(t.Output)}");
         }
         return wrong.Count == 0 ? null : string.Join("; ", wrong);
     }

@@ -187,7 +187,7 @@ public static class GradeCommand
             int width = Math.Max(10, r.Tests.Max(t => t.Name.Length));
             foreach (var t in r.Tests)
             {
-                string firstFailure = t.Status == "passed" ? "" : "  " + (t.Output.Split('\n').Skip(2).FirstOrDefault()?.Trim() ?? t.Output.Split('\n')[0]);
+                string firstFailure = t.Status == "passed" ? "" : "  " + Scorer.FirstFailure(t.Output);
                 if (firstFailure.Length > 110) firstFailure = firstFailure[..107] + "...";
                 log.WriteLine($"  {t.Number,-5} {t.Name.PadRight(width)} {t.Score,6:0.##} / {t.MaxScore,-5:0.##} {(t.Status == "passed" ? "ok" : "FAIL")}{firstFailure}");
             }

@@ -141,16 +141,9 @@ public static class PlantedSubmission
                 var owners = group.Entries.Where(e => e.IsBug && e.Loses.Contains(id)).ToList();
                 if (owners.Count > 0 && !lost) found.Add($"{owners[0].Name}: kept full marks in {id}, where it must lose points");
                 else if (lost && !group.Entries.Any(e => e.IsBug && (e.Loses.Contains(id) || e.MayLose.Contains(id))))
-                    found.Add($"{names}: lost {test.MaxScore - test.Score:0.##} points in {id}: {FirstFailure(test.Output)}");
+                    found.Add($"{names}: lost {test.MaxScore - test.Score:0.##} points in {id}: {Scorer.FirstFailure(test.Output)}");
             }
         }
         return found;
-    }
-
-    /// <summary>The first failure line of an item's output, shortened.</summary>
-    public static string FirstFailure(string output)
-    {
-        string line = output.Split('\n').SkipWhile(l => !l.StartsWith("FAIL", StringComparison.Ordinal)).Skip(1).FirstOrDefault()?.Trim() ?? output.Split('\n')[0];
-        return line.Length > 200 ? line[..197] + "..." : line;
     }
 }
