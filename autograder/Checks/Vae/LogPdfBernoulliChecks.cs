@@ -27,6 +27,26 @@ public sealed class LogPdfBernoulliChecks : CheckBase
         Numeric.AssertClose(Student.LogPdfBernoulli(x, p), tensor(expected), new Case("LogPdfBernoulli", "binary x [4, 5], p in (0.05, 0.95)", Hint), rtol: 1e-6);
     }
 
+    /// <summary>
+    /// A whole MNIST-sized row in float32: x [3, 784] binary, p in (0.05, 0.95), against the closed form in
+    /// double precision (from the same float32 p). The sum is about -400 per row, so a product of the 784
+    /// probabilities underflows (to 0 in float32, whose smallest value is about e^-103) and its log is -inf.
+    /// The tolerance covers float32 rounding over 784 terms, and any dtype of the result is accepted.
+    /// </summary>
+    [Test]
+    public void SumsManyPixelsInFloat32WithoutUnderflow()
+    {
+        var rng = Rng(7);
+        var p = (rand(3, 784, dtype: float64, generator: rng) * 0.9 + 0.05).to(float32);
+        var x = (rand(3, 784, dtype: float64, generator: rng) < 0.5).to(float32);
+        var p64 = p.to(float64);
+        var x64 = x.to(float64);
+        var expected = (x64 * p64.log() + (1 - x64) * (1 - p64).log()).sum(-1);
+        var c = new Case("LogPdfBernoulli", "binary x [3, 784] in float32, p in (0.05, 0.95) (one MNIST image per row)",
+            "add the per-pixel logs x*log(p) + (1-x)*log(1-p); the log of a product of 784 probabilities underflows to log(0) = -inf.");
+        Numeric.AssertClose(Student.LogPdfBernoulli(x, p), expected, c, rtol: 1e-4);
+    }
+
     /// <summary>At p in {0, 1}: 0 where x agrees with p, never NaN, and very negative (or -inf) where it does not.</summary>
     [Test]
     public void IsFiniteAtCertainProbabilities()
@@ -37,7 +57,8 @@ public sealed class LogPdfBernoulliChecks : CheckBase
             "0 * log(0) must count as 0: use torch.xlogy or clamp p to [eps, 1-eps] before taking logs.");
         var agree = Student.LogPdfBernoulli(x, p);
         Numeric.AssertFinite(agree, c);
-        Numeric.AssertClose(agree, zeros(1, dtype: float64), c, atol: 1e-5);
+        // A clamp of p to [1e-5, 1 - 1e-5] costs each of the 4 pixels -log(1 - 1e-5), about 1.00001e-5.
+        Numeric.AssertClose(agree, zeros(1, dtype: float64), c, atol: 4.5e-5);
 
         var disagree = Student.LogPdfBernoulli(tensor(new[,] { { 1.0, 0.0 } }), tensor(new[,] { { 0.0, 1.0 } }));
         double value = Numeric.Scalar(disagree, c with { Input = "x = [1, 0], p = [0, 1] (impossible data)" });
