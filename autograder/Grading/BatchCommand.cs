@@ -21,7 +21,7 @@ public static class BatchCommand
           --out          results folder (default: ./results): OUT/STUDENT/... as `grade` writes them,
                          and OUT/gradebook.ASSIGNMENT.csv
           --jobs         submissions graded at once (default: the number of cores)
-          --timeout      wall-clock limit for one submission's checks, in seconds (default: 480)
+          --timeout      wall-clock limit for one submission's checks, in seconds (default: 480 per assignment graded)
         Rerunning resumes: submissions already graded with the same sources and manifests are skipped.
         """;
 
@@ -32,7 +32,7 @@ public static class BatchCommand
     {
         string? submissions = null, assignment = null, output = null;
         int jobs = Environment.ProcessorCount;
-        double timeout = GradeOptions.DefaultTimeoutSeconds;
+        double? timeout = null;
         for (int i = 0; i < args.Length; i++)
         {
             string? Value() => i + 1 < args.Length ? args[++i] : null;
@@ -52,7 +52,7 @@ public static class BatchCommand
     }
 
     /// <summary>Grades every submission under <paramref name="submissions"/>; returns 0 when all have results.</summary>
-    public static int Grade(string submissions, string? assignment, string output, int jobs, double timeout, TextWriter log, string? autograderFolder = null)
+    public static int Grade(string submissions, string? assignment, string output, int jobs, double? timeout, TextWriter log, string? autograderFolder = null)
     {
         if (GradeCommand.Load(assignment, Console.Error) is not var (_, manifests)) return 2;
         var entries = Directory.EnumerateDirectories(submissions).Concat(Directory.EnumerateFiles(submissions, "*.zip"))

@@ -16,8 +16,9 @@ public static class GradeCommand
           --assignment  a manifest name in autograder/assignments (default: every assignment)
           --out         where results go (default: ./results): OUT/results.json for one assignment,
                         OUT/NAME/results.json for several
-          --timeout     wall-clock limit for all checks together, in seconds (default: 480, which
-                        leaves two minutes of Gradescope's default ten for the build and start-up)
+          --timeout     wall-clock limit for all checks together, in seconds (default: 480 per
+                        assignment graded, which leaves two minutes of Gradescope's default ten for
+                        the build and start-up)
           --call-timeout  limit for one call into student code, in seconds (default: 60), scaled up on
                         a machine slower than the limits assume (measured); a call that exceeds it
                         fails its check, the worker is restarted, and later calls of the same
@@ -94,7 +95,7 @@ public static class GradeCommand
         log.WriteLine($"Built {build.Sources.Count} source files; running the checks ...");
         if (build.ApiMessage.Length > 0) log.WriteLine(build.ApiMessage);
         string progress = Path.Combine(workspace, "progress.jsonl");
-        var (state, interruption) = RunChecks(repo.Root, autograder, build.RunFolder, progress, manifests.SelectMany(m => m.Items).SelectMany(i => i.Tests).Distinct().ToList(), TimeSpan.FromSeconds(options.TimeoutSeconds), options.CallTimeoutSeconds, log, s =>
+        var (state, interruption) = RunChecks(repo.Root, autograder, build.RunFolder, progress, manifests.SelectMany(m => m.Items).SelectMany(i => i.Tests).Distinct().ToList(), TimeSpan.FromSeconds(options.TimeoutSeconds ?? GradeOptions.DefaultTimeoutSeconds * manifests.Count), options.CallTimeoutSeconds, log, s =>
         {
             foreach (var m in manifests) Scorer.Score(m, s, null, "Grading in progress.", clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
         });
@@ -199,20 +200,21 @@ public static class GradeCommand
 /// <param name="Submission">Folder with the student's sources (null: reference/).</param>
 /// <param name="Assignment">One manifest name (null: every assignment).</param>
 /// <param name="Out">Results folder (null: ./results).</param>
-/// <param name="TimeoutSeconds">Wall-clock limit for all checks together.</param>
+/// <param name="TimeoutSeconds">Wall-clock limit for all checks together (null: <see cref="GradeOptions.DefaultTimeoutSeconds"/> per assignment graded).</param>
 /// <param name="AutograderFolder">The autograder build the checks run from (null: this process's own folder).</param>
 /// <param name="KeepWorkspace">Keep OUT/.work (the build and run folders) after grading, for debugging.</param>
 /// <param name="CallTimeoutSeconds">Wall-clock limit for one call into student code.</param>
-public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double TimeoutSeconds = GradeOptions.DefaultTimeoutSeconds, string? AutograderFolder = null, bool KeepWorkspace = false, double CallTimeoutSeconds = 60)
+public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double? TimeoutSeconds = null, string? AutograderFolder = null, bool KeepWorkspace = false, double CallTimeoutSeconds = 60)
 {
-    /// <summary>The default limit for all checks together: Gradescope's default container stops at 600 s and then shows nothing, so this leaves 120 s for the build and start-up.</summary>
+    /// <summary>The default limit for the checks of one assignment: Gradescope's default container (one assignment) stops at 600 s and then shows nothing, so this leaves 120 s for the build and start-up.</summary>
     public const double DefaultTimeoutSeconds = 480;
 
     /// <summary>Parses the command line; null with a null <paramref name="error"/> means help was asked for.</summary>
     public static GradeOptions? Parse(string[] args, out string? error)
     {
         string? submission = null, assignment = null, output = null;
-        double timeout = DefaultTimeoutSeconds, callTimeout = 60;
+        double? timeout = null;
+        double callTimeout = 60;
         bool keep = false;
         error = null;
         for (int i = 0; i < args.Length; i++)
@@ -224,7 +226,8 @@ public sealed record GradeOptions(string? Submission, string? Assignment, string
                 case "--assignment": assignment = Value(); if (assignment is null) { error = "--assignment needs a name"; return null; } break;
                 case "--out": output = Value(); if (output is null) { error = "--out needs a folder"; return null; } break;
                 case "--timeout":
-                    if (!double.TryParse(Value(), System.Globalization.CultureInfo.InvariantCulture, out timeout) || timeout <= 0) { error = "--timeout needs a positive number of seconds"; return null; }
+                    if (!double.TryParse(Value(), System.Globalization.CultureInfo.InvariantCulture, out double seconds) || seconds <= 0) { error = "--timeout needs a positive number of seconds"; return null; }
+                    timeout = seconds;
                     break;
                 case "--keep-work": keep = true; break;
                 case "--call-timeout":
