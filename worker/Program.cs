@@ -7,6 +7,7 @@ var input = Console.OpenStandardInput();
 var output = Console.OpenStandardOutput();
 Console.SetOut(Console.Error);
 TorchSharp.torch.manual_seed(20261123);
+Operations.ApplyThreadSetting();
 Operations.CollectOnRelease = true;
 while (true)
 {

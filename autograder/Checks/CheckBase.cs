@@ -15,12 +15,12 @@ public abstract class CheckBase
     [OneTimeSetUp]
     public void BeginGroup() => Seam.Student.BeginGroup();
 
-    /// <summary>Opens the test's dispose scope and seeds the global CPU generator.</summary>
+    /// <summary>Opens the test's dispose scope and seeds the global CPU generator, here and in the worker.</summary>
     [SetUp]
     public void OpenScope()
     {
         scope = torch.NewDisposeScope();
-        torch.manual_seed(20261123);
+        Seam.Student.Seed(20261123);
     }
 
     /// <summary>Disposes every tensor the test made.</summary>
@@ -33,7 +33,7 @@ public abstract class CheckBase
     /// <summary>Reseeds the global generator and returns a fresh one with the same seed, for functions evaluated repeatedly (gradient checks).</summary>
     protected static torch.Generator Reseed(long seed)
     {
-        torch.manual_seed(seed);
+        Seam.Student.Seed(seed);
         return Rng(seed);
     }
 }

@@ -21,7 +21,7 @@ public static class BatchCommand
           --out          results folder (default: ./results): OUT/STUDENT/... as `grade` writes them,
                          and OUT/gradebook.ASSIGNMENT.csv
           --jobs         submissions graded at once (default: the number of cores)
-          --timeout      wall-clock limit for one submission's checks, in seconds (default: 900)
+          --timeout      wall-clock limit for one submission's checks, in seconds (default: 480)
         Rerunning resumes: submissions already graded with the same sources and manifests are skipped.
         """;
 
@@ -32,7 +32,7 @@ public static class BatchCommand
     {
         string? submissions = null, assignment = null, output = null;
         int jobs = Environment.ProcessorCount;
-        double timeout = 900;
+        double timeout = GradeOptions.DefaultTimeoutSeconds;
         for (int i = 0; i < args.Length; i++)
         {
             string? Value() => i + 1 < args.Length ? args[++i] : null;

@@ -16,9 +16,12 @@ public static class GradeCommand
           --assignment  a manifest name in autograder/assignments (default: every assignment)
           --out         where results go (default: ./results): OUT/results.json for one assignment,
                         OUT/NAME/results.json for several
-          --timeout     wall-clock limit for all checks together, in seconds (default: 900)
-          --call-timeout  limit for one call into student code, in seconds (default: 60); a call
-                        that exceeds it fails its check and the worker is restarted
+          --timeout     wall-clock limit for all checks together, in seconds (default: 480, which
+                        leaves two minutes of Gradescope's default ten for the build and start-up)
+          --call-timeout  limit for one call into student code, in seconds (default: 60), scaled up on
+                        a machine slower than the limits assume (measured); a call that exceeds it
+                        fails its check, the worker is restarted, and later calls of the same
+                        function fail at once
           --keep-work   keep OUT/.work (the submission's build and run folders) for debugging
         Next to each results.json: report.html (for people), junit.xml (for CI) and
         classroom-result.b64 (GitHub Classroom's runner result).
@@ -193,13 +196,16 @@ public static class GradeCommand
 /// <param name="AutograderFolder">The autograder build the checks run from (null: this process's own folder).</param>
 /// <param name="KeepWorkspace">Keep OUT/.work (the build and run folders) after grading, for debugging.</param>
 /// <param name="CallTimeoutSeconds">Wall-clock limit for one call into student code.</param>
-public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double TimeoutSeconds = 900, string? AutograderFolder = null, bool KeepWorkspace = false, double CallTimeoutSeconds = 60)
+public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double TimeoutSeconds = GradeOptions.DefaultTimeoutSeconds, string? AutograderFolder = null, bool KeepWorkspace = false, double CallTimeoutSeconds = 60)
 {
+    /// <summary>The default limit for all checks together: Gradescope's default container stops at 600 s and then shows nothing, so this leaves 120 s for the build and start-up.</summary>
+    public const double DefaultTimeoutSeconds = 480;
+
     /// <summary>Parses the command line; null with a null <paramref name="error"/> means help was asked for.</summary>
     public static GradeOptions? Parse(string[] args, out string? error)
     {
         string? submission = null, assignment = null, output = null;
-        double timeout = 900, callTimeout = 60;
+        double timeout = DefaultTimeoutSeconds, callTimeout = 60;
         bool keep = false;
         error = null;
         for (int i = 0; i < args.Length; i++)

@@ -9,7 +9,9 @@ namespace GenAI.Autograder.Grading;
 /// <param name="Tests">Check classes (or single checks) under <c>GenAI.Autograder.Checks</c>, e.g. "Vae.ElboChecks".</param>
 /// <param name="Points">Maximum score; earned in proportion to the checks that pass.</param>
 /// <param name="Visibility">Gradescope visibility: visible, hidden, after_due_date or after_published.</param>
-public sealed record ManifestItem(string Number, string Name, string[] Tests, double Points, string Visibility = "visible");
+/// <param name="Uses">Numbers of the items whose functions this item's checks also call (a composite item such as an ELBO or a
+/// training tier): when one of them fails too, this item's output names it as the likely cause.</param>
+public sealed record ManifestItem(string Number, string Name, string[] Tests, double Points, string Visibility = "visible", string[]? Uses = null);
 
 /// <summary>An assignment as data: which checks, for how many points, seen by whom. Edited by TAs, never compiled.</summary>
 /// <param name="Name">Short name, the file name without .json.</param>
@@ -44,6 +46,9 @@ public sealed record Manifest(string Name, string Title, ManifestItem[] Items)
             if (!(item.Points >= 0) || double.IsInfinity(item.Points)) throw new InvalidDataException($"{where}: points must be a non-negative number.");
             if (!Visibilities.Contains(item.Visibility)) throw new InvalidDataException($"{where}: visibility '{item.Visibility}' is not one of {string.Join(", ", Visibilities)}.");
         }
+        foreach (var item in manifest.Items)
+            foreach (var used in item.Uses ?? [])
+                if (used == item.Number || !numbers.Contains(used)) throw new InvalidDataException($"{path}: item '{item.Number} {item.Name}' uses '{used}', which is not another item of this manifest.");
         return manifest;
     }
 

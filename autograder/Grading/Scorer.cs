@@ -49,8 +49,25 @@ public static class Scorer
                 Visibility = item.Visibility,
             });
         }
+        NameFailedHelpers(manifest, results);
         results.Score = Math.Round(results.Tests.Sum(t => t.Score), 4);
         return results;
+    }
+
+    /// <summary>
+    /// A mistake costs points once, in its own item, or says where it comes from: a failed item whose
+    /// manifest entry <c>uses</c> other items that failed too starts by naming them, so the student fixes the helper first.
+    /// </summary>
+    static void NameFailedHelpers(Manifest manifest, GradescopeResults results)
+    {
+        var failed = results.Tests.Where(t => t.Status != "passed").ToDictionary(t => t.Number);
+        foreach (var item in manifest.Items.Where(i => i.Uses is { Length: > 0 } && failed.ContainsKey(i.Number)))
+        {
+            var helpers = item.Uses!.Where(failed.ContainsKey).Select(n => $"{n} {failed[n].Name}").ToList();
+            if (helpers.Count == 0) continue;
+            var test = failed[item.Number];
+            test.Output = $"This item calls your code from {string.Join("; ", helpers)}, which also failed in this run: fix {(helpers.Count == 1 ? "it" : "them")} first, a mistake there may be the cause here.\n" + test.Output;
+        }
     }
 
     /// <summary>A results file for a submission that could not be run at all: every item 0, with the reason.</summary>

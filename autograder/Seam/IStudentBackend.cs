@@ -13,6 +13,9 @@ public interface IStudentBackend
 
     /// <summary>Marks the start of a group of checks (a check class).</summary>
     void BeginGroup();
+
+    /// <summary>Seeds the global generator where student code runs (before its next call), so a check's initialisations do not depend on earlier checks.</summary>
+    void Seed(long seed);
 }
 
 /// <summary>The fast path: student code in this process, with autograd graphs intact.</summary>
@@ -26,4 +29,7 @@ public sealed class InProcessBackend : IStudentBackend
 
     /// <inheritdoc />
     public void BeginGroup() { }
+
+    /// <inheritdoc />
+    public void Seed(long seed) => TorchSharp.torch.manual_seed(seed);
 }

@@ -83,6 +83,17 @@ public static class Student
         Assert.Fail(failure);
     }
 
+    /// <summary>
+    /// Seeds the global generator here and where student code runs (the worker, before its next call):
+    /// constructors and code that ignores its generator argument then draw the same numbers alone, in
+    /// any order of checks and in either path.
+    /// </summary>
+    public static void Seed(long seed)
+    {
+        torch.manual_seed(seed);
+        Backend.Seed(seed);
+    }
+
     /// <summary>Stops the worker (and everything it started), if any.</summary>
     public static void Shutdown() => (Backend as IDisposable)?.Dispose();
 

@@ -8,10 +8,13 @@ namespace GenAI.Autograder.Seam;
 
 /// <summary>
 /// Student code in a separate worker process (GenAI.Worker, started from the submission's run
-/// folder), under limits: a wall-clock limit per call, and where the platform allows (Linux, as
+/// folder), under limits: a time limit per call, scaled by the machine's measured speed
+/// (<see cref="MachineSpeed"/>) and counted only while other processes leave the machine to grading
+/// (<see cref="MachineLoad"/>), and where the platform allows (Linux, as
 /// root) no network, an unprivileged user, an address-space cap and a process-count cap. A call
 /// that times out or kills the worker fails with a message saying so, and the next call starts a
-/// fresh worker. Tensors that require gradients get them through a custom autograd function whose
+/// fresh worker; an operation that timed out once fails its later calls at once, so an endless loop
+/// costs about one limit per operation that reaches it, not one per check. Tensors that require gradients get them through a custom autograd function whose
 /// backward asks the worker for a vector-Jacobian product, so checks stay the same in both modes.
 /// </summary>
 public sealed class WorkerBackend : IStudentBackend, IDisposable
@@ -70,22 +73,85 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
             Wire.WriteValues(w, cotangents.Select(c => (Value)new TensorValue(c)).ToList());
         });
 
+    long? pendingSeed;
+
+    /// <inheritdoc />
+    public void Seed(long seed) => pendingSeed = seed;
+
+    double slowdown = 1, gflops = MachineSpeed.NominalGflops;
+    bool calibrated;
+    readonly Dictionary<string, double> timedOut = new();
+
+    /// <summary>The per-call limit: the configured one times the machine's measured slowdown.</summary>
+    TimeSpan CallLimit => limits.CallTimeout * slowdown;
+
+    /// <summary>Measures the machine's speed once, before the first call.</summary>
+    void Calibrate()
+    {
+        if (calibrated) return;
+        gflops = MachineSpeed.MeasureGflops();
+        slowdown = MachineSpeed.Slowdown(gflops);
+        calibrated = true;
+    }
+
+    /// <summary>
+    /// Waits for <paramref name="task"/> until the call has had <paramref name="limit"/> of machine time: each
+    /// second of waiting counts in proportion to the CPU share other processes left (<see cref="MachineLoad"/>),
+    /// never beyond 8 times the limit in wall-clock time. False when the limit passed; <paramref name="busy"/> is
+    /// then the fraction of the wait that other processes took.
+    /// </summary>
+    bool WaitWithin(Task task, TimeSpan limit, out double wall, out double busy)
+    {
+        var load = new MachineLoad(process!.Id);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        double credited = 0;
+        wall = busy = 0;
+        try
+        {
+            while (true)
+            {
+                var slice = TimeSpan.FromSeconds(Math.Clamp(limit.TotalSeconds - credited, 0.05, 1));
+                if (task.Wait(slice)) return true;
+                double share = load.AvailableShare();
+                credited += slice.TotalSeconds * share;
+                wall = clock.Elapsed.TotalSeconds;
+                busy = 1 - credited / wall;
+                if (credited >= limit.TotalSeconds || wall >= 8 * limit.TotalSeconds) return false;
+            }
+        }
+        catch (AggregateException) { return true; }
+    }
+
     Value[] Request(string op, Action<BinaryWriter> body)
     {
+        if (timedOut.TryGetValue(op, out double seconds))
+            throw new StudentFailure($"{op} did not finish within {seconds:F0} s earlier in this run, so it is not called again (an endless loop, or far too much work?).");
+        Calibrate();
         EnsureStarted();
+        if (pendingSeed is { } seed)
+        {
+            pendingSeed = null;
+            Exchange("Runtime.Seed", w => { w.Write(Wire.Call); w.Write("Runtime.Seed"); Wire.WriteValues(w, [new NumberValue(seed)]); });
+        }
+        return Exchange(op, body);
+    }
+
+    Value[] Exchange(string op, Action<BinaryWriter> body)
+    {
         var task = Task.Run(() =>
         {
             Wire.WriteFrame(toWorker!, body);
             return Wire.ReadFrame(fromWorker!);
         });
-        bool finished;
-        try { finished = task.Wait(limits.CallTimeout); }
-        catch (AggregateException) { finished = true; }
-        if (!finished)
+        var limit = CallLimit;
+        if (!WaitWithin(task, limit, out double wall, out double busy))
         {
             Stop();
             failedSinceStart = false;
-            throw new StudentFailure($"{op} did not finish within {limits.CallTimeout.TotalSeconds:F0} s (an endless loop, or far too much work?); it was stopped.");
+            timedOut[op] = limit.TotalSeconds;
+            string machine = $"the {limits.CallTimeout.TotalSeconds:F0} s call limit" + (slowdown > 1 ? $" x {slowdown:F2}, as this machine ran the reference workload at {gflops:F0} GFLOP/s where limits assume {MachineSpeed.NominalGflops:F0}" : $"; this machine ran the reference workload at {gflops:F0} GFLOP/s, not slower than limits assume") +
+                $"; {wall:F0} s of wall-clock time, other processes took {busy:P0} of the machine meanwhile and that time did not count";
+            throw new StudentFailure($"{op} did not finish within {limit.TotalSeconds:F0} s ({machine}): an endless loop, or far too much work? It was stopped.");
         }
         BinaryReader? reply = null;
         try { reply = task.Result; }
@@ -132,7 +198,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
         info.ArgumentList.RemoveAt(0);
         info.Environment.Clear();
         info.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
-        foreach (var keep in new[] { "DOTNET_ROOT", "LANG" })
+        foreach (var keep in new[] { "DOTNET_ROOT", "LANG", "GENAI_THREADS" })
             if (Environment.GetEnvironmentVariable(keep) is { } v) info.Environment[keep] = v;
         info.Environment["HOME"] = Path.GetTempPath();
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

@@ -87,7 +87,9 @@ public sealed class ImageGenerator : nn.Module<Tensor, Tensor>
 
 /// <summary>
 /// The min-max objective l = E_x[log D(x)] + E_z[log(1 - D(G(z)))], which D ascends and G descends.
-/// Both losses take D's probabilities; logs are clamped below at -100 as PyTorch's BCELoss does.
+/// Both losses take D's probabilities; logs are clamped below at -100 as PyTorch's BCELoss does. The
+/// reference computes them with binary cross-entropy, whose gradient stays finite where D saturates in
+/// float32 (D = 0 or 1); log(1 - D).clamp_min(-100) has the same values there but a NaN gradient.
 /// </summary>
 public static class GanLoss
 {
@@ -98,7 +100,7 @@ public static class GanLoss
     public static Tensor Discriminator(Tensor real, Tensor fake)
     {
         // SOLUTION BEGIN: -mean(log real) - mean(log(1 - fake)), logs clamped at -100.
-        return -(real.log().clamp_min(-100).mean() + (1 - fake).log().clamp_min(-100).mean());
+        return F.binary_cross_entropy(real, ones_like(real)) + F.binary_cross_entropy(fake, zeros_like(fake));
         // SOLUTION END
     }
 
@@ -106,7 +108,7 @@ public static class GanLoss
     public static Tensor Generator(Tensor fake)
     {
         // SOLUTION BEGIN: mean(log(1 - fake)), clamped at -100 (descending it makes D(G(z)) larger).
-        return (1 - fake).log().clamp_min(-100).mean();
+        return -F.binary_cross_entropy(fake, zeros_like(fake));
         // SOLUTION END
     }
 }
@@ -187,7 +189,7 @@ public sealed class Dcgan : nn.Module
         using var scope = NewDisposeScope();
         gOptimizer.zero_grad();
         var fake = D.forward(G.forward(z));
-        var loss = NonSaturating ? -fake.log().clamp_min(-100).mean() : GanLoss.Generator(fake);
+        var loss = NonSaturating ? F.binary_cross_entropy(fake, ones_like(fake)) : GanLoss.Generator(fake);
         loss.backward();
         gOptimizer.step();
         return loss.ToDouble();

@@ -60,7 +60,9 @@ public sealed class ImageGenerator : nn.Module<Tensor, Tensor>
 
 /// <summary>
 /// The min-max objective l = E_x[log D(x)] + E_z[log(1 - D(G(z)))], which D ascends and G descends.
-/// Both losses take D's probabilities; logs are clamped below at -100 as PyTorch's BCELoss does.
+/// Both losses take D's probabilities; logs are clamped below at -100 as PyTorch's BCELoss does. The
+/// reference computes them with binary cross-entropy, whose gradient stays finite where D saturates in
+/// float32 (D = 0 or 1); log(1 - D).clamp_min(-100) has the same values there but a NaN gradient.
 /// </summary>
 public static class GanLoss
 {

@@ -47,6 +47,8 @@ public sealed class ManifestTests
     [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": ["A"], "points": 1 }, { "number": "1", "name": "b", "tests": ["B"], "points": 1 } ] }""", "*unique*")]
     [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": [], "points": 1 } ] }""", "*lists no tests*")]
     [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": ["A"], "points": -1 } ] }""", "*non-negative*")]
+    [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": ["A"], "points": 1, "uses": ["9"] } ] }""", "*uses '9', which is not another item*")]
+    [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": ["A"], "points": 1, "uses": ["1"] } ] }""", "*uses '1', which is not another item*")]
     [TestCase("""{ "name": "x" """, "*not valid manifest JSON*")]
     public void RejectsInvalidManifests(string json, string message)
     {

@@ -29,6 +29,23 @@ public sealed class ScorerTests
         r.Tests[1].Visibility.Should().Be("hidden");
     }
 
+    /// <summary>A failed composite item names the items it uses that failed too; it says nothing when they passed.</summary>
+    [Test]
+    public void ACompositeItemNamesItsFailedHelpers()
+    {
+        var manifest = new Manifest("demo", "Demo", new[]
+        {
+            new ManifestItem("2.5", "sample_diagonal_gaussian", new[] { "A.Checks" }, 4),
+            new ManifestItem("2.7", "elbo", new[] { "B.Checks" }, 2, Uses: new[] { "2.5" }),
+        });
+        var bothFail = Scorer.Score(manifest, State(true, null, new CheckOutcome("A.Checks.One", false, "wrong variance", 0.1), new CheckOutcome("A.Checks.Two", true, "", 0.1), new CheckOutcome("B.Checks.One", false, "ELBO off", 0.1)), null, "", 1);
+        bothFail.Tests[1].Output.Should().StartWith("This item calls your code from 2.5 sample_diagonal_gaussian, which also failed in this run: fix it first");
+        bothFail.Tests[1].Output.Should().Contain("ELBO off");
+        bothFail.Tests[0].Output.Should().NotContain("This item calls");
+        var helperPasses = Scorer.Score(manifest, State(true, null, new CheckOutcome("A.Checks.One", true, "", 0.1), new CheckOutcome("A.Checks.Two", true, "", 0.1), new CheckOutcome("B.Checks.One", false, "ELBO off", 0.1)), null, "", 1);
+        helperPasses.Tests[1].Output.Should().NotContain("This item calls");
+    }
+
     /// <summary>A check that never finished scores 0 and says why; finished ones keep their points.</summary>
     [Test]
     public void UnfinishedChecksScoreZeroWithTheReason()

@@ -136,7 +136,7 @@ public sealed class FashionVaeChecks : CheckBase
         string folder = Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "fashion-mnist-small");
         var (trainX, trainY) = Idx.LoadSplit(folder, "train");
         var (testX, testY) = Idx.LoadSplit(folder, "t10k");
-        torch.manual_seed(117);
+        Student.Seed(117);
         using var vae = conditional ? Student.NewConditionalFashionVae(784, 400, 20, 10) : Student.NewFashionVae(784, 400, 20);
         using var failures = Student.For(c);
         var (epochs, heldOut) = Student.FashionTrain(vae, trainX.flatten(1), trainY, testX.flatten(1), testY, 8, 100, 1e-3, Rng(118));

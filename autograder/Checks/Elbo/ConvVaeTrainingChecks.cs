@@ -51,7 +51,7 @@ public sealed class ConvVaeTrainingChecks : CheckBase
         string folder = Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "digits-idx");
         var train = Idx.LoadSplit(folder, "train").images.flatten(1).to(float32);
         var test = Idx.LoadSplit(folder, "t10k").images.flatten(1).to(float32);
-        torch.manual_seed(Seed);
+        Student.Seed(Seed);
         using var vae = Student.NewConvVae(8);
         using var failures = Student.For(c);
         using var optimizer = Student.NewAdam(vae, 2e-3);

@@ -111,7 +111,7 @@ public sealed class FaceAutoencoderChecks : CheckBase
         var c = new Case($"FaceAutoencoder ({name}, trained)", "40 epochs on 240 fixture faces, 60 held out",
             "training lowers the loss when Encode, Latent, Decode and Loss are right: check the KL's sign and beta, the decoder's sigmoid, and that nothing is detached.");
         var faces = Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "eigenfaces.npy")).to(float32).reshape(-1, 576);
-        torch.manual_seed(144);
+        Student.Seed(144);
         using var model = Student.NewFaceAutoencoder(variational, 16, 256);
         using var failures = Student.For(c);
         var (epochs, mse) = Student.FaceTrain(model, faces[..240], faces[240..], 40, 32, 1e-3, variational ? 0.5 : 0, Rng(145));

@@ -103,32 +103,47 @@ public sealed class DcganChecks : CheckBase
 
     /// <summary>
     /// A discriminator step raises the objective l on its batch and leaves G's parameters unchanged;
-    /// a generator step lowers l on its z and leaves D's parameters unchanged (lr 1e-4).
+    /// a generator step lowers l on its z and leaves D's parameters unchanged (lr 1e-4). Decided on three
+    /// seeded initialisations: a step that changes the wrong network fails at once; the direction of l
+    /// must be right in at least two of the three. A step in the wrong direction is wrong to first order
+    /// for every initialisation, while a correct step that meets a rare numerical accident on one machine
+    /// (a NaN from a saturated float32 kernel) does not cost the student the item.
     /// </summary>
     [Test]
     public void StepsAscendForDAndDescendForG()
     {
-        var c = new Case("Dcgan.DiscriminatorStep / GeneratorStep", "16 real digits, 16 z, lr 1e-4",
-            "D ascends l = mean log D(x) + mean log(1 - D(G(z))) (descends its loss) with G fixed; G descends l with D fixed: each step uses only its own optimizer.");
-        using var gan = Student.NewDcgan(1e-4);
         var real = RealDigits();
         var z = randn([16, 100], generator: Rng(94));
+        var failures = new List<string>();
+        foreach (long seed in new long[] { 20261123, 1101, 1102 })
+            if (StepDirectionFailure(real, z, seed) is { } failure) failures.Add(failure);
+        if (failures.Count >= 2) Assert.Fail(string.Join("\n", failures));
+    }
+
+    /// <summary>One initialisation (global seed <paramref name="seed"/>) of <see cref="StepsAscendForDAndDescendForG"/>: null when both steps go the right way, else why not.</summary>
+    static string? StepDirectionFailure(Tensor real, Tensor z, long seed)
+    {
+        var c = new Case("Dcgan.DiscriminatorStep / GeneratorStep", $"16 real digits, 16 z, lr 1e-4, initialisation seed {seed}",
+            "D ascends l = mean log D(x) + mean log(1 - D(G(z))) (descends its loss) with G fixed; G descends l with D fixed: each step uses only its own optimizer.");
+        Student.Seed(seed);
+        using var gan = Student.NewDcgan(1e-4);
         double before = Student.DcganObjective(gan, real, z, Rng(95));
         var (d0, g0) = Student.DcganFingerprints(gan);
         double dLoss = Student.DcganDiscriminatorStep(gan, real, z);
-        if (!double.IsFinite(dLoss)) Assert.Fail(c.Describe($"DiscriminatorStep returned {dLoss}."));
+        if (!double.IsFinite(dLoss)) return c.Describe($"DiscriminatorStep returned {dLoss}.");
         double afterD = Student.DcganObjective(gan, real, z, Rng(95));
         var (d1, g1) = Student.DcganFingerprints(gan);
         if (!g0.SequenceEqual(g1)) Assert.Fail(c.Describe("the discriminator step changed G's parameters (detach G(z), step only D's optimizer)."));
         if (d0.SequenceEqual(d1)) Assert.Fail(c.Describe("the discriminator step did not change D's parameters."));
-        if (!(afterD > before)) Assert.Fail(c.Describe($"the discriminator step moved l from {before:G6} to {afterD:G6}; D must make l larger."));
+        if (!(afterD > before)) return c.Describe($"the discriminator step moved l from {before:G9} to {afterD:G9}; D must make l larger.");
         double gLoss = Student.DcganGeneratorStep(gan, z);
-        if (!double.IsFinite(gLoss)) Assert.Fail(c.Describe($"GeneratorStep returned {gLoss}."));
+        if (!double.IsFinite(gLoss)) return c.Describe($"GeneratorStep returned {gLoss}.");
         double afterG = Student.DcganObjective(gan, real, z, Rng(95));
         var (d2, g2) = Student.DcganFingerprints(gan);
         if (!d1.SequenceEqual(d2)) Assert.Fail(c.Describe("the generator step changed D's parameters (step only G's optimizer)."));
         if (g1.SequenceEqual(g2)) Assert.Fail(c.Describe("the generator step did not change G's parameters."));
-        if (!(afterG < afterD)) Assert.Fail(c.Describe($"the generator step moved l from {afterD:G6} to {afterG:G6}; G must make l smaller (descend, not ascend, the min-max objective)."));
+        if (!(afterG < afterD)) return c.Describe($"the generator step moved l from {afterD:G9} to {afterG:G9}; G must make l smaller (descend, not ascend, the min-max objective).");
+        return null;
     }
 
     /// <summary>
