@@ -3,7 +3,7 @@ using GenAI.Autograder.Grading;
 
 namespace GenAI.Autograder;
 
-/// <summary>The autograder's verbs: grade, batch, bundle, run, generate, and run-checks (the child side of grade).</summary>
+/// <summary>The autograder's verbs: grade, batch, bundle, run, audit, generate, and run-checks (the child side of grade).</summary>
 public static class Program
 {
     const string Usage = """
@@ -13,6 +13,7 @@ public static class Program
           batch       grade a folder of submissions, a few at a time, with a gradebook (see batch --help)
           bundle      make the student bundle or the Gradescope autograder zip (see bundle --help)
           run         run an assignment's experiments and write its figures (see run --help)
+          audit       can this grader be trusted here? reference, template and planted submissions graded every way (see audit --help)
           generate    regenerate student-template/ from reference/ (--check: only report differences)
           run-checks  run the graded checks (or --only those matching manifest patterns) in this process and log progress (used by grade)
 
@@ -30,6 +31,7 @@ public static class Program
             case "batch": return BatchCommand.Run(rest);
             case "bundle": return Bundle.BundleCommand.Run(rest);
             case "run": return Run.RunCommand.Run(rest);
+            case "audit": return Audit.AuditCommand.Run(rest);
             case "generate": return GenerateTemplate(rest);
             case "run-checks":
                 if (rest.Length < 2 || rest[0] != "--progress" || (rest.Length > 2 && rest[2] != "--only")) { Console.Error.WriteLine("usage: run-checks --progress FILE [--only PATTERN...]"); return 2; }

@@ -16,7 +16,8 @@ public static class BundleCommand
     public const string Usage = """
         bundle student|gradescope --assignment NAME [--out DIR]
           student     DIR/NAME-student/ and .zip: template, public checks, a README; `dotnet test` works offline after one restore
-          gradescope  DIR/NAME-gradescope.zip: setup.sh, run_autograder and a Dockerfile beside the sources (no reference solution)
+          gradescope  DIR/NAME-gradescope.zip: setup.sh, run_autograder and a Dockerfile beside the sources (the reference travels
+                      only for setup.sh's audit, which deletes it before any submission runs)
         """;
 
     static readonly string[] Skipped = { "bin", "obj", "TestResults", "StrykerOutput", "__mismatch__", ".git", "results" };
@@ -112,13 +113,13 @@ public static class BundleCommand
         string staging = Path.Combine(output, $"{manifest.Name}-gradescope");
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         string source = staging;
-        foreach (var folder in new[] { "student-template", "worker", "autograder", "build" })
+        foreach (var folder in new[] { "student-template", "reference", "worker", "autograder", "build" })
             CopyTree(Path.Combine(repo.Root, folder), Path.Combine(source, folder), relative =>
                 !(folder == "autograder" && relative.StartsWith("assignments/", StringComparison.Ordinal)) || relative == $"assignments/{manifest.Name}.json");
         CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(source, CourseData));
         foreach (var file in new[] { "global.json", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
             Copy(Path.Combine(repo.Root, file), Path.Combine(source, file));
-        WriteScript(Path.Combine(staging, "setup.sh"), SetupScript);
+        WriteScript(Path.Combine(staging, "setup.sh"), SetupScript.Replace("ASSIGNMENT", manifest.Name));
         WriteScript(Path.Combine(staging, "run_autograder"), RunScript.Replace("ASSIGNMENT", manifest.Name));
         File.WriteAllText(Path.Combine(staging, "Dockerfile"), Dockerfile);
         string zip = staging + ".zip";
@@ -127,7 +128,12 @@ public static class BundleCommand
         return zip;
     }
 
-    /// <summary>Gradescope's setup: the .NET SDK if missing, a Release build of the checks against the template, and the sources closed to other users.</summary>
+    /// <summary>
+    /// Gradescope's setup: the .NET SDK if missing, a Release build of the checks against the template, the
+    /// reference part of the audit (the reference, which travels in the zip for this alone, must get full marks
+    /// isolated with 1 and 2 threads on this very image, or the build fails loudly), the reference deleted, and
+    /// the sources closed to other users.
+    /// </summary>
     public const string SetupScript = """
         #!/usr/bin/env bash
         # Gradescope runs this once when the autograder image is built (as root, with network).
@@ -141,6 +147,14 @@ public static class BundleCommand
         fi
         cd "$root/source"
         dotnet build autograder -c Release -p:Course=template -v q
+        # A grader that would mark the reference down on this image must fail here, not fail students.
+        audit=0
+        dotnet autograder/bin/Release/net10.0/GenAI.Autograder.dll audit --assignment ASSIGNMENT --reference-only --out "$root/audit" || audit=$?
+        rm -rf "$root/source/reference"
+        if [ "$audit" -ne 0 ]; then
+          echo "setup.sh: the autograder does not give the reference solution full marks on this image (see $root/audit/audit.md); not installing it." >&2
+          exit 1
+        fi
         # Student code runs as nobody: keep the checks and the build away from it.
         chmod -R go-rwx "$root/source"
         """;

@@ -127,21 +127,16 @@ public static class GradeCommand
     /// <summary>
     /// Runs the judge (<c>run-checks</c>, from the autograder's own build in <paramref name="autograder"/>)
     /// on the checks matching <paramref name="checks"/> (manifest patterns),
-    /// with student code in a worker started from <paramref name="runFolder"/>, calling
+    /// with student code in a worker started from <paramref name="runFolder"/> (or, when it is null, in the
+    /// judge itself: the course assembly the autograder was built with), calling
     /// <paramref name="onProgress"/> whenever a check finishes.
     /// </summary>
-    public static (ProgressLog.State state, string? interruption) RunChecks(string repoRoot, string autograder, string runFolder, string progressPath, IReadOnlyList<string> checks, TimeSpan timeout, double callTimeoutSeconds, TextWriter log, Action<ProgressLog.State> onProgress)
+    public static (ProgressLog.State state, string? interruption) RunChecks(string repoRoot, string autograder, string? runFolder, string progressPath, IReadOnlyList<string> checks, TimeSpan timeout, double callTimeoutSeconds, TextWriter log, Action<ProgressLog.State> onProgress)
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = autograder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(autograder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath, "--only" }.Concat(checks)) info.ArgumentList.Add(a);
         info.Environment["SNAPSHOOTER_STRICT_MODE"] = "true";
-        info.Environment["GENAI_WORKER"] = runFolder;
-        info.Environment["GENAI_WORKER_CALL_SECONDS"] = callTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // As root on Linux the worker runs as nobody; elsewhere it runs as the grader's user.
-        if (OperatingSystem.IsLinux() && Environment.UserName == "root" && Environment.GetEnvironmentVariable("GENAI_WORKER_USER") is null)
-            info.Environment["GENAI_WORKER_USER"] = "65534:65534";
-        // The worker must not see the repository (solutions, hidden checks), the autograder's build or the results.
-        info.Environment["GENAI_WORKER_HIDE"] = string.Join(Path.PathSeparator, new[] { repoRoot, autograder, Path.GetDirectoryName(progressPath)!, Path.GetDirectoryName(Path.GetDirectoryName(progressPath)!)! }.Distinct());
+        if (runFolder is not null) Isolate(info, runFolder, repoRoot, autograder, progressPath, callTimeoutSeconds);
         using var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -170,6 +165,18 @@ public static class GradeCommand
         return (state, interruption);
     }
 
+    /// <summary>Tells the judge to run student code in a worker from <paramref name="runFolder"/>, under the limits and isolation grading uses.</summary>
+    static void Isolate(ProcessStartInfo info, string runFolder, string repoRoot, string autograder, string progressPath, double callTimeoutSeconds)
+    {
+        info.Environment["GENAI_WORKER"] = runFolder;
+        info.Environment["GENAI_WORKER_CALL_SECONDS"] = callTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // As root on Linux the worker runs as nobody; elsewhere it runs as the grader's user.
+        if (OperatingSystem.IsLinux() && Environment.UserName == "root" && Environment.GetEnvironmentVariable("GENAI_WORKER_USER") is null)
+            info.Environment["GENAI_WORKER_USER"] = "65534:65534";
+        // The worker must not see the repository (solutions, hidden checks), the autograder's build or the results.
+        info.Environment["GENAI_WORKER_HIDE"] = string.Join(Path.PathSeparator, new[] { repoRoot, autograder, Path.GetDirectoryName(progressPath)!, Path.GetDirectoryName(Path.GetDirectoryName(progressPath)!)! }.Distinct());
+    }
+
     /// <summary>A table per assignment: items, points and the first failure of each.</summary>
     public static void PrintSummary(IReadOnlyList<(Manifest manifest, GradescopeResults results)> graded, TextWriter log)
     {
@@ -180,7 +187,7 @@ public static class GradeCommand
             int width = Math.Max(10, r.Tests.Max(t => t.Name.Length));
             foreach (var t in r.Tests)
             {
-                string firstFailure = t.Status == "passed" ? "" : "  " + (t.Output.Split('\n').Skip(2).FirstOrDefault()?.Trim() ?? t.Output.Split('\n')[0]);
+                string firstFailure = t.Status == "passed" ? "" : "  " + Scorer.FirstFailure(t.Output);
                 if (firstFailure.Length > 110) firstFailure = firstFailure[..107] + "...";
                 log.WriteLine($"  {t.Number,-5} {t.Name.PadRight(width)} {t.Score,6:0.##} / {t.MaxScore,-5:0.##} {(t.Status == "passed" ? "ok" : "FAIL")}{firstFailure}");
             }

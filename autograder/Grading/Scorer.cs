@@ -82,6 +82,13 @@ public static class Scorer
         }).ToList(),
     };
 
+    /// <summary>The first failure message of an item's output (the line after its first FAIL), shortened to 200 characters.</summary>
+    public static string FirstFailure(string output)
+    {
+        string line = output.Split('\n').SkipWhile(l => !l.StartsWith("FAIL", StringComparison.Ordinal)).Skip(1).FirstOrDefault()?.Trim() ?? output.Split('\n')[0];
+        return line.Length > 200 ? line[..197] + "..." : line;
+    }
+
     static string ShortName(string test) => test.Contains('.') ? test[(test.IndexOf('.') + 1)..] : test;
 
     static string Indent(string text) => string.Join("\n", text.Split('\n').Select(l => "    " + l));

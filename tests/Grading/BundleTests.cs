@@ -84,19 +84,19 @@ public sealed class BundleTests
     }
 
     /// <summary>
-    /// The Gradescope zip has no reference solution; its setup.sh builds it and its run_autograder
+    /// The Gradescope zip's setup.sh builds it, audits the reference it carries and deletes it; its run_autograder
     /// grades a submission at a temporary root laid out like /autograder, writing a valid results.json.
     /// </summary>
     [Test]
     public void GradescopeZipGradesAtATemporaryRoot()
     {
-        var (repo, manifest) = Assignment("cs4331-hw2");
+        var (repo, manifest) = Assignment("cs446-hw5");
         string output = Directory.CreateTempSubdirectory("genai-gradescope").FullName;
         string zip = BundleCommand.Gradescope(repo, manifest, output);
         using (var archive = ZipFile.OpenRead(zip))
         {
             archive.Entries.Select(e => e.FullName).Should().Contain(new[] { "setup.sh", "run_autograder", "Dockerfile" })
-                .And.NotContain(e => e.StartsWith("reference/")).And.NotContain(e => e.StartsWith("tests/"));
+                .And.Contain(e => e.StartsWith("reference/")).And.NotContain(e => e.StartsWith("tests/"));
         }
         string root = Path.Combine(output, "autograder");
         ZipFile.ExtractToDirectory(zip, Path.Combine(root, "source"));
@@ -106,6 +106,9 @@ public sealed class BundleTests
 
         var (exit, log) = SubmissionBuild.Run("bash", new[] { Path.Combine(root, "source", "setup.sh") }, Path.Combine(root, "source"), TimeSpan.FromMinutes(10), environment);
         exit.Should().Be(0, log);
+        log.Should().Contain("Audit clean");
+        File.ReadAllText(Path.Combine(root, "audit", "audit.md")).Should().Contain("clean");
+        Directory.Exists(Path.Combine(root, "source", "reference")).Should().BeFalse("setup.sh deletes the reference after the audit");
         (exit, log) = SubmissionBuild.Run("bash", new[] { Path.Combine(root, "source", "run_autograder") }, root, TimeSpan.FromMinutes(10), environment);
         exit.Should().Be(0, log);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using FluentAssertions;
+using GenAI.Autograder.Grading;
 using NUnit.Framework;
 
 namespace GenAI.Grader.Tests.Grading;
@@ -153,56 +154,24 @@ public sealed class GradeEndToEndTests
             hw5.Tests.Single(t => t.Number == number).Output.Should().Contain("not run: the checks ran out of time");
     }
 
-    static IEnumerable<TestCaseData> Bugs() => Grader.PlantedCatalogue().GetProperty("bugs").EnumerateArray()
-        .Select(b => new TestCaseData(b.GetProperty("name").GetString()).SetName($"Bug_{b.GetProperty("name").GetString()}"));
+    static IEnumerable<TestCaseData> PlantedGroups() =>
+        PlantedSubmission.Pack(PlantedSubmission.Load(Path.Combine(Paths.Repo, "fixtures", "submissions", "planted.json")), Path.Combine(Paths.Repo, "reference"))
+            .Select(g => new TestCaseData(g).SetName($"Planted_{(g.Entries[0].IsBug ? "bugs" : "variants")}_{g.Assignment ?? "all"}_{string.Join("+", g.Entries.Select(e => e.Name))}"));
 
-    static IEnumerable<TestCaseData> Variants() => Grader.PlantedCatalogue().GetProperty("variants").EnumerateArray()
-        .Select(v => new TestCaseData(v.GetProperty("name").GetString()).SetName($"Variant_{v.GetProperty("name").GetString()}"));
-
-    static JsonElement Entry(string kind, string name) =>
-        Grader.PlantedCatalogue().GetProperty(kind).EnumerateArray().Single(e => e.GetProperty("name").GetString() == name);
-
-    /// <summary>A planted bug loses points in each item it must, with an explanation, and nowhere it must not.</summary>
-    [TestCaseSource(nameof(Bugs))]
-    public void PlantedBugLosesPointsInTheRightItems(string name)
+    /// <summary>
+    /// Planted bugs lose points in each item they must, with an explanation, and nowhere no bug of their group may; correct
+    /// variants get full marks. Entries that touch independent items share a grading (<see cref="PlantedSubmission.Pack"/>).
+    /// </summary>
+    [TestCaseSource(nameof(PlantedGroups))]
+    public void PlantedSubmissionsLoseAndKeepPointsWhereTheySay(PlantedSubmission.Group group)
     {
-        var entry = Entry("bugs", name);
-        var loses = entry.GetProperty("loses").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
-        var mayLose = entry.GetProperty("mayLose").EnumerateArray().Select(e => e.GetString()!).ToHashSet();
-        var run = Grader.Grade(Grader.Planted(Grader.Edits(entry)), Grader.AssignmentArguments(entry));
+        var run = Grader.Grade(Grader.Planted(group.Edits), group.Assignment is null ? [] : ["--assignment", group.Assignment]);
         run.ExitCode.Should().Be(0, run.Console);
         run.Results.Should().NotBeEmpty(run.Console);
-        foreach (var (assignment, results) in run.Results)
-        {
-            results.Output.Should().BeEmpty("the planted submission compiles: " + results.Output);
-            foreach (var test in results.Tests)
-            {
-                string id = $"{assignment}/{test.Number}";
-                if (loses.Contains(id))
-                {
-                    test.Score.Should().BeLessThan(test.MaxScore, $"{name} must lose points in {id}");
-                    test.Output.Should().Contain("FAIL").And.Contain("case '");
-                }
-                else if (!mayLose.Contains(id))
-                    test.Score.Should().Be(test.MaxScore, $"{name} must not lose points in {id}: {test.Output}");
-            }
-        }
-        run.Results.Values.SelectMany(r => r.Tests).Count(t => t.Score < t.MaxScore).Should().BeGreaterThanOrEqualTo(loses.Count);
-    }
-
-    /// <summary>A correct solution that differs from the reference where the assignment leaves room gets full marks.</summary>
-    [TestCaseSource(nameof(Variants))]
-    public void CorrectVariantGetsFullMarks(string name)
-    {
-        var entry = Entry("variants", name);
-        var run = Grader.Grade(Grader.Planted(Grader.Edits(entry)), Grader.AssignmentArguments(entry));
-        run.ExitCode.Should().Be(0, run.Console);
-        run.Results.Should().NotBeEmpty(run.Console);
-        foreach (var (assignment, results) in run.Results)
-        {
-            results.Output.Should().BeEmpty();
-            foreach (var test in results.Tests)
-                test.Score.Should().Be(test.MaxScore, $"{name} is correct but lost points in {assignment}/{test.Number}: {test.Output}");
-        }
+        var graded = run.Results.Select(kv => (kv.Key, kv.Value)).ToList();
+        PlantedSubmission.Disagreements(group, graded).Should().BeEmpty(group.Describe());
+        foreach (var (assignment, results) in graded)
+            foreach (var test in results.Tests.Where(t => group.Entries.Any(e => e.IsBug && e.Loses.Contains($"{assignment}/{t.Number}"))))
+                test.Output.Should().Contain("FAIL").And.Contain("case '", $"{assignment}/{test.Number} must show the failing case");
     }
 }

@@ -66,28 +66,8 @@ static class Grader
     }
 
     /// <summary>A copy of reference/'s sources in a temporary folder, with exact text edits applied (each must match once).</summary>
-    public static string Planted(IEnumerable<(string file, string find, string replace)> edits)
-    {
-        string folder = Path.Combine(Path.GetTempPath(), "genai-planted", Guid.NewGuid().ToString("N"));
-        string reference = Path.Combine(Paths.Repo, "reference");
-        foreach (var source in Directory.EnumerateFiles(reference, "*.cs", SearchOption.AllDirectories))
-        {
-            string relative = Path.GetRelativePath(reference, source);
-            if (relative.StartsWith("bin", StringComparison.Ordinal) || relative.StartsWith("obj", StringComparison.Ordinal)) continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(folder, relative))!);
-            File.Copy(source, Path.Combine(folder, relative));
-        }
-        foreach (var (file, find, replace) in edits)
-        {
-            string path = Path.Combine(folder, file);
-            string text = File.ReadAllText(path);
-            int first = text.IndexOf(find, StringComparison.Ordinal);
-            if (first < 0 || text.IndexOf(find, first + 1, StringComparison.Ordinal) >= 0)
-                throw new InvalidDataException($"planted edit: '{find}' must occur exactly once in reference/{file}");
-            File.WriteAllText(path, text.Replace(find, replace));
-        }
-        return folder;
-    }
+    public static string Planted(IEnumerable<(string file, string find, string replace)> edits) =>
+        PlantedSubmission.Create(Path.Combine(Paths.Repo, "reference"), edits, Path.Combine(Path.GetTempPath(), "genai-planted", Guid.NewGuid().ToString("N")));
 
     /// <summary>The planted submissions of fixtures/submissions/planted.json.</summary>
     public static JsonElement PlantedCatalogue() =>

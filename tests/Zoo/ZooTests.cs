@@ -1,5 +1,6 @@
 using FluentAssertions;
 using GradeRun = GenAI.Grader.Tests.Grading.Grader;
+using GenAI.Autograder.Grading;
 using NUnit.Framework;
 
 namespace GenAI.Grader.Tests.Zoo;
@@ -11,11 +12,11 @@ namespace GenAI.Grader.Tests.Zoo;
 [Category("EndToEnd")]
 public sealed class ZooTests
 {
-    static IEnumerable<TestCaseData> CorrectGroups() => ZooCatalogue.Pack(ZooCatalogue.Correct, disjointItems: false)
-        .Select(g => new TestCaseData(g).SetName(g.Describe("Correct")));
+    static IEnumerable<TestCaseData> CorrectGroups() => ZooCatalogue.Groups(bugs: false)
+        .Select(g => new TestCaseData(g).SetName($"Correct_{g.Assignment}_{string.Join("+", g.Entries.Select(e => e.Name))}"));
 
-    static IEnumerable<TestCaseData> BugGroups() => ZooCatalogue.Pack(ZooCatalogue.Bugs, disjointItems: true)
-        .Select(g => new TestCaseData(g).SetName(g.Describe("Bugs")));
+    static IEnumerable<TestCaseData> BugGroups() => ZooCatalogue.Groups(bugs: true)
+        .Select(g => new TestCaseData(g).SetName($"Bugs_{g.Assignment}_{string.Join("+", g.Entries.Select(e => e.Name))}"));
 
     /// <summary>The catalogue is large enough, every entry names its source, and bugs name the items they lose.</summary>
     [Test]
@@ -36,34 +37,20 @@ public sealed class ZooTests
 
     /// <summary>Correct implementations written elsewhere get full marks in every item.</summary>
     [TestCaseSource(nameof(CorrectGroups))]
-    public void CorrectImplementationsGetFullMarks(ZooCatalogue.Group group)
-    {
-        var run = GradeRun.Grade(GradeRun.Planted(group.Entries.SelectMany(e => e.Edits)), "--assignment", group.Assignment);
-        run.ExitCode.Should().Be(0, run.Console);
-        var results = run.Results.Should().ContainKey(group.Assignment, run.Console).WhoseValue;
-        results.Output.Should().BeEmpty("the zoo submission compiles: " + results.Output);
-        foreach (var test in results.Tests)
-            test.Score.Should().Be(test.MaxScore, $"correct code ({string.Join(", ", group.Entries.Select(e => e.Name))}) lost points in {group.Assignment}/{test.Number}: {test.Output}");
-    }
+    public void CorrectImplementationsGetFullMarks(PlantedSubmission.Group group) => Grade(group);
 
-    /// <summary>Each realistic mistake loses points in every item it names, with a message, and no other item loses any.</summary>
+    /// <summary>Each realistic mistake loses points in every item it names, with the failing case shown, and no other item loses any.</summary>
     [TestCaseSource(nameof(BugGroups))]
-    public void MistakesLosePointsInTheirOwnItems(ZooCatalogue.Group group)
+    public void MistakesLosePointsInTheirOwnItems(PlantedSubmission.Group group) => Grade(group);
+
+    static void Grade(PlantedSubmission.Group group)
     {
-        var run = GradeRun.Grade(GradeRun.Planted(group.Entries.SelectMany(e => e.Edits)), "--assignment", group.Assignment);
+        var run = GradeRun.Grade(GradeRun.Planted(group.Edits), "--assignment", group.Assignment!);
         run.ExitCode.Should().Be(0, run.Console);
-        var results = run.Results.Should().ContainKey(group.Assignment, run.Console).WhoseValue;
+        var results = run.Results.Should().ContainKey(group.Assignment!, run.Console).WhoseValue;
         results.Output.Should().BeEmpty("the zoo submission compiles: " + results.Output);
-        foreach (var test in results.Tests)
-        {
-            var owners = group.Entries.Where(e => e.Loses.Contains(test.Number)).ToList();
-            if (owners.Count > 0)
-            {
-                test.Score.Should().BeLessThan(test.MaxScore, $"{owners[0].Name} must lose points in {group.Assignment}/{test.Number}");
-                test.Output.Should().Contain("FAIL").And.Contain("case '");
-            }
-            else if (!group.Entries.Any(e => e.MayLose.Contains(test.Number)))
-                test.Score.Should().Be(test.MaxScore, $"no mistake of {string.Join(", ", group.Entries.Select(e => e.Name))} belongs to {group.Assignment}/{test.Number}: {test.Output}");
-        }
+        PlantedSubmission.Disagreements(group, [(group.Assignment!, results)]).Should().BeEmpty(group.Describe());
+        foreach (var test in results.Tests.Where(t => group.Entries.Any(e => e.Loses.Contains($"{group.Assignment}/{t.Number}"))))
+            test.Output.Should().Contain("FAIL").And.Contain("case '", $"{group.Assignment}/{test.Number} must show the failing case");
     }
 }
