@@ -23,13 +23,16 @@ public sealed class GaussianBernoulliRbm : nn.Module
     /// <summary>
     /// W ~ N(0, 0.01^2) from the global generator, zero biases; <paramref name="sigma"/> [V] (positive)
     /// fixes the visible units' standard deviations (ones when null). Parameters are named W, b and alpha.
+    /// The parameters take a floating-point <paramref name="sigma"/>'s dtype (the default dtype otherwise),
+    /// so a float64 sigma makes a float64 model and is never rounded.
     /// </summary>
     public GaussianBernoulliRbm(int visible, int hidden, Tensor? sigma = null) : base(nameof(GaussianBernoulliRbm))
     {
-        W = new Parameter(randn(visible, hidden) * 0.01);
-        b = new Parameter(zeros(visible));
-        alpha = new Parameter(zeros(hidden));
-        this.sigma = sigma?.to(float32).clone() ?? ones(visible);
+        var dtype = sigma is not null && sigma.is_floating_point() ? sigma.dtype : get_default_dtype();
+        W = new Parameter(randn(visible, hidden, dtype: dtype) * 0.01);
+        b = new Parameter(zeros(visible, dtype: dtype));
+        alpha = new Parameter(zeros(hidden, dtype: dtype));
+        this.sigma = sigma?.to(dtype).clone() ?? ones(visible, dtype: dtype);
         if (this.sigma.shape.Length != 1 || this.sigma.shape[0] != visible || !(this.sigma > 0).all().item<bool>())
             throw new ArgumentException($"sigma must be [{visible}] and positive.", nameof(sigma));
         register_parameter("W", W);

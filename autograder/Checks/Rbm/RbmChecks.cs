@@ -51,7 +51,7 @@ public sealed class RbmChecks : CheckBase
 
         public StudentModule Load()
         {
-            var rbm = Student.NewRbm(V, M, tensor(Sigma, dtype: float32));
+            var rbm = Student.NewRbm(V, M, tensor(Sigma, dtype: float64));
             Student.ToFloat64(rbm);
             Student.LoadParameters(rbm, new Dictionary<string, Tensor>
             {
