@@ -42,7 +42,7 @@ public static class Numeric
         long worst = excess.flatten().argmax().item<long>();
         double got = a.flatten()[worst].item<double>(), want = e.flatten()[worst].item<double>();
         Assert.Fail(c.Describe(
-            $"{count} of {a.numel()} values differ; worst at {Index(a.shape, worst)}: expected {want:G6}, got {got:G6} " +
+            $"{count} of {a.numel()} values differ; worst at {Index(a.shape, worst)}: expected {want:G10}, got {got:G10} " +
             $"(|diff| {Math.Abs(got - want):G3} > tolerance {atol + rtol * Math.Abs(want):G3})."));
     }
 
@@ -51,7 +51,7 @@ public static class Numeric
     {
         double tol = atol + rtol * Math.Abs(expected);
         if (!(Math.Abs(actual - expected) <= tol))
-            Assert.Fail(c.Describe($"expected {expected:G6}, got {actual:G6} (|diff| {Math.Abs(actual - expected):G3} > tolerance {tol:G3})."));
+            Assert.Fail(c.Describe($"expected {expected:G10}, got {actual:G10} (|diff| {Math.Abs(actual - expected):G3} > tolerance {tol:G3})."));
     }
 
     /// <summary>Reads a one-element tensor as a double, failing with a clear message if it has more elements.</summary>
