@@ -96,7 +96,7 @@ public static class AuditCommand
                 {
                     string folder = PlantedSubmission.Create(repo.Reference, group.Edits, Path.Combine(work, "planted", Guid.NewGuid().ToString("N")));
                     Add(Isolated($"{(group.Entries[0].IsBug ? "bugs" : "variants")} {string.Join(" + ", group.Entries.Select(e => e.Name))}", folder, m, 2, work, r =>
-                        PlantedSubmission.Disagreements(group, [(m.Name, r)]) is { Count: > 0 } found ? string.Join("; ", found) : null));
+                        r is null ? "not graded" : PlantedSubmission.Disagreements(group, [(m.Name, r)]) is { Count: > 0 } found ? string.Join("; ", found) : null));
                 }
         }
         foreach (var m in manifests)
@@ -129,58 +129,59 @@ public static class AuditCommand
     }
 
     /// <summary>Grades <paramref name="submission"/> in an isolated worker with <paramref name="threads"/> intra-op threads and judges the results with <paramref name="disagreement"/>.</summary>
-    static Row Isolated(string subject, string submission, Manifest manifest, int threads, string work, Func<GradescopeResults, string?> disagreement)
-    {
-        string path = $"isolated, {threads} thread{(threads > 1 ? "s" : "")}";
-        string previous = Environment.GetEnvironmentVariable("GENAI_THREADS") ?? "";
-        Environment.SetEnvironmentVariable("GENAI_THREADS", threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        try
+    static Row Isolated(string subject, string submission, Manifest manifest, int threads, string work, Func<GradescopeResults?, string?> disagreement) =>
+        Measured(subject, manifest, $"isolated, {Threads(threads)}", threads, () =>
         {
-            using var memory = new ProcessTreeMemory();
-            var clock = Stopwatch.StartNew();
             var errors = new StringWriter();
             var outcome = GradeCommand.Grade(new GradeOptions(submission, manifest.Name, Path.Combine(work, Guid.NewGuid().ToString("N"))), TextWriter.Null, errors);
-            double seconds = clock.Elapsed.TotalSeconds;
-            if (outcome.Results.Count != 1) return new Row(subject, manifest.Name, path, false, $"not graded: {errors.ToString().Trim()}", seconds, memory.PeakMiB);
-            var results = outcome.Results[0].Results;
-            string? wrong = disagreement(results);
-            return new Row(subject, manifest.Name, path, wrong is null, wrong ?? $"{results.Score:0.##} / {manifest.MaxScore:0.##}", seconds, memory.PeakMiB);
-        }
-        finally { Environment.SetEnvironmentVariable("GENAI_THREADS", previous.Length > 0 ? previous : null); }
-    }
+            return outcome.Results.Count == 1 ? (outcome.Results[0].Results, disagreement) : (null, _ => $"not graded: {errors.ToString().Trim()}");
+        });
 
     /// <summary>Grades the course assembly built into the autograder (the reference) with student code in the judge itself.</summary>
-    static Row InProcess(RepoLayout repo, Manifest manifest, int threads, string work)
-    {
-        string path = $"in-process, {threads} thread{(threads > 1 ? "s" : "")}";
-        string previous = Environment.GetEnvironmentVariable("GENAI_THREADS") ?? "";
-        Environment.SetEnvironmentVariable("GENAI_THREADS", threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        try
+    static Row InProcess(RepoLayout repo, Manifest manifest, int threads, string work) =>
+        Measured("reference", manifest, $"in-process, {Threads(threads)}", threads, () =>
         {
-            using var memory = new ProcessTreeMemory();
-            var clock = Stopwatch.StartNew();
             string folder = Path.Combine(work, Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
             var (state, interruption) = GradeCommand.RunChecks(repo.Root, AppContext.BaseDirectory, null, Path.Combine(folder, "progress.jsonl"),
                 manifest.Items.SelectMany(i => i.Tests).Distinct().ToList(), TimeSpan.FromSeconds(GradeOptions.DefaultTimeoutSeconds), 60, TextWriter.Null, _ => { });
-            var results = Scorer.Score(manifest, state, interruption, "", clock.Elapsed.TotalSeconds);
-            string? wrong = FullMarks(results);
-            return new Row("reference", manifest.Name, path, wrong is null, wrong ?? $"{results.Score:0.##} / {manifest.MaxScore:0.##}", clock.Elapsed.TotalSeconds, memory.PeakMiB);
+            return (Scorer.Score(manifest, state, interruption, "", 0), FullMarks);
+        });
+
+    static string Threads(int threads) => $"{threads} thread{(threads > 1 ? "s" : "")}";
+
+    /// <summary>
+    /// Runs <paramref name="grade"/> with GENAI_THREADS set to <paramref name="threads"/> (inherited by the judge and passed to the
+    /// worker), timing it and sampling its processes' memory; the row says whether the results agree (null results: not graded).
+    /// </summary>
+    static Row Measured(string subject, Manifest manifest, string path, int threads, Func<(GradescopeResults? results, Func<GradescopeResults?, string?> disagreement)> grade)
+    {
+        string previous = Environment.GetEnvironmentVariable("GENAI_THREADS") ?? "";
+        Environment.SetEnvironmentVariable("GENAI_THREADS", threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        try
+        {
+            using var memory = new ProcessTreeMemory();
+            var clock = Stopwatch.StartNew();
+            var (results, disagreement) = grade();
+            string? wrong = disagreement(results);
+            return new Row(subject, manifest.Name, path, wrong is null, wrong ?? $"{results!.Score:0.##} / {manifest.MaxScore:0.##}", clock.Elapsed.TotalSeconds, memory.PeakMiB);
         }
         finally { Environment.SetEnvironmentVariable("GENAI_THREADS", previous.Length > 0 ? previous : null); }
     }
 
     /// <summary>Null when every item has full marks, else the items that lost points and why.</summary>
-    static string? FullMarks(GradescopeResults results)
+    static string? FullMarks(GradescopeResults? results)
     {
+        if (results is null) return "not graded";
         var lost = results.Tests.Where(t => t.Score < t.MaxScore).Select(t => $"{t.Number} {t.Score:0.##}/{t.MaxScore:0.##}: {Scorer.FirstFailure(t.Output)}").ToList();
         if (results.Output.Contains("does not compile", StringComparison.Ordinal)) lost.Insert(0, "does not compile");
         return lost.Count == 0 ? null : string.Join("; ", lost);
     }
 
     /// <summary>Null when every item scores 0 and every failing check says what is not implemented yet.</summary>
-    static string? TemplateGuidance(GradescopeResults results)
+    static string? TemplateGuidance(GradescopeResults? results)
     {
+        if (results is null) return "not graded";
         var wrong = new List<string>();
         foreach (var t in results.Tests)
         {
