@@ -14,9 +14,13 @@ namespace GenAI.Autograder.Checks.Autoregressive;
 public sealed class PixelLstmChecks : CheckBase
 {
     /// <summary>
-    /// How far above the entropy bound log(26)/25 = 0.1303 the loss per pixel may end after 400 epochs.
-    /// Measured: the reference (2 x 32, gradient norm clipped at 1) ends at 0.133, a 1-layer LSTM of 64
-    /// at 0.138 with clipping and 0.182 without; a Fit that does not learn stays near log 2 = 0.69.
+    /// How far above the entropy bound log(26)/25 = 0.1303 the best loss per pixel of the last 100 of 400 epochs
+    /// may be. Measured: the reference (2 x 32, gradient norm clipped at 1) reaches 0.132-0.136 over ten
+    /// initialisations, a 1-layer LSTM of 64 0.138 with clipping and 0.182 without; a Fit that does not learn
+    /// stays near log 2 = 0.69. The last epoch alone is not judged: Adam on this tiny set spikes now and then
+    /// even with clipping (the reference's initialisation 20261123 with one intra-op thread ends at 0.241,
+    /// one epoch after 0.132, and seed 7 spikes to 0.253 at epoch 300), which depends on the machine's
+    /// summation order, not on the student.
     /// </summary>
     const double LossMargin = 0.1;
 
@@ -159,8 +163,9 @@ public sealed class PixelLstmChecks : CheckBase
     }
 
     /// <summary>
-    /// Training tier: Fit on the 26 letters (the fixture's 5x5 images) for 400 epochs reaches a loss per
-    /// pixel within <see cref="LossMargin"/> of the entropy bound log(26)/25 without beating it, and at
+    /// Training tier: Fit on the 26 letters (the fixture's 5x5 images) for 400 epochs reaches, within its
+    /// last 100 epochs, a loss per pixel within <see cref="LossMargin"/> of the entropy bound log(26)/25
+    /// without beating it, and at
     /// least <see cref="LettersNeeded"/> of 200 samples of the trained model are letters.
     /// </summary>
     [Test]
@@ -173,11 +178,14 @@ public sealed class PixelLstmChecks : CheckBase
         var lstm = Student.NewPixelLstm(32, 2);
         var losses = Student.PixelLstmFit(lstm, letters, 400, 0.01);
         Assert.That(losses, Has.Length.EqualTo(400), c.Describe($"returned {losses.Length} losses for 400 epochs."));
-        double final = losses[^1];
-        if (final < bound - 0.005)
-            Assert.Fail(c.Describe($"the final loss {final:F4} is below the entropy bound {bound:F4} nats per pixel, which no model of these images can beat: does step i see x_i itself?"));
-        if (!(final <= bound + LossMargin))
-            Assert.Fail(c.Describe($"the final loss {final:F4} is more than {LossMargin} above the bound {bound:F4} nats per pixel (first epoch {losses[0]:F4})."));
+        double best = losses[^100..].Min();
+        if (best < bound - 0.005)
+            Assert.Fail(c.Describe($"the loss reached {best:F4}, below the entropy bound {bound:F4} nats per pixel, which no model of these images can beat: does step i see x_i itself?"));
+        if (!(best <= bound + LossMargin))
+            Assert.Fail(c.Describe($"the best loss of the last 100 epochs, {best:F4}, is more than {LossMargin} above the bound {bound:F4} nats per pixel (first epoch {losses[0]:F4}, last {losses[^1]:F4})."));
+        // A correct Fit may end on a spike (0.241 with 28 letters of 200 for the reference above): up to four more calls of
+        // 25 epochs bring it back (measured: 0.166 and 101 letters after three) before the model is sampled.
+        for (int extra = 0; extra < 4 && losses[^1] > bound + LossMargin / 2; extra++) losses = Student.PixelLstmFit(lstm, letters, 25, 0.01);
         var samples = Student.PixelLstmSample(lstm, 200, 25, Rng(12)).to(float32).cpu();
         var known = new HashSet<string>(Enumerable.Range(0, 26).Select(k => Key(letters[k])));
         int hits = Enumerable.Range(0, 200).Count(k => known.Contains(Key(samples[k])));
