@@ -148,9 +148,12 @@ public static class BundleCommand
         cd "$root/source"
         dotnet build autograder -c Release -p:Course=template -v q
         # A grader that would mark the reference down on this image must fail here, not fail students.
+        # The audit gets a temporary folder of its own: its worker folders and native-library cache (hard links
+        # into the build, whose modes the chmod below changes) must not outlive it.
         audit=0
-        dotnet autograder/bin/Release/net10.0/GenAI.Autograder.dll audit --assignment ASSIGNMENT --reference-only --out "$root/audit" || audit=$?
-        rm -rf "$root/source/reference"
+        audit_tmp="$(mktemp -d)" && chmod 755 "$audit_tmp"
+        TMPDIR="$audit_tmp" dotnet autograder/bin/Release/net10.0/GenAI.Autograder.dll audit --assignment ASSIGNMENT --reference-only --out "$root/audit" || audit=$?
+        rm -rf "$audit_tmp" "$root/source/reference"
         if [ "$audit" -ne 0 ]; then
           echo "setup.sh: the autograder does not give the reference solution full marks on this image (see $root/audit/audit.md); not installing it." >&2
           exit 1
