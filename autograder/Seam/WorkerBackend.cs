@@ -56,7 +56,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
     public Value[] Invoke(string op, Value[] args)
     {
         var differentiable = args.Select((v, i) => (v, i)).Where(p => p.v is TensorValue { Tensor.requires_grad: true }).Select(p => p.i).ToArray();
-        if (differentiable.Length == 0 || !is_grad_enabled()) return Request(op, w => { w.Write(Wire.Call); w.Write(op); Wire.WriteValues(w, args); });
+        if (differentiable.Length == 0 || !is_grad_enabled()) return Request(op, CallFrame(op, args));
         var call = new RemoteCall(this, op, args, differentiable);
         var vars = new object[] { call }.Concat(differentiable.Select(i => (object)args[i].AsTensor)).ToArray();
         var outputs = RemoteFunction.apply(vars);
@@ -72,6 +72,9 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
             for (int i = 0; i < args.Length; i++) w.Write(differentiable.Contains(i));
             Wire.WriteValues(w, cotangents.Select(c => (Value)new TensorValue(c)).ToList());
         });
+
+    /// <summary>The body of a plain call request: operation name and arguments.</summary>
+    static Action<BinaryWriter> CallFrame(string op, Value[] args) => w => { w.Write(Wire.Call); w.Write(op); Wire.WriteValues(w, args); };
 
     long? pendingSeed;
 
@@ -131,7 +134,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
         if (pendingSeed is { } seed)
         {
             pendingSeed = null;
-            Exchange("Runtime.Seed", w => { w.Write(Wire.Call); w.Write("Runtime.Seed"); Wire.WriteValues(w, [new NumberValue(seed)]); });
+            Exchange("Runtime.Seed", CallFrame("Runtime.Seed", [new NumberValue(seed)]));
         }
         return Exchange(op, body);
     }
@@ -306,7 +309,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
 
         public List<Tensor> Forward()
         {
-            results = backend.Request(op, w => { w.Write(Wire.Call); w.Write(op); Wire.WriteValues(w, args); });
+            results = backend.Request(op, CallFrame(op, args));
             return results.OfType<TensorValue>().Select(t => t.Tensor).ToList();
         }
 
