@@ -79,7 +79,7 @@ public static class GradeCommand
         var empty = new ProgressLog.State(Array.Empty<string>(), new Dictionary<string, CheckOutcome>(), null, false);
         foreach (var m in manifests) Scorer.Score(m, empty, null, "Grading in progress.", 0).Write(ResultsPath(m));
 
-        log.WriteLine($"Building {submission} ...");
+        log.WriteLine($"Compiling {submission} ...");
         string workspace = Path.Combine(output, ".work");
         string runFolder = Path.Combine(Path.GetTempPath(), $"genai-worker-{Guid.NewGuid():N}");
         var build = SubmissionBuild.Create(repo, submission, workspace, TimeSpan.FromMinutes(10), autograder, runFolder);
@@ -92,7 +92,7 @@ public static class GradeCommand
             return new GradeOutcome(0, GradeStatus.DoesNotBuild, failed);
         }
 
-        log.WriteLine($"Built {build.Sources.Count} source files; running the checks ...");
+        log.WriteLine($"Compiled {build.Sources.Count} source files in {clock.Elapsed.TotalSeconds:F1} s; running the checks ...");
         if (build.ApiMessage.Length > 0) log.WriteLine(build.ApiMessage);
         string progress = Path.Combine(workspace, "progress.jsonl");
         var (state, interruption) = RunChecks(repo.Root, autograder, build.RunFolder, progress, manifests.SelectMany(m => m.Items).SelectMany(i => i.Tests).Distinct().ToList(), TimeSpan.FromSeconds(options.TimeoutSeconds ?? GradeOptions.DefaultTimeoutSeconds * manifests.Count), options.CallTimeoutSeconds, log, s =>

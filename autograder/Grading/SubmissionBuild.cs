@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace GenAI.Autograder.Grading;
 
 /// <summary>
-/// Builds a submission's C# sources against the template's project in a workspace of its own and
-/// lays out the worker's run folder: GenAI.Worker and the assemblies its deps.json names, with
+/// Compiles a submission's C# sources in-process (<see cref="SubmissionCompiler"/>) into a workspace
+/// of its own and lays out the worker's run folder: GenAI.Worker and the assemblies its deps.json names, with
 /// the submission's GenAI.Course.dll, and a link to the native libraries. The checks are not in
 /// it. Compiler warnings never fail the build.
 /// </summary>
@@ -43,44 +42,14 @@ public sealed class SubmissionBuild
             return new SubmissionBuild { Errors = $"No C# source files (*.cs) were found in the submission ({submission})." };
 
         if (Directory.Exists(workspace)) Directory.Delete(workspace, recursive: true);
-        string src = Path.Combine(workspace, "src"), output = Path.Combine(workspace, "course");
-        Directory.CreateDirectory(src);
-        foreach (var file in sources)
-        {
-            string target = Path.Combine(src, file);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(Path.Combine(submission, file), target);
-        }
-        File.Copy(repo.CourseProject, Path.Combine(src, "GenAI.Course.csproj"));
-        // The workspace's own build settings: the repository's pinned versions, warnings never errors.
-        File.WriteAllText(Path.Combine(src, "Directory.Build.props"), $"""
-            <Project>
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <LangVersion>latest</LangVersion>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-                <TreatWarningsAsErrors>false</TreatWarningsAsErrors>
-                <MSBuildTreatWarningsAsErrors>false</MSBuildTreatWarningsAsErrors>
-                <WarningLevel>0</WarningLevel>
-                <DebugType>portable</DebugType>
-                <GenerateDocumentationFile>false</GenerateDocumentationFile>
-              </PropertyGroup>
-            </Project>
-            """);
-        File.WriteAllText(Path.Combine(src, "Directory.Build.targets"), "<Project />\n");
-        File.WriteAllText(Path.Combine(src, "Directory.Packages.props"),
-            $"<Project>\n  <Import Project=\"{Path.Combine(repo.Root, "Directory.Packages.props")}\" />\n</Project>\n");
-
-        var (exit, log) = Run("dotnet", new[] { "build", Path.Combine(src, "GenAI.Course.csproj"), "-o", output, "--nologo", "-v", "q", "-clp:NoSummary" }, src, timeout);
-        if (exit != 0)
-        {
-            bool restore = log.Contains("NuGet.targets", StringComparison.Ordinal) || Regex.IsMatch(log, @"\bNU1\d{3}\b");
-            string headline = restore
-                ? "The submission could not be built because restoring packages failed on the grading machine (not a problem of your code; tell the course staff):\n"
-                : "The submission does not compile:\n";
-            return new SubmissionBuild { Sources = sources, Errors = headline + CompilerErrors(log, src) };
-        }
+        string output = Path.Combine(workspace, "course");
+        var texts = sources.Select(f => (f, File.ReadAllText(Path.Combine(submission, f)))).ToList();
+        using var cancel = new CancellationTokenSource(timeout);
+        SubmissionCompiler.Result compiled;
+        try { compiled = SubmissionCompiler.Compile(texts, autograder, output, cancel.Token); }
+        catch (OperationCanceledException) { return new SubmissionBuild { Sources = sources, Errors = $"The submission could not be compiled within {timeout.TotalSeconds:F0} s." }; }
+        if (!compiled.Succeeded)
+            return new SubmissionBuild { Sources = sources, Errors = "The submission does not compile:\n" + compiled.Describe() };
 
         // The run folder lives where an unprivileged worker can read it (the workspace may sit in a private folder).
         string run = runFolder;
@@ -128,15 +97,6 @@ public sealed class SubmissionBuild
                     foreach (var file in runtime.EnumerateObject())
                         names.Add(Path.GetFileName(file.Name));
         return names.Where(n => !CourseFiles.Contains(n) && File.Exists(Path.Combine(autograder, n))).OrderBy(n => n, StringComparer.Ordinal);
-    }
-
-    /// <summary>The error lines of a build log, with workspace paths made relative, each once.</summary>
-    public static string CompilerErrors(string log, string sourceFolder)
-    {
-        var errors = log.Split('\n').Select(l => l.Trim()).Where(l => Regex.IsMatch(l, @"\berror\b", RegexOptions.IgnoreCase))
-            .Select(l => Regex.Replace(l.Replace(sourceFolder + Path.DirectorySeparatorChar, ""), @"\s*\[[^\]]*\.csproj\]$", ""))
-            .Distinct().ToList();
-        return errors.Count > 0 ? string.Join("\n", errors) : log.Trim();
     }
 
     /// <summary>Runs a process to completion (or kills it at <paramref name="timeout"/>), returning its exit code and combined output.</summary>

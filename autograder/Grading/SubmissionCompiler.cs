@@ -1,0 +1,178 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Emit;
+using Microsoft.CodeAnalysis.Text;
+
+namespace GenAI.Autograder.Grading;
+
+/// <summary>
+/// Compiles a submission's C# sources into GenAI.Course.dll in this process with Roslyn, as
+/// <c>dotnet build -c Release</c> of the template's project would: the same references (the .NET
+/// reference pack, or the running framework where no SDK is installed, and the course's package
+/// assemblies the worker ships, read from its deps.json), implicit usings, nullable context, latest
+/// language version and assembly version 1.0.0.0. Warnings never fail; errors come back with file,
+/// line and the source line. No MSBuild, no restore, no child process.
+/// </summary>
+public static class SubmissionCompiler
+{
+    /// <summary>The usings the SDK adds to a console or library project (ImplicitUsings=enable).</summary>
+    static readonly string[] ImplicitUsings = { "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks" };
+
+    /// <summary>The preprocessor symbols of a Release build for net10.0.</summary>
+    static readonly string[] Defines = new[] { "TRACE", "RELEASE", "NET", "NET10_0", "NETCOREAPP" }
+        .Concat(Enumerable.Range(5, 6).Select(v => $"NET{v}_0_OR_GREATER"))
+        .Concat(new[] { "NETCOREAPP1_0_OR_GREATER", "NETCOREAPP1_1_OR_GREATER", "NETCOREAPP2_0_OR_GREATER", "NETCOREAPP2_1_OR_GREATER", "NETCOREAPP2_2_OR_GREATER", "NETCOREAPP3_0_OR_GREATER", "NETCOREAPP3_1_OR_GREATER" })
+        .ToArray();
+
+    /// <summary>At most this many errors are listed; the rest are counted.</summary>
+    const int ShownErrors = 20;
+
+    /// <summary>The outcome: the compiler errors (empty when it compiled) and, per source file, whether it has errors of its own.</summary>
+    public sealed record Result(IReadOnlyList<Diagnostic> Errors)
+    {
+        /// <summary>True when GenAI.Course.dll was written.</summary>
+        public bool Succeeded => Errors.Count == 0;
+
+        /// <summary>The relative paths of the files that hold at least one error.</summary>
+        public IReadOnlyList<string> FailingFiles => Errors.Select(e => e.Location.SourceTree?.FilePath).OfType<string>().Distinct().ToList();
+
+        /// <summary>The errors as a student reads them: <c>file(line,col): error CSxxxx: message</c>, each followed by its source line.</summary>
+        public string Describe()
+        {
+            var text = new StringBuilder();
+            foreach (var e in Errors.Take(ShownErrors))
+            {
+                var span = e.Location.GetLineSpan();
+                string where = e.Location.IsInSource ? $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): " : "";
+                text.Append(where).Append("error ").Append(e.Id).Append(": ").AppendLine(e.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+                if (e.Location.IsInSource && e.Location.SourceTree is { } tree)
+                {
+                    var line = tree.GetText().Lines[span.StartLinePosition.Line];
+                    text.Append($"    {span.StartLinePosition.Line + 1,5} | ").AppendLine(line.ToString().TrimEnd());
+                }
+            }
+            if (Errors.Count > ShownErrors) text.AppendLine($"... and {Errors.Count - ShownErrors} more errors");
+            return text.ToString().TrimEnd();
+        }
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="sources"/> (path relative to the submission, text) and, when they compile,
+    /// writes GenAI.Course.dll and its portable PDB to <paramref name="outputFolder"/>. The course's package
+    /// assemblies are found in <paramref name="autograder"/> (the autograder's build, which holds the worker).
+    /// </summary>
+    public static Result Compile(IReadOnlyList<(string Path, string Text)> sources, string autograder, string outputFolder, CancellationToken cancel = default)
+    {
+        var parse = new CSharpParseOptions(LanguageVersion.Latest, preprocessorSymbols: Defines);
+        var trees = sources.Select(s => CSharpSyntaxTree.ParseText(SourceText.From(s.Text, Encoding.UTF8), parse, s.Path.Replace('\\', '/'), cancel)).ToList();
+        trees.Add(CSharpSyntaxTree.ParseText(Generated, parse, "obj/GenAI.Course.Generated.cs", Encoding.UTF8, cancel));
+        var options = new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary,
+            optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable,
+            allowUnsafe: false, deterministic: true, warningLevel: 0);
+        var compilation = CSharpCompilation.Create("GenAI.Course", trees, References(autograder), options);
+
+        Directory.CreateDirectory(outputFolder);
+        string dll = Path.Combine(outputFolder, "GenAI.Course.dll"), pdb = Path.Combine(outputFolder, "GenAI.Course.pdb");
+        EmitResult emitted;
+        using (var peStream = new MemoryStream())
+        using (var pdbStream = new MemoryStream())
+        {
+            emitted = compilation.Emit(peStream, pdbStream, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb, pdbFilePath: "GenAI.Course.pdb"), cancellationToken: cancel);
+            if (emitted.Success)
+            {
+                File.WriteAllBytes(dll, peStream.ToArray());
+                File.WriteAllBytes(pdb, pdbStream.ToArray());
+            }
+        }
+        var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
+            .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start).ToList();
+        return new Result(errors);
+    }
+
+    /// <summary>What the SDK generates for the template's project: global usings and the assembly's identity.</summary>
+    static string Generated =>
+        string.Concat(ImplicitUsings.Select(u => $"global using {u};\n")) + """
+        [assembly: System.Reflection.AssemblyVersion("1.0.0.0")]
+        [assembly: System.Reflection.AssemblyFileVersion("1.0.0.0")]
+        [assembly: System.Reflection.AssemblyInformationalVersion("1.0.0")]
+        [assembly: System.Reflection.AssemblyProduct("GenAI.Course")]
+        [assembly: System.Reflection.AssemblyTitle("GenAI.Course")]
+        [assembly: System.Runtime.Versioning.TargetFramework(".NETCoreApp,Version=v10.0", FrameworkDisplayName = ".NET 10.0")]
+        """;
+
+    static readonly Dictionary<string, IReadOnlyList<MetadataReference>> Cache = new();
+
+    /// <summary>The framework's reference assemblies and the course's package assemblies (cached per autograder folder).</summary>
+    static IReadOnlyList<MetadataReference> References(string autograder)
+    {
+        lock (Cache)
+        {
+            if (Cache.TryGetValue(autograder, out var cached)) return cached;
+            var paths = FrameworkAssemblies().Concat(CoursePackageAssemblies(autograder)).ToList();
+            return Cache[autograder] = paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
+        }
+    }
+
+    /// <summary>
+    /// Microsoft.NETCore.App's reference pack of the running runtime's version (what MSBuild compiles
+    /// against), or, on a machine with a runtime but no SDK, the runtime's own assemblies.
+    /// </summary>
+    static IEnumerable<string> FrameworkAssemblies()
+    {
+        string runtime = RuntimeEnvironment.GetRuntimeDirectory();
+        var root = new DirectoryInfo(runtime.TrimEnd(Path.DirectorySeparatorChar)).Parent?.Parent?.Parent;
+        string packs = Path.Combine(root?.FullName ?? "", "packs", "Microsoft.NETCore.App.Ref");
+        var version = Environment.Version;
+        var pack = Directory.Exists(packs)
+            ? Directory.GetDirectories(packs)
+                .Select(d => (dir: d, v: Version.TryParse(Path.GetFileName(d).Split('-')[0], out var v) ? v : null))
+                .Where(p => p.v is not null && p.v.Major == version.Major)
+                .OrderByDescending(p => p.v).Select(p => Path.Combine(p.dir, "ref", $"net{version.Major}.0"))
+                .FirstOrDefault(Directory.Exists)
+            : null;
+        return Directory.GetFiles(pack ?? runtime, "*.dll").Where(IsManaged);
+    }
+
+    /// <summary>The runtime assemblies of GenAI.Course's package dependencies (TorchSharp and what it needs), as the worker's deps.json lists them.</summary>
+    static IEnumerable<string> CoursePackageAssemblies(string autograder)
+    {
+        string deps = Path.Combine(autograder, "GenAI.Worker.deps.json");
+        if (!File.Exists(deps)) throw new FileNotFoundException($"the worker is missing from {autograder} (GenAI.Worker.deps.json): rebuild the autograder.");
+        using var doc = JsonDocument.Parse(File.ReadAllText(deps));
+        var libraries = doc.RootElement.GetProperty("targets").EnumerateObject().First().Value;
+        var course = libraries.EnumerateObject().First(l => l.Name.StartsWith("GenAI.Course/", StringComparison.Ordinal));
+        var pending = new Queue<string>(Dependencies(course.Value));
+        var seen = new HashSet<string>();
+        while (pending.TryDequeue(out var name))
+        {
+            if (!seen.Add(name)) continue;
+            var library = libraries.EnumerateObject().FirstOrDefault(l => l.Name == name);
+            if (library.Value.ValueKind != JsonValueKind.Object) continue;
+            foreach (var next in Dependencies(library.Value)) pending.Enqueue(next);
+            if (library.Value.TryGetProperty("runtime", out var runtime))
+                foreach (var file in runtime.EnumerateObject())
+                {
+                    string path = Path.Combine(autograder, Path.GetFileName(file.Name));
+                    if (File.Exists(path)) yield return path;
+                }
+        }
+    }
+
+    static IEnumerable<string> Dependencies(JsonElement library) =>
+        library.TryGetProperty("dependencies", out var d) ? d.EnumerateObject().Select(p => $"{p.Name}/{p.Value.GetString()}") : Enumerable.Empty<string>();
+
+    /// <summary>True for a file with .NET metadata (the runtime folder also holds native libraries on some systems).</summary>
+    static bool IsManaged(string path)
+    {
+        try
+        {
+            using var stream = File.OpenRead(path);
+            using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+            return pe.HasMetadata;
+        }
+        catch (BadImageFormatException) { return false; }
+    }
+}
