@@ -7,8 +7,6 @@ public sealed record RepoLayout(string Root)
     public string Reference => Path.Combine(Root, "reference");
     /// <summary>The generated student template.</summary>
     public string Template => Path.Combine(Root, "student-template");
-    /// <summary>The project file every submission is built with.</summary>
-    public string CourseProject => Path.Combine(Template, "GenAI.Course.csproj");
     /// <summary>The assignment manifests.</summary>
     public string Assignments => Path.Combine(Root, "autograder", "assignments");
 
