@@ -93,6 +93,7 @@ public static class GradeCommand
         }
 
         log.WriteLine($"Compiled {build.Sources.Count} source files in {clock.Elapsed.TotalSeconds:F1} s; running the checks ...");
+        if (build.ReplacedMessage.Length > 0) log.WriteLine(build.ReplacedMessage);
         if (build.ApiMessage.Length > 0) log.WriteLine(build.ApiMessage);
         string progress = Path.Combine(workspace, "progress.jsonl");
         var (state, interruption) = RunChecks(repo.Root, autograder, build.RunFolder, progress, manifests.SelectMany(m => m.Items).SelectMany(i => i.Tests).Distinct().ToList(), TimeSpan.FromSeconds(options.TimeoutSeconds ?? GradeOptions.DefaultTimeoutSeconds * manifests.Count), options.CallTimeoutSeconds, log, s =>
@@ -104,8 +105,9 @@ public static class GradeCommand
         {
             foreach (var m in manifests)
             {
-                string top = string.Join("\n\n", new[] { interruption is null ? "" : $"Grading was interrupted: {interruption}.", build.ApiMessage }.Where(t => t.Length > 0));
+                string top = string.Join("\n\n", new[] { interruption is null ? "" : $"Grading was interrupted: {interruption}.", build.ReplacedMessage, build.ApiMessage }.Where(t => t.Length > 0));
                 var results = Scorer.Score(m, state, interruption, top, clock.Elapsed.TotalSeconds);
+                build.ExplainReplacedFiles(results);
                 ReportWriter.Write(m, results, Path.GetDirectoryName(ResultsPath(m))!);
                 final.Add((m, results));
             }

@@ -23,6 +23,26 @@ public sealed class SubmissionBuild
     /// <summary>Public API members the checks need that the submission lacks (empty when it matches).</summary>
     public IReadOnlyList<string> MissingApi { get; private init; } = Array.Empty<string>();
 
+    /// <summary>Files that did not compile and were graded as the template's versions (empty when everything compiled).</summary>
+    public IReadOnlyList<SubmissionCompiler.ReplacedFile> Replaced { get; private init; } = Array.Empty<SubmissionCompiler.ReplacedFile>();
+
+    /// <summary>The message shown at the top of the results when <see cref="Replaced"/> is not empty.</summary>
+    public string ReplacedMessage => Replaced.Count == 0 ? "" :
+        $"{string.Join(", ", Replaced.Select(r => r.Path))} did not compile, so {(Replaced.Count == 1 ? "it was" : "they were")} graded as the template's version: "
+        + "the items that need that code score 0 and show its compiler errors; every other item was graded normally.\n\n"
+        + string.Join("\n\n", Replaced.Select(r => r.Errors));
+
+    /// <summary>
+    /// Adds the compiler errors of a replaced file to every failed item whose output shows one of that file's
+    /// template stubs (the item failed because the student's version did not compile).
+    /// </summary>
+    public void ExplainReplacedFiles(GradescopeResults results)
+    {
+        foreach (var test in results.Tests.Where(t => t.Score < t.MaxScore))
+            foreach (var file in Replaced.Where(r => r.Stubs.Any(stub => test.Output.Contains(stub, StringComparison.Ordinal))))
+                test.Output = $"Your {file.Path} does not compile, so this item ran the template's version of it (not implemented):\n{file.Errors}\n\n{test.Output}";
+    }
+
     /// <summary>The source files that were built, relative to the submission folder.</summary>
     public IReadOnlyList<string> Sources { get; private init; } = Array.Empty<string>();
 
@@ -46,7 +66,8 @@ public sealed class SubmissionBuild
         var texts = sources.Select(f => (f, File.ReadAllText(Path.Combine(submission, f)))).ToList();
         using var cancel = new CancellationTokenSource(timeout);
         SubmissionCompiler.Result compiled;
-        try { compiled = SubmissionCompiler.Compile(texts, autograder, output, cancel.Token); }
+        IReadOnlyList<SubmissionCompiler.ReplacedFile> replaced;
+        try { (compiled, replaced) = SubmissionCompiler.CompileWithFallback(texts, repo.Template, autograder, output, cancel.Token); }
         catch (OperationCanceledException) { return new SubmissionBuild { Sources = sources, Errors = $"The submission could not be compiled within {timeout.TotalSeconds:F0} s." }; }
         if (!compiled.Succeeded)
             return new SubmissionBuild { Sources = sources, Errors = "The submission does not compile:\n" + compiled.Describe() };
@@ -68,7 +89,7 @@ public sealed class SubmissionBuild
         var missing = File.Exists(Path.Combine(autograder, "GenAI.Course.dll"))
             ? ApiCheck.Missing(Path.Combine(autograder, "GenAI.Course.dll"), Path.Combine(output, "GenAI.Course.dll"), autograder)
             : Array.Empty<string>();
-        return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = sources, MissingApi = missing };
+        return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = sources, MissingApi = missing, Replaced = replaced };
     }
 
     /// <summary>The message shown to the student when <see cref="MissingApi"/> is not empty.</summary>

@@ -39,11 +39,15 @@ public static class SubmissionCompiler
         /// <summary>The relative paths of the files that hold at least one error.</summary>
         public IReadOnlyList<string> FailingFiles => Errors.Select(e => e.Location.SourceTree?.FilePath).OfType<string>().Distinct().ToList();
 
-        /// <summary>The errors as a student reads them: <c>file(line,col): error CSxxxx: message</c>, each followed by its source line.</summary>
-        public string Describe()
+        /// <summary>
+        /// The errors (of <paramref name="file"/> only, when given) as a student reads them:
+        /// <c>file(line,col): error CSxxxx: message</c>, each followed by its source line.
+        /// </summary>
+        public string Describe(string? file = null)
         {
+            var errors = Errors.Where(e => file is null || e.Location.SourceTree?.FilePath == file).ToList();
             var text = new StringBuilder();
-            foreach (var e in Errors.Take(ShownErrors))
+            foreach (var e in errors.Take(ShownErrors))
             {
                 var span = e.Location.GetLineSpan();
                 string where = e.Location.IsInSource ? $"{span.Path}({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}): " : "";
@@ -54,10 +58,55 @@ public static class SubmissionCompiler
                     text.Append($"    {span.StartLinePosition.Line + 1,5} | ").AppendLine(line.ToString().TrimEnd());
                 }
             }
-            if (Errors.Count > ShownErrors) text.AppendLine($"... and {Errors.Count - ShownErrors} more errors");
+            if (errors.Count > ShownErrors) text.AppendLine($"... and {errors.Count - ShownErrors} more errors");
             return text.ToString().TrimEnd();
         }
     }
+
+    /// <summary>A submission file that did not compile and was graded as the template's version of it.</summary>
+    /// <param name="Path">Relative to the submission (and to the template).</param>
+    /// <param name="Errors">Its compiler errors, as <see cref="Result.Describe"/> shows them.</param>
+    /// <param name="Stubs">The messages of the template's <c>NotImplementedException</c>s in that file: a check that fails with one of them failed because of this file.</param>
+    public sealed record ReplacedFile(string Path, string Errors, IReadOnlyList<string> Stubs);
+
+    /// <summary>
+    /// Compiles <paramref name="sources"/>; when that fails, compiles again with each file that has errors and differs
+    /// from the template replaced by the template's version (in <paramref name="template"/>), so a file that does not
+    /// compile costs only the items that need it. When no such replacement compiles, the result is the first
+    /// compilation's, with no file replaced.
+    /// </summary>
+    public static (Result Result, IReadOnlyList<ReplacedFile> Replaced) CompileWithFallback(IReadOnlyList<(string Path, string Text)> sources, string template, string autograder, string outputFolder, CancellationToken cancel = default)
+    {
+        var first = Compile(sources, autograder, outputFolder, cancel);
+        var current = sources.ToList();
+        var replaced = new List<ReplacedFile>();
+        var result = first;
+        // A replaced file can reveal errors in another that used what the student added to it: a few rounds settle it.
+        for (int round = 0; round < 3 && !result.Succeeded; round++)
+        {
+            var failing = result.FailingFiles.Where(f => replaced.All(r => r.Path != f)).ToList();
+            var fixable = failing.Select(f => (file: f, text: TemplateText(template, f))).Where(f => f.text is not null && f.text != current.First(s => s.Path == f.file).Text).ToList();
+            if (fixable.Count == 0 || fixable.Count == current.Count) break;
+            foreach (var (file, text) in fixable)
+            {
+                replaced.Add(new ReplacedFile(file, result.Describe(file), StubMessages(text!)));
+                current[current.FindIndex(s => s.Path == file)] = (file, text!);
+            }
+            result = Compile(current, autograder, outputFolder, cancel);
+        }
+        return result.Succeeded ? (result, replaced) : (first, Array.Empty<ReplacedFile>());
+    }
+
+    static string? TemplateText(string template, string file)
+    {
+        string path = System.IO.Path.Combine(template, file);
+        return File.Exists(path) ? File.ReadAllText(path) : null;
+    }
+
+    /// <summary>The messages of the <c>throw new NotImplementedException("...")</c> stubs in a template file.</summary>
+    static IReadOnlyList<string> StubMessages(string text) =>
+        System.Text.RegularExpressions.Regex.Matches(text, """throw new NotImplementedException\("((?:[^"\\]|\\.)*)"\)""")
+            .Select(m => System.Text.RegularExpressions.Regex.Unescape(m.Groups[1].Value)).ToList();
 
     /// <summary>
     /// Compiles <paramref name="sources"/> (path relative to the submission, text) and, when they compile,

@@ -10,7 +10,8 @@ namespace GenAI.Grader.Tests.Grading;
 /// process, results.json per assignment. Planted bugs must lose points in the right items and
 /// correct variants must not.
 /// </summary>
-[Category("EndToEnd")]
+/// <remarks>Planted groups run two at a time; the tests that judge time limits run alone (<c>NonParallelizable</c>).</remarks>
+[Category("EndToEnd"), Parallelizable(ParallelScope.All)]
 public sealed class GradeEndToEndTests
 {
     static readonly string[] Assignments = { "cs446-hw5", "cs4331-hw2", "cs552-hw1", "cs552-hw2", "ece685d-hw5" };
@@ -64,6 +65,26 @@ public sealed class GradeEndToEndTests
         }
     }
 
+    /// <summary>
+    /// A file that does not compile costs only the items that need it: it is graded as the template's version, the items
+    /// whose checks then meet its stubs score 0 and show its compiler error with the source line, every other item keeps full marks.
+    /// </summary>
+    [Test]
+    public void AFileThatDoesNotCompileCostsOnlyTheItemsThatNeedIt()
+    {
+        var run = Grader.GradeInProcess(Grader.Planted(new[] { ("Vae/Distributions.cs", "return (torch.xlogy(x, p) + torch.xlogy(1 - x, 1 - p)).sum(-1);", "return (torch.xlogy(x, p) + torch.xlogy(1 - x, 1 - p)).sum(-1)") }), "--assignment", "cs446-hw5");
+        run.ExitCode.Should().Be(0, run.Console);
+        var results = run.Results.Values.Single();
+        results.Output.Should().Contain("Vae/Distributions.cs did not compile").And.Contain("error CS1002");
+        foreach (var item in results.Tests)
+            if (new[] { "2.3", "2.4", "2.5", "2.6" }.Contains(item.Number))
+            {
+                item.Score.Should().Be(0, item.Output);
+                item.Output.Should().StartWith("Your Vae/Distributions.cs does not compile").And.Contain("CS1002").And.Contain(".sum(-1)\n");
+            }
+            else if (item.Number != "2.7") item.Score.Should().Be(item.MaxScore, $"{item.Number} does not need Vae/Distributions.cs: {item.Output}");
+    }
+
     /// <summary>A renamed public method is reported once at the top (read from metadata), and only its checks lose points.</summary>
     [Test]
     public void AWrongApiIsReportedUpFront()
@@ -107,7 +128,7 @@ public sealed class GradeEndToEndTests
     [Test]
     public void ACrashFailsOnlyTheChecksThatCallIt()
     {
-        var run = Grader.Grade(Grader.Planted(new[] { ("Vae/Distributions.cs", "return (torch.xlogy(x, p) + torch.xlogy(1 - x, 1 - p)).sum(-1);", "Environment.Exit(0); return x;") }));
+        var run = Grader.GradeInProcess(Grader.Planted(new[] { ("Vae/Distributions.cs", "return (torch.xlogy(x, p) + torch.xlogy(1 - x, 1 - p)).sum(-1);", "Environment.Exit(0); return x;") }));
         run.ExitCode.Should().Be(0, run.Console);
         run.Results["cs4331-hw2"].Score.Should().Be(77);
         run.Results["ece685d-hw5"].Score.Should().Be(95);
@@ -124,7 +145,7 @@ public sealed class GradeEndToEndTests
     }
 
     /// <summary>A call that never returns is stopped at the per-call limit; that check fails and later checks still run.</summary>
-    [Test]
+    [Test, NonParallelizable]
     public void AnEndlessLoopFailsOnlyItsChecks()
     {
         var run = Grader.Grade(Grader.Planted(new[] { ("ScoreMatching/ScoreMatching.cs", "double sigmaL = noiseLevels[^1];", "double sigmaL = noiseLevels[^1];\n        while (sigmaL > 0) { }") }),
@@ -139,7 +160,7 @@ public sealed class GradeEndToEndTests
     }
 
     /// <summary>A judge that runs out of its overall time keeps finished checks and zeroes the rest, saying why.</summary>
-    [Test]
+    [Test, NonParallelizable]
     public void AnOverallTimeoutKeepsFinishedChecks()
     {
         var run = Grader.Grade(Grader.Planted(new[] { ("ScoreMatching/ScoreMatching.cs", "double sigmaL = noiseLevels[^1];", "double sigmaL = noiseLevels[^1];\n        while (sigmaL > 0) { }") }),
@@ -165,7 +186,7 @@ public sealed class GradeEndToEndTests
     [TestCaseSource(nameof(PlantedGroups))]
     public void PlantedSubmissionsLoseAndKeepPointsWhereTheySay(PlantedSubmission.Group group)
     {
-        var run = Grader.Grade(Grader.Planted(group.Edits), group.Assignment is null ? [] : ["--assignment", group.Assignment]);
+        var run = Grader.GradeInProcess(Grader.Planted(group.Edits), group.Assignment is null ? [] : ["--assignment", group.Assignment]);
         run.ExitCode.Should().Be(0, run.Console);
         run.Results.Should().NotBeEmpty(run.Console);
         var graded = run.Results.Select(kv => (kv.Key, kv.Value)).ToList();

@@ -34,20 +34,19 @@ static class Grader
         return names.Count == 1 ? ["--assignment", names.Single()] : [];
     }
 
-    /// <summary>The same through the engine's API in this process (the checks still run in a child process from the autograder's build).</summary>
-    public static Run GradeInProcess(string submission)
+    /// <summary>
+    /// The same through the engine's API in this process, with the same arguments (the checks still run in a child process
+    /// from the autograder's build): no process start and a warm compiler, so the planted and zoo gradings cost only their checks.
+    /// </summary>
+    public static Run GradeInProcess(string submission, params string[] extraArgs)
     {
         string output = Path.Combine(Path.GetTempPath(), "genai-grade-tests", Guid.NewGuid().ToString("N"));
+        var parsed = GradeOptions.Parse(["--submission", submission, "--out", output, .. extraArgs], out string? error);
+        if (parsed is null) throw new ArgumentException(error ?? "no options", nameof(extraArgs));
         var console = new StringWriter();
-        var original = Console.Out;
-        int exit;
-        try
-        {
-            Console.SetOut(console);
-            exit = GradeCommand.Grade(new GradeOptions(submission, null, output, AutograderFolder: Path.GetDirectoryName(Paths.AutograderDll)));
-        }
-        finally { Console.SetOut(original); }
-        return Collect(exit, console.ToString(), output, null);
+        var outcome = GradeCommand.Grade(parsed with { AutograderFolder = Path.GetDirectoryName(Paths.AutograderDll) }, console, console);
+        if (outcome.Results.Count > 0) GradeCommand.PrintSummary(outcome.Results, console);
+        return Collect(outcome.ExitCode, console.ToString(), output, parsed.Assignment);
     }
 
     static Run Collect(int exit, string console, string output, string? assignment)

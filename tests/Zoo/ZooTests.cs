@@ -9,7 +9,7 @@ namespace GenAI.Grader.Tests.Zoo;
 /// Grading the zoos end to end: every correct implementation gets full marks, every mistake loses
 /// points in each item it names and nowhere else (see <see cref="ZooCatalogue"/> for how cases share a grading).
 /// </summary>
-[Category("EndToEnd")]
+[Category("EndToEnd"), Parallelizable(ParallelScope.All)]
 public sealed class ZooTests
 {
     static IEnumerable<TestCaseData> CorrectGroups() => ZooCatalogue.Groups(bugs: false)
@@ -45,7 +45,7 @@ public sealed class ZooTests
 
     static void Grade(PlantedSubmission.Group group)
     {
-        var run = GradeRun.Grade(GradeRun.Planted(group.Edits), "--assignment", group.Assignment!);
+        var run = GradeRun.GradeInProcess(GradeRun.Planted(group.Edits), "--assignment", group.Assignment!);
         run.ExitCode.Should().Be(0, run.Console);
         var results = run.Results.Should().ContainKey(group.Assignment!, run.Console).WhoseValue;
         results.Output.Should().BeEmpty("the zoo submission compiles: " + results.Output);
