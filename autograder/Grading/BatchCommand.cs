@@ -65,6 +65,9 @@ public static class BatchCommand
         var clock = Stopwatch.StartNew();
         int done = 0, skipped = 0;
         var gate = new object();
+        // Gradings share the cores: each judge and worker gets its share of libtorch threads unless GENAI_THREADS says otherwise.
+        if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GENAI_THREADS")))
+            Environment.SetEnvironmentVariable("GENAI_THREADS", Math.Max(1, Environment.ProcessorCount / jobs).ToString(System.Globalization.CultureInfo.InvariantCulture));
         log.WriteLine($"Grading {entries.Count} submissions from {submissions}, {jobs} at a time, into {output}");
         Parallel.ForEach(entries, new ParallelOptions { MaxDegreeOfParallelism = jobs }, entry =>
         {
