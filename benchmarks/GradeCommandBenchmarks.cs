@@ -1,69 +1,108 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Engines;
 
 namespace GenAI.Benchmarks;
 
 /// <summary>
-/// Wall time of the grade command on the reference (every assignment of the VAE / ELBO / score
-/// matching slice): cold (autograder built from nothing into a fresh artifacts folder, then graded),
-/// warm (autograder already built: the submission build, the judge and the isolated worker), and
-/// the checks alone in one process (the students' `dotnet test` path, without the test host).
-/// Each iteration also records the peak resident memory of the command's whole process tree; the
-/// peaks are printed after the run (BenchmarkDotNet's own memory diagnoser sees only this process).
+/// Wall time of the grade command on the reference, per assignment: warm (autograder already built:
+/// the in-process compile of the submission, the judge and the isolated worker) and the overhead
+/// outside the checks (the warm wall time minus the checks' time the command prints), with the peak
+/// resident memory of the command's whole process tree. BenchmarkDotNet's memory diagnoser sees only
+/// this process, so peaks and overheads are printed after the run.
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 5)]
+[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class GradeCommandBenchmarks
 {
-    static readonly Dictionary<string, double> PeakMiB = new();
+    static readonly Dictionary<string, List<(double peak, double overhead, double compile)>> Samples = new();
     string repo = "", scratch = "", autograderDll = "";
 
-    /// <summary>Builds the autograder once (for the warm cases).</summary>
+    /// <summary>The assignment graded.</summary>
+    [Params("cs446-hw5", "cs4331-hw2", "cs552-hw1", "cs552-hw2", "ece685d-hw5")]
+    public string Assignment { get; set; } = "";
+
+    /// <summary>Builds the autograder once (Release, as the Gradescope set-up does).</summary>
     [GlobalSetup]
     public void Setup()
     {
-        repo = FindRepo();
+        repo = Repo.Find();
         scratch = Directory.CreateTempSubdirectory("genai-bench").FullName;
-        ProcessTree.Run("dotnet", repo, "build", "autograder", "-v", "q", "--artifacts-path", Path.Combine(scratch, "warm"));
-        autograderDll = Path.Combine(scratch, "warm", "bin", "GenAI.Autograder", "debug", "GenAI.Autograder.dll");
+        ProcessTree.Run("dotnet", repo, "build", "autograder", "-c", "Release", "-v", "q", "--artifacts-path", Path.Combine(scratch, "warm"));
+        autograderDll = Path.Combine(scratch, "warm", "bin", "GenAI.Autograder", "release", "GenAI.Autograder.dll");
     }
 
-    /// <summary>Removes the cold build's artifacts so each cold iteration starts from nothing (the NuGet cache stays).</summary>
-    [IterationSetup(Target = nameof(Cold))]
-    public void CleanColdArtifacts()
+    /// <summary>Grade the reference on one assignment with an already built autograder.</summary>
+    [Benchmark]
+    public void Warm()
     {
-        string cold = Path.Combine(scratch, "cold");
-        if (Directory.Exists(cold)) Directory.Delete(cold, recursive: true);
+        var (peak, seconds, output) = ProcessTree.Run("dotnet", repo, autograderDll, "grade", "--assignment", Assignment, "--out", Path.Combine(scratch, "warm-results"));
+        double checks = Seconds(output, @"checks done \((\d+) s\)"), compile = Seconds(output, @"Compiled \d+ source files in ([\d.]+) s");
+        if (!Samples.TryGetValue(Assignment, out var list)) Samples[Assignment] = list = new();
+        list.Add((peak, seconds - checks, compile));
     }
 
-    /// <summary>Build the autograder and the reference from nothing, then grade.</summary>
-    [Benchmark]
-    public void Cold()
-    {
-        string artifacts = Path.Combine(scratch, "cold");
-        double build = ProcessTree.Run("dotnet", repo, "build", "autograder", "-v", "q", "--artifacts-path", artifacts);
-        double grade = ProcessTree.Run("dotnet", repo, Path.Combine(artifacts, "bin", "GenAI.Autograder", "debug", "GenAI.Autograder.dll"), "grade", "--out", Path.Combine(scratch, "cold-results"));
-        Record(nameof(Cold), Math.Max(build, grade));
-    }
-
-    /// <summary>Grade with an already built autograder: the submission's build and the checks.</summary>
-    [Benchmark]
-    public void Warm() => Record(nameof(Warm), ProcessTree.Run("dotnet", repo, autograderDll, "grade", "--out", Path.Combine(scratch, "warm-results")));
-
-    /// <summary>The checks alone against the reference, student code in the same process.</summary>
-    [Benchmark]
-    public void ChecksInProcess() => Record(nameof(ChecksInProcess), ProcessTree.Run("dotnet", repo, autograderDll, "run-checks", "--progress", Path.Combine(scratch, "progress.jsonl")));
-
-    /// <summary>Prints the peak memory of each case and removes the scratch folder.</summary>
+    /// <summary>Prints peak memory, overhead and compile time per assignment, and removes the scratch folder.</summary>
     [GlobalCleanup]
     public void Cleanup()
     {
-        foreach (var (name, peak) in PeakMiB) Console.WriteLine($"// peak resident memory of the process tree, {name}: {peak:F0} MiB");
+        if (Samples.TryGetValue(Assignment, out var list))
+            Console.WriteLine($"// {Assignment}: peak resident memory of the process tree {list.Max(s => s.peak):F0} MiB; "
+                + $"overhead outside the checks (median) {Median(list.Select(s => s.overhead)):F1} s, of which compiling {Median(list.Select(s => s.compile)):F1} s");
         try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
     }
 
-    static void Record(string name, double peak) => PeakMiB[name] = Math.Max(PeakMiB.GetValueOrDefault(name), peak);
+    static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted[sorted.Count / 2];
+    }
 
-    static string FindRepo()
+    /// <summary>The number the grade command printed where <paramref name="pattern"/> matches.</summary>
+    static double Seconds(string output, string pattern)
+    {
+        var match = Regex.Matches(output, pattern).LastOrDefault()
+            ?? throw new InvalidOperationException($"the grade command did not print '{pattern}':\n{output}");
+        return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>The cold path once: the autograder built from nothing (NuGet cache kept), then the reference graded on every assignment.</summary>
+[SimpleJob(RunStrategy.ColdStart, launchCount: 1, warmupCount: 0, iterationCount: 1)]
+public class ColdGradeBenchmarks
+{
+    string repo = "", scratch = "";
+
+    /// <summary>A scratch folder for the build.</summary>
+    [GlobalSetup]
+    public void Setup()
+    {
+        repo = Repo.Find();
+        scratch = Directory.CreateTempSubdirectory("genai-bench-cold").FullName;
+    }
+
+    /// <summary>Build the autograder and the reference from nothing, then grade every assignment.</summary>
+    [Benchmark]
+    public void Cold()
+    {
+        var (buildPeak, _, _) = ProcessTree.Run("dotnet", repo, "build", "autograder", "-c", "Release", "-v", "q", "--artifacts-path", scratch);
+        var (gradePeak, _, _) = ProcessTree.Run("dotnet", repo, Path.Combine(scratch, "bin", "GenAI.Autograder", "release", "GenAI.Autograder.dll"), "grade", "--out", Path.Combine(scratch, "results"));
+        Console.WriteLine($"// cold: peak resident memory of the build {buildPeak:F0} MiB, of the grading {gradePeak:F0} MiB");
+    }
+
+    /// <summary>Removes the scratch folder.</summary>
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>Finds the repository from the benchmark's folder.</summary>
+static class Repo
+{
+    /// <summary>The folder holding GenAI.Grader.slnx above the benchmark executable.</summary>
+    public static string Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "GenAI.Grader.slnx"))) return dir.FullName;

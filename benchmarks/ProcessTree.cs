@@ -5,14 +5,19 @@ namespace GenAI.Benchmarks;
 /// <summary>Runs a command to completion while sampling the resident memory of its whole process tree (Linux /proc).</summary>
 static class ProcessTree
 {
-    /// <summary>Runs <paramref name="file"/> with <paramref name="args"/>; returns the peak of the summed RSS of the tree, in MiB (0 where /proc is absent).</summary>
+    /// <summary>
+    /// Runs <paramref name="file"/> with <paramref name="args"/>; returns the peak of the summed RSS of the tree, in MiB
+    /// (0 where /proc is absent), the wall time in seconds and what the command printed.
+    /// </summary>
     /// <exception cref="InvalidOperationException">The command failed.</exception>
-    public static double Run(string file, string workingDirectory, params string[] args)
+    public static (double PeakMiB, double Seconds, string Output) Run(string file, string workingDirectory, params string[] args)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
+        var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
+        var output = new System.Text.StringBuilder();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
         var errors = new System.Text.StringBuilder();
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) errors.AppendLine(e.Data); };
         process.BeginOutputReadLine();
@@ -21,7 +26,7 @@ static class ProcessTree
         while (!process.WaitForExit(25)) peak = Math.Max(peak, TreeRssKb(process.Id));
         process.WaitForExit();
         if (process.ExitCode != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} exited with {process.ExitCode}: {errors}");
-        return peak / 1024.0;
+        return (peak / 1024.0, clock.Elapsed.TotalSeconds, output.ToString());
     }
 
     static long TreeRssKb(int root)
