@@ -13,7 +13,6 @@ namespace GenAI.Autograder.Grading;
 public sealed class SubmissionBuild
 {
     static readonly string[] CourseFiles = { "GenAI.Course.dll", "GenAI.Course.pdb", "GenAI.Course.xml" };
-    static readonly string[] SkippedFolders = { "bin", "obj", ".git", ".vs", "__snapshots__", "__mismatch__" };
 
     /// <summary>True when the sources compiled.</summary>
     public bool Succeeded { get; private init; }
@@ -24,33 +23,22 @@ public sealed class SubmissionBuild
     /// <summary>Public API members the checks need that the submission lacks (empty when it matches).</summary>
     public IReadOnlyList<string> MissingApi { get; private init; } = Array.Empty<string>();
 
-    /// <summary>The source files that were built, relative to the submission folder.</summary>
+    /// <summary>The source files that were built, relative to the template's root.</summary>
     public IReadOnlyList<string> Sources { get; private init; } = Array.Empty<string>();
 
     /// <summary>
-    /// Copies the sources under <paramref name="submission"/>, builds them in <paramref name="workspace"/>
+    /// Writes the collected <paramref name="sources"/>, builds them in <paramref name="workspace"/>
     /// and prepares the run folder from the autograder build in <paramref name="autograder"/>.
     /// </summary>
-    public static SubmissionBuild Create(RepoLayout repo, string submission, string workspace, TimeSpan timeout, string autograder, string runFolder)
+    public static SubmissionBuild Create(RepoLayout repo, SubmissionSources sources, string workspace, TimeSpan timeout, string autograder, string runFolder)
     {
-        if (!Directory.Exists(submission))
-            return new SubmissionBuild { Errors = $"The submission folder {submission} does not exist." };
-        var sources = Directory.EnumerateFiles(submission, "*.cs", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(submission, f))
-            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => SkippedFolders.Contains(part)))
-            .OrderBy(f => f, StringComparer.Ordinal).ToList();
-        if (sources.Count == 0)
-            return new SubmissionBuild { Errors = $"No C# source files (*.cs) were found in the submission ({submission})." };
+        if (sources.Empty is not null)
+            return new SubmissionBuild { Errors = sources.Empty };
 
         if (Directory.Exists(workspace)) Directory.Delete(workspace, recursive: true);
         string src = Path.Combine(workspace, "src"), output = Path.Combine(workspace, "course");
         Directory.CreateDirectory(src);
-        foreach (var file in sources)
-        {
-            string target = Path.Combine(src, file);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(Path.Combine(submission, file), target);
-        }
+        sources.WriteTo(src);
         File.Copy(repo.CourseProject, Path.Combine(src, "GenAI.Course.csproj"));
         // The workspace's own build settings: the repository's pinned versions, warnings never errors.
         File.WriteAllText(Path.Combine(src, "Directory.Build.props"), $"""
@@ -79,7 +67,7 @@ public sealed class SubmissionBuild
             string headline = restore
                 ? "The submission could not be built because restoring packages failed on the grading machine (not a problem of your code; tell the course staff):\n"
                 : "The submission does not compile:\n";
-            return new SubmissionBuild { Sources = sources, Errors = headline + CompilerErrors(log, src) };
+            return new SubmissionBuild { Sources = sources.Files.Select(f => f.Path).ToList(), Errors = headline + CompilerErrors(log, src) };
         }
 
         // The run folder lives where an unprivileged worker can read it (the workspace may sit in a private folder).
@@ -99,7 +87,7 @@ public sealed class SubmissionBuild
         var missing = File.Exists(Path.Combine(autograder, "GenAI.Course.dll"))
             ? ApiCheck.Missing(Path.Combine(autograder, "GenAI.Course.dll"), Path.Combine(output, "GenAI.Course.dll"), autograder)
             : Array.Empty<string>();
-        return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = sources, MissingApi = missing };
+        return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = sources.Files.Select(f => f.Path).ToList(), MissingApi = missing };
     }
 
     /// <summary>The message shown to the student when <see cref="MissingApi"/> is not empty.</summary>
