@@ -13,7 +13,8 @@ public static class GradeCommand
     public const string Usage = """
         grade [--submission DIR] [--assignment NAME] [--out DIR] [--timeout SECONDS] [--call-timeout SECONDS]
           --submission  the student's .cs files: a folder (any depth) or a .zip, the whole template or only
-                        the files they changed (the rest come from the template) (default: reference/)
+                        the files they changed (the rest come from the template) (default: reference/, or
+                        GenAI.Course/ in a student bundle)
           --assignment  a manifest name in autograder/assignments (default: every assignment)
           --out         where results go (default: ./results): OUT/results.json for one assignment,
                         OUT/NAME/results.json for several
@@ -82,7 +83,7 @@ public static class GradeCommand
             new GradescopeResults { Output = message }.Write(Path.Combine(output, "results.json"));
             return setUpError;
         }
-        string submission = Path.GetFullPath(options.Submission ?? repo.Reference);
+        string submission = Path.GetFullPath(options.Submission ?? repo.DefaultSubmission);
         string autograder = options.AutograderFolder ?? AppContext.BaseDirectory;
         string ResultsPath(Manifest m) => options.Assignment is not null ? Path.Combine(output, "results.json") : Path.Combine(output, m.Name, "results.json");
         var clock = Stopwatch.StartNew();

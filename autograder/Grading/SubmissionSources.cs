@@ -109,10 +109,12 @@ public sealed class SubmissionSources
             filled.Add(path);
         }
         var named = filled.Where(f => topics is null || topics.Contains(f.Split('/')[0])).ToList();
-        if (filled.Count > 0)
-            notes.Add("Not in your submission, so taken from the template as handed out: "
-                + (named.Count > 0 ? string.Join(", ", named) : "no file of this assignment's topics")
-                + (named.Count < filled.Count ? $" (and {filled.Count - named.Count} files outside {string.Join(", ", topics!.Select(t => t + "/"))})" : "") + ".");
+        string folders = topics is null ? "" : string.Join(", ", topics.Order(StringComparer.Ordinal).Select(t => t + "/"));
+        if (named.Count > 0)
+            notes.Add($"Not in your submission, so taken from the template as handed out: {string.Join(", ", named)}"
+                + (named.Count < filled.Count ? $" (and {filled.Count - named.Count} files outside {folders})." : "."));
+        else if (filled.Count > 0)
+            notes.Add($"Every file of {folders} came from your submission; {filled.Count} files outside them were taken from the template as handed out.");
 
         return new SubmissionSources
         {
