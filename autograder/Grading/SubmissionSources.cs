@@ -87,15 +87,15 @@ public sealed class SubmissionSources
         var files = new List<SourceFile>();
         foreach (var group in sources.GroupBy(s => TemplatePath(s.path, templateFiles.Keys)))
         {
-            if (group.Key.template is null)
+            if (group.Key is null)
             {
                 foreach (var (path, text) in group) files.Add(new SourceFile("Submitted/" + path, text, path));
                 continue;
             }
-            var ranked = group.OrderByDescending(s => Matching(s.path, group.Key.template)).ThenBy(s => s.path.Count(c => c == '/')).ThenBy(s => s.path, StringComparer.Ordinal).ToList();
-            files.Add(new SourceFile(group.Key.template, ranked[0].text, ranked[0].path));
+            var ranked = group.OrderByDescending(s => Matching(s.path, group.Key)).ThenBy(s => s.path.Count(c => c == '/')).ThenBy(s => s.path, StringComparer.Ordinal).ToList();
+            files.Add(new SourceFile(group.Key, ranked[0].text, ranked[0].path));
             if (ranked.Count > 1)
-                notes.Add($"{group.Key.template} was handed in {ranked.Count} times ({string.Join(", ", ranked.Select(r => r.path))}): graded {ranked[0].path}, the one whose folders match the template's, and ignored the others.");
+                notes.Add($"{group.Key} was handed in {ranked.Count} times ({string.Join(", ", ranked.Select(r => r.path))}): graded {ranked[0].path}, the one whose folders match the template's, and ignored the others.");
         }
 
         var declared = files.SelectMany(f => Types(f.Text)).ToList();
@@ -178,13 +178,13 @@ public sealed class SubmissionSources
     }
 
     /// <summary>The template path <paramref name="path"/> ends with (most trailing folders in common; the file name must match), or null when none or several fit equally.</summary>
-    static (string? template, int _) TemplatePath(string path, IEnumerable<string> templatePaths)
+    static string? TemplatePath(string path, IEnumerable<string> templatePaths)
     {
         var scored = templatePaths.Select(t => (t, score: Matching(path, t))).Where(s => s.score > 0).ToList();
-        if (scored.Count == 0) return (null, 0);
+        if (scored.Count == 0) return null;
         int best = scored.Max(s => s.score);
         var winners = scored.Where(s => s.score == best).ToList();
-        return winners.Count == 1 ? (winners[0].t, 0) : (null, 0);
+        return winners.Count == 1 ? winners[0].t : null;
     }
 
     /// <summary>How many trailing path segments <paramref name="path"/> shares with <paramref name="templatePath"/> (0 unless the file names agree).</summary>
