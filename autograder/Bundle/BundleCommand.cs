@@ -82,11 +82,14 @@ public static class BundleCommand
         string autograder = Path.Combine(root, "autograder");
         CopyTree(Path.Combine(repo.Root, "autograder"), autograder, relative =>
             !relative.StartsWith("Checks/", StringComparison.Ordinal) && !relative.StartsWith("assignments/", StringComparison.Ordinal));
+        string engine = string.Join("\n", Directory.EnumerateFiles(Path.Combine(repo.Root, "autograder"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(Path.Combine(repo.Root, "autograder"), f).Replace('\\', '/').Split('/').Any(p => p is "Checks" or "bin" or "obj"))
+            .Select(File.ReadAllText));
         foreach (var check in Directory.EnumerateFiles(Path.Combine(repo.Root, "autograder", "Checks"), "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(Path.Combine(repo.Root, "autograder"), check).Replace('\\', '/');
             if (relative.Split('/').Any(Skipped.Contains)) continue;
-            if (IsPublic(relative, File.ReadAllText(check), visible)) Copy(check, Path.Combine(autograder, relative));
+            if (IsPublic(relative, File.ReadAllText(check), manifest.Topics, visible, engine)) Copy(check, Path.Combine(autograder, relative));
         }
         Directory.CreateDirectory(Path.Combine(autograder, "assignments"));
         File.WriteAllText(Path.Combine(autograder, "assignments", $"{manifest.Name}.json"),
@@ -133,8 +136,11 @@ public static class BundleCommand
         return zip;
     }
 
-    /// <summary>A check file is public when it has no tests (a helper) or one of its classes is graded by a visible item.</summary>
-    static bool IsPublic(string relative, string text, IReadOnlyList<ManifestItem> visible)
+    /// <summary>
+    /// A check file is public when one of its classes is graded by a visible item; a helper (no tests) when it is the checks'
+    /// own (at the top of Checks/), of the assignment's <paramref name="topics"/>, or used by the <paramref name="engine"/> (seam, run).
+    /// </summary>
+    static bool IsPublic(string relative, string text, IReadOnlyList<string> topics, IReadOnlyList<ManifestItem> visible, string engine)
     {
         if (!relative.EndsWith(".cs", StringComparison.Ordinal))
         {
@@ -142,7 +148,9 @@ public static class BundleCommand
             string check = $"{relative.Split('/')[1]}.{Path.GetFileNameWithoutExtension(relative)}";
             return visible.Any(i => i.Tests.Any(p => Manifest.Matches(p, check)));
         }
-        if (!text.Contains("[Test")) return true;
+        if (!text.Contains("[Test"))
+            return relative.Count(c => c == '/') == 1 || topics.Contains(relative.Split('/')[1])
+                || Regex.Matches(text, @"\b(?:class|record|struct|enum) (\w+)").Any(m => Regex.IsMatch(engine, $@"\b{m.Groups[1].Value}\b"));
         string ns = relative["Checks/".Length..].Contains('/') ? relative["Checks/".Length..relative.LastIndexOf('/')].Replace('/', '.') + "." : "";
         return Regex.Matches(text, @"public sealed class (\w+)").Any(m => visible.Any(i => i.Tests.Any(p => Manifest.Matches(p, ns + m.Groups[1].Value) || p.StartsWith(ns + m.Groups[1].Value + ".", StringComparison.Ordinal))));
     }

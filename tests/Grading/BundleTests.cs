@@ -17,12 +17,14 @@ public sealed class BundleTests
         return (repo, Manifest.LoadAll(repo.Assignments).Single(m => m.Name == name));
     }
 
-    static void CopyReferenceSources(string into)
+    /// <summary>Copies reference/'s sources into <paramref name="into"/>; with <paramref name="overStubsOnly"/>, only over the files already there (a bundle's GenAI.Course/).</summary>
+    static void CopyReferenceSources(string into, bool overStubsOnly = false)
     {
         string reference = Path.Combine(Paths.Repo, "reference");
         foreach (var file in Directory.EnumerateFiles(reference, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/bin/") && !f.Contains("/obj/")))
         {
             string target = Path.Combine(into, Path.GetRelativePath(reference, file));
+            if (overStubsOnly && !File.Exists(target)) continue;
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target, overwrite: true);
             File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // newer than any earlier build, so it is recompiled
@@ -49,6 +51,7 @@ public sealed class BundleTests
         File.Exists(Path.Combine(root, "autograder", "Checks", "ScoreMatching", "LangevinChecks.cs")).Should().BeFalse("4.3 is graded after the due date");
         File.Exists(Path.Combine(root, "autograder", "Checks", "Elbo", "KlDiagNormalChecks.cs")).Should().BeFalse("not part of this assignment");
         File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "ElboChecks.cs")).Should().BeTrue();
+        File.Exists(Path.Combine(root, "autograder", "Checks", "Elbo", "GaussianVaeAssert.cs")).Should().BeFalse("a helper of another assignment's checks");
         File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "__snapshots__", "DecoderChecks.GeneratedImagesMatchSnapshot.snap")).Should().BeTrue("the decoder's snapshot check is public");
         Directory.GetDirectories(Path.Combine(root, "GenAI.Course")).Select(Path.GetFileName).Should().BeEquivalentTo("Formats", "Runtime", "ScoreMatching", "Vae");
         File.Exists(Path.Combine(root, "build", "student-template", "Gan", "Dcgan.cs")).Should().BeTrue("other assignments' stubs are compiled in from there");
@@ -67,7 +70,7 @@ public sealed class BundleTests
             .And.Contain("Passed:     0").And.NotContain("Stack Trace").And.NotContain("   at ").And.NotContain("coverage");
         log.Should().MatchRegex(@"  2\.3 logpdf_diagonal_gaussian \(2b i\) +0/4  \(0 of 4 checks passed\)").And.Contain($"visible items 0/{visibleMax}");
 
-        CopyReferenceSources(Path.Combine(root, "GenAI.Course"));
+        CopyReferenceSources(Path.Combine(root, "GenAI.Course"), overStubsOnly: true);
         File.WriteAllText(Path.Combine(root, "GenAI.Course", "Vae", "Debugging.cs"), "namespace GenAI.Course.Vae;\n\nstatic class Debugging\n{\n    static void Count() { int debugCount = 0; }\n}\n");
         (exit, log) = SubmissionBuild.Run("dotnet", new[] { "test" }, root, TimeSpan.FromMinutes(8));
         TestContext.Out.WriteLine(log);
@@ -95,7 +98,7 @@ public sealed class BundleTests
         string output = Directory.CreateTempSubdirectory("genai-bundle").FullName;
         string root = Path.Combine(output, "unzipped");
         ZipFile.ExtractToDirectory(BundleCommand.Student(repo, manifest, output), root);
-        CopyReferenceSources(Path.Combine(root, "GenAI.Course"));
+        CopyReferenceSources(Path.Combine(root, "GenAI.Course"), overStubsOnly: true);
         var (exit, log) = SubmissionBuild.Run("dotnet", new[] { "test" }, root, TimeSpan.FromMinutes(8));
         exit.Should().Be(0, log);
         log.Should().Contain("Failed:     0").And.Contain("Passed:    32");
