@@ -9,7 +9,7 @@
 #>
 [CmdletBinding()]
 param(
-    # Folder holding the student's .cs files (default: reference/).
+    # The student's .cs files: a folder or a .zip (default: reference/, or GenAI.Course/ in a student bundle).
     [string] $Submission,
     # Manifest name in autograder/assignments (default: every assignment).
     [string] $Assignment,
@@ -23,12 +23,14 @@ param(
     [switch] $Help
 )
 $ErrorActionPreference = 'Stop'
+# Paths as PowerShell users mean them: ~ and relative to the current location (not the process's working directory).
+function Resolve-UserPath([string] $Path) { $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($Path) }
 $project = [System.IO.Path]::Combine($PSScriptRoot, 'autograder')
 $arguments = @('run', '--project', $project, '--', 'grade')
 if ($Help) { $arguments += '--help' }
-if ($Submission) { $arguments += @('--submission', [System.IO.Path]::GetFullPath($Submission)) }
+if ($Submission) { $arguments += @('--submission', (Resolve-UserPath $Submission)) }
 if ($Assignment) { $arguments += @('--assignment', $Assignment) }
-if ($Out) { $arguments += @('--out', [System.IO.Path]::GetFullPath($Out)) }
+if ($Out) { $arguments += @('--out', (Resolve-UserPath $Out)) }
 if ($Timeout -gt 0) { $arguments += @('--timeout', $Timeout) }
 if ($CallTimeout -gt 0) { $arguments += @('--call-timeout', $CallTimeout) }
 & dotnet @arguments

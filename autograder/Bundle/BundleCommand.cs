@@ -38,7 +38,8 @@ public static class BundleCommand
         }
         if (kind is not ("student" or "gradescope") || assignment is null || output is null) { Console.Error.WriteLine(Usage); return 2; }
         if (GradeCommand.Load(assignment, Console.Error) is not var (repo, manifests)) return 2;
-        string made = kind == "student" ? Student(repo, manifests[0], Path.GetFullPath(output)) : Gradescope(repo, manifests[0], Path.GetFullPath(output));
+        Console.WriteLine($"Making the {kind} bundle of {assignment} in {Path.GetFullPath(output)} ...");
+        string made = kind == "student" ? Student(repo, manifests[0], Path.GetFullPath(output), Console.Out) : Gradescope(repo, manifests[0], Path.GetFullPath(output), Console.Out);
         Console.WriteLine($"Wrote {made}");
         return 0;
     }
@@ -46,39 +47,80 @@ public static class BundleCommand
     /// <summary>The data files checks and the run command read (never fixtures/submissions, which holds edits of the solutions).</summary>
     const string CourseData = "fixtures/course-data";
 
-    /// <summary>Writes the student bundle (a folder and its zip); returns the zip's path.</summary>
-    public static string Student(RepoLayout repo, Manifest manifest, string output)
+    /// <summary>
+    /// Writes the student bundle (a folder and its zip); returns the zip's path. GenAI.Course/ holds the assignment's topics
+    /// and the folders given whole; the other assignments' stubs, which the worker and the checks' seam compile against,
+    /// are compiled in from build/student-template/ (the template as handed out, which grade also fills missing files from)
+    /// without showing in the student's project. Warnings stay warnings; `dotnet test` reports through the points logger
+    /// (build/PointsLogger) and collects no coverage.
+    /// </summary>
+    public static string Student(RepoLayout repo, Manifest manifest, string output, TextWriter? log = null)
     {
+        log ??= TextWriter.Null;
         string root = Path.Combine(output, $"{manifest.Name}-student");
         if (Directory.Exists(root)) Directory.Delete(root, recursive: true);
         var visible = manifest.Items.Where(i => i.Visibility == "visible").ToArray();
         var publicManifest = manifest with { Items = visible };
+        var otherTopics = Manifest.LoadAll(repo.Assignments).SelectMany(m => m.Topics).Except(manifest.Topics).Distinct().OrderBy(t => t, StringComparer.Ordinal).ToList();
 
-        CopyTree(repo.Template, Path.Combine(root, "GenAI.Course"));
+        log.WriteLine($"  course code: {string.Join(", ", manifest.Topics)} and the folders given whole (other topics compiled in from {RepoLayout.BundledTemplate}/)");
+        CopyTree(repo.Template, Path.Combine(root, RepoLayout.BundledTemplate));
+        CopyTree(repo.Template, Path.Combine(root, "GenAI.Course"), relative => !otherTopics.Contains(relative.Split('/')[0]));
+        string courseProject = Path.Combine(root, "GenAI.Course", "GenAI.Course.csproj");
+        File.WriteAllText(courseProject, File.ReadAllText(courseProject).Replace("</Project>", $"""
+              <!-- The other assignments' stubs (the worker and the checks' seam call them): compiled in, not yours to edit. -->
+              <ItemGroup>
+            {string.Join("\n", otherTopics.Select(t => $"    <Compile Include=\"../{RepoLayout.BundledTemplate}/{t}/**/*.cs\" Visible=\"false\" />"))}
+              </ItemGroup>
+            </Project>
+            """));
+
+        log.WriteLine("  worker, engine and the checks of the visible items");
         CopyTree(Path.Combine(repo.Root, "worker"), Path.Combine(root, "worker"));
         CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(root, CourseData));
+        CopyTree(Path.Combine(repo.Root, "build", "PointsLogger"), Path.Combine(root, "build", "PointsLogger"));
         string autograder = Path.Combine(root, "autograder");
         CopyTree(Path.Combine(repo.Root, "autograder"), autograder, relative =>
             !relative.StartsWith("Checks/", StringComparison.Ordinal) && !relative.StartsWith("assignments/", StringComparison.Ordinal));
+        string engine = string.Join("\n", Directory.EnumerateFiles(Path.Combine(repo.Root, "autograder"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !Path.GetRelativePath(Path.Combine(repo.Root, "autograder"), f).Replace('\\', '/').Split('/').Any(p => p is "Checks" or "bin" or "obj"))
+            .Select(File.ReadAllText));
         foreach (var check in Directory.EnumerateFiles(Path.Combine(repo.Root, "autograder", "Checks"), "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(Path.Combine(repo.Root, "autograder"), check).Replace('\\', '/');
             if (relative.Split('/').Any(Skipped.Contains)) continue;
-            if (IsPublic(relative, File.ReadAllText(check), visible)) Copy(check, Path.Combine(autograder, relative));
+            if (IsPublic(relative, File.ReadAllText(check), manifest.Topics, visible, engine)) Copy(check, Path.Combine(autograder, relative));
         }
         Directory.CreateDirectory(Path.Combine(autograder, "assignments"));
         File.WriteAllText(Path.Combine(autograder, "assignments", $"{manifest.Name}.json"),
             System.Text.Json.JsonSerializer.Serialize(publicManifest, new System.Text.Json.JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase }));
-        // The checks build against the template by default; there is no reference here.
+        // The checks build against the student's GenAI.Course/ by default; there is no reference here.
         foreach (var project in new[] { Path.Combine(autograder, "GenAI.Autograder.csproj"), Path.Combine(root, "worker", "GenAI.Worker.csproj") })
         {
             string text = File.ReadAllText(project)
                 .Replace("<Course Condition=\"'$(Course)' == ''\">reference</Course>", "<Course Condition=\"'$(Course)' == ''\">template</Course>")
-                .Replace("$(RepoRoot)student-template/GenAI.Course.csproj", "$(RepoRoot)GenAI.Course/GenAI.Course.csproj");
+                .Replace("$(RepoRoot)student-template/GenAI.Course.csproj", "$(RepoRoot)GenAI.Course/GenAI.Course.csproj")
+                .Replace("    <PackageReference Include=\"coverlet.collector\" />\n", "");
+            if (project.EndsWith("GenAI.Autograder.csproj", StringComparison.Ordinal))
+                text = text.Replace("</Project>", """
+                      <!-- dotnet test: failures without stack traces, then the points of the visible items (build/PointsLogger). -->
+                      <PropertyGroup>
+                        <VSTestLogger>console%3Bverbosity=quiet;points</VSTestLogger>
+                      </PropertyGroup>
+                      <ItemGroup>
+                        <ProjectReference Include="../build/PointsLogger/GenAI.Points.TestLogger.csproj" ReferenceOutputAssembly="false" OutputItemType="Content" CopyToOutputDirectory="PreserveNewest" />
+                      </ItemGroup>
+                    </Project>
+                    """);
             File.WriteAllText(project, text);
         }
-        foreach (var file in new[] { "global.json", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props", "build/ElfVersionPatcher.cs", "build/coverage.runsettings" })
+        foreach (var file in new[] { "global.json", "Directory.Build.targets", "Directory.Packages.props", "build/ElfVersionPatcher.cs", "grade.ps1" })
             Copy(Path.Combine(repo.Root, file), Path.Combine(root, file));
+        // The repository's build settings, except that a student's warnings stay warnings and no coverage is collected.
+        File.WriteAllText(Path.Combine(root, "Directory.Build.props"), Regex.Replace(
+            File.ReadAllText(Path.Combine(repo.Root, "Directory.Build.props"))
+                .Replace("<TreatWarningsAsErrors>true</TreatWarningsAsErrors>", "<TreatWarningsAsErrors>false</TreatWarningsAsErrors>"),
+            @"\s*<!--[^>]*coverage[^>]*-->\s*<RunSettingsFilePath>[^<]*</RunSettingsFilePath>", ""));
         File.WriteAllText(Path.Combine(root, "GenAI.Student.slnx"), """
             <Solution>
               <Project Path="GenAI.Course/GenAI.Course.csproj" />
@@ -89,12 +131,16 @@ public static class BundleCommand
         File.WriteAllText(Path.Combine(root, "README.md"), StudentReadme(manifest, visible));
         string zip = root + ".zip";
         if (File.Exists(zip)) File.Delete(zip);
+        log.WriteLine($"  zipping {Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Count()} files");
         ZipFile.CreateFromDirectory(root, zip);
         return zip;
     }
 
-    /// <summary>A check file is public when it has no tests (a helper) or one of its classes is graded by a visible item.</summary>
-    static bool IsPublic(string relative, string text, IReadOnlyList<ManifestItem> visible)
+    /// <summary>
+    /// A check file is public when one of its classes is graded by a visible item; a helper (no tests) when it is the checks'
+    /// own (at the top of Checks/), of the assignment's <paramref name="topics"/>, or used by the <paramref name="engine"/> (seam, run).
+    /// </summary>
+    static bool IsPublic(string relative, string text, IReadOnlyList<string> topics, IReadOnlyList<ManifestItem> visible, string engine)
     {
         if (!relative.EndsWith(".cs", StringComparison.Ordinal))
         {
@@ -102,14 +148,18 @@ public static class BundleCommand
             string check = $"{relative.Split('/')[1]}.{Path.GetFileNameWithoutExtension(relative)}";
             return visible.Any(i => i.Tests.Any(p => Manifest.Matches(p, check)));
         }
-        if (!text.Contains("[Test")) return true;
+        if (!text.Contains("[Test"))
+            return relative.Count(c => c == '/') == 1 || topics.Contains(relative.Split('/')[1])
+                || Regex.Matches(text, @"\b(?:class|record|struct|enum) (\w+)").Any(m => Regex.IsMatch(engine, $@"\b{m.Groups[1].Value}\b"));
         string ns = relative["Checks/".Length..].Contains('/') ? relative["Checks/".Length..relative.LastIndexOf('/')].Replace('/', '.') + "." : "";
         return Regex.Matches(text, @"public sealed class (\w+)").Any(m => visible.Any(i => i.Tests.Any(p => Manifest.Matches(p, ns + m.Groups[1].Value) || p.StartsWith(ns + m.Groups[1].Value + ".", StringComparison.Ordinal))));
     }
 
     /// <summary>Writes the Gradescope autograder zip (Gradescope unpacks it into /autograder/source); returns its path.</summary>
-    public static string Gradescope(RepoLayout repo, Manifest manifest, string output)
+    public static string Gradescope(RepoLayout repo, Manifest manifest, string output, TextWriter? log = null)
     {
+        log ??= TextWriter.Null;
+        log.WriteLine("  sources: student-template, reference (for setup.sh's audit only), worker, autograder, build, course data");
         string staging = Path.Combine(output, $"{manifest.Name}-gradescope");
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         string source = staging;
@@ -119,6 +169,7 @@ public static class BundleCommand
         CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(source, CourseData));
         foreach (var file in new[] { "global.json", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
             Copy(Path.Combine(repo.Root, file), Path.Combine(source, file));
+        log.WriteLine("  setup.sh, run_autograder, Dockerfile; zipping");
         WriteScript(Path.Combine(staging, "setup.sh"), SetupScript.Replace("ASSIGNMENT", manifest.Name));
         WriteScript(Path.Combine(staging, "run_autograder"), RunScript.Replace("ASSIGNMENT", manifest.Name));
         File.WriteAllText(Path.Combine(staging, "Dockerfile"), Dockerfile);
@@ -195,15 +246,26 @@ public static class BundleCommand
         ```
 
         The first run restores the packages (TorchSharp and one native libtorch, about 600 MB);
-        after that it works offline. Every failing check names the function, the input case, the
-        worst value (expected and got) and a hint. Samplers are checked statistically, so any
-        correct order of random draws passes.
+        after that it works offline. Every failing check is listed by class and name with the
+        function, the input case, the worst value (expected and got) and a hint; the run ends with
+        the points the autograder would give you for each visible item. Samplers are checked
+        statistically, so any correct order of random draws passes. Compiler warnings never fail
+        the build.
+
+        To grade your `GenAI.Course/` exactly as the autograder will (a separate build of your files,
+        the checks in a separate process; visible items only), writing `results/results.json`:
+
+        ```bash
+        dotnet run --project autograder -- grade        # or, in PowerShell 7: ./grade.ps1
+        ```
 
         These are the public checks; the course may grade more. Public items:
 
         {string.Join("\n", visible.Select(i => $"- {i.Number} {i.Name} ({i.Points:0.##} points)"))}
 
-        Submit the `.cs` files of `GenAI.Course/` (keep the public API: names, namespaces, signatures).
+        Submit the `.cs` files of `GenAI.Course/`: the whole folder, a zip of it, or only the files
+        you changed (the autograder takes the others from the template as handed out, and says
+        which). Keep the public API: names, namespaces, signatures.
         """;
 
     static void WriteScript(string path, string text)

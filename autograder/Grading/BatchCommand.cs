@@ -88,8 +88,9 @@ public static class BatchCommand
                 else
                 {
                     if (File.Exists(marker)) File.Delete(marker);
-                    var outcome = GradeCommand.Grade(new GradeOptions(source, assignment, target, timeout, autograderFolder), TextWriter.Null, TextWriter.Null);
-                    if (outcome.ExitCode != 0) throw new InvalidOperationException("grading failed to start (set-up error)");
+                    var reason = new StringWriter();
+                    var outcome = GradeCommand.Grade(new GradeOptions(source, assignment, target, timeout, autograderFolder), TextWriter.Null, reason);
+                    if (outcome.ExitCode != 0) throw new InvalidOperationException(reason.ToString().Trim());
                     File.WriteAllText(marker, fingerprint);
                     status = string.Join(", ", outcome.Results.Select(r => $"{r.Manifest.Name} {r.Results.Score:0.##}/{r.Manifest.MaxScore:0.##}")) + (outcome.Status == GradeStatus.Graded ? "" : $" ({outcome.Status})");
                 }

@@ -12,7 +12,9 @@ public static class GradeCommand
     /// <summary>Usage text.</summary>
     public const string Usage = """
         grade [--submission DIR] [--assignment NAME] [--out DIR] [--timeout SECONDS] [--call-timeout SECONDS]
-          --submission  folder with the student's .cs files, anywhere below it (default: reference/)
+          --submission  the student's .cs files: a folder (any depth) or a .zip, the whole template or only
+                        the files they changed (the rest come from the template) (default: reference/, or
+                        GenAI.Course/ in a student bundle)
           --assignment  a manifest name in autograder/assignments (default: every assignment)
           --out         where results go (default: ./results): OUT/results.json for one assignment,
                         OUT/NAME/results.json for several
@@ -33,7 +35,7 @@ public static class GradeCommand
     {
         var options = GradeOptions.Parse(args, out string? error);
         if (options is null && error is null) { Console.WriteLine(Usage); return 0; }
-        if (options is null) { Console.Error.WriteLine(error + "\n\n" + Usage); return 2; }
+        if (options is null) { Console.Error.WriteLine($"grade: {error} (grade --help lists the options)"); return 2; }
         return Grade(options);
     }
 
@@ -69,12 +71,31 @@ public static class GradeCommand
     /// <summary>Grades one submission, writing progress to <paramref name="log"/>; the outcome holds the final results per manifest.</summary>
     public static GradeOutcome Grade(GradeOptions options, TextWriter log, TextWriter errors)
     {
-        if (Load(options.Assignment, errors) is not var (repo, manifests)) return new GradeOutcome(2, GradeStatus.SetUpError, Array.Empty<(Manifest, GradescopeResults)>());
-        string submission = Path.GetFullPath(options.Submission ?? repo.Reference);
+        var setUpError = new GradeOutcome(2, GradeStatus.SetUpError, Array.Empty<(Manifest, GradescopeResults)>());
         string output = Path.GetFullPath(options.Out ?? "results");
+        if (OutputProblem(output) is { } unwritable) { errors.WriteLine(unwritable); return setUpError; }
+        var loadErrors = new StringWriter();
+        if (Load(options.Assignment, loadErrors) is not var (repo, manifests))
+        {
+            // Gradescope shows nothing without a results.json: say the same there.
+            string message = loadErrors.ToString().Trim();
+            errors.WriteLine(message);
+            new GradescopeResults { Output = message }.Write(Path.Combine(output, "results.json"));
+            return setUpError;
+        }
+        string submission = Path.GetFullPath(options.Submission ?? repo.DefaultSubmission);
         string autograder = options.AutograderFolder ?? AppContext.BaseDirectory;
         string ResultsPath(Manifest m) => options.Assignment is not null ? Path.Combine(output, "results.json") : Path.Combine(output, m.Name, "results.json");
         var clock = Stopwatch.StartNew();
+
+        SubmissionSources sources;
+        try { sources = SubmissionSources.Collect(submission, repo.Template, manifests.SelectMany(m => m.Topics).ToHashSet()); }
+        catch (SubmissionException e)
+        {
+            errors.WriteLine(e.Message);
+            foreach (var m in manifests) Scorer.Failed(m, e.Message, 0).Write(ResultsPath(m));
+            return setUpError;
+        }
 
         var empty = new ProgressLog.State(Array.Empty<string>(), new Dictionary<string, CheckOutcome>(), null, false);
         foreach (var m in manifests) Scorer.Score(m, empty, null, "Grading in progress.", 0).Write(ResultsPath(m));
@@ -82,19 +103,20 @@ public static class GradeCommand
         log.WriteLine($"Compiling {submission} ...");
         string workspace = Path.Combine(output, ".work");
         string runFolder = Path.Combine(Path.GetTempPath(), $"genai-worker-{Guid.NewGuid():N}");
-        var build = SubmissionBuild.Create(repo, submission, workspace, TimeSpan.FromMinutes(10), autograder, runFolder);
+        var build = SubmissionBuild.Create(repo, sources, workspace, TimeSpan.FromMinutes(10), autograder, runFolder);
         if (!build.Succeeded)
         {
-            var failed = manifests.Select(m => (m, Scorer.Failed(m, build.Errors, clock.Elapsed.TotalSeconds))).ToList();
+            string report = sources.Report(build.Errors);
+            var failed = manifests.Select(m => (m, Scorer.Failed(m, report, clock.Elapsed.TotalSeconds))).ToList();
             foreach (var (m, r) in failed) ReportWriter.Write(m, r, Path.GetDirectoryName(ResultsPath(m))!);
-            log.WriteLine(build.Errors);
+            log.WriteLine(report);
             if (!options.KeepWorkspace) { TryDelete(workspace); TryDelete(runFolder); }
             return new GradeOutcome(0, GradeStatus.DoesNotBuild, failed);
         }
 
         log.WriteLine($"Compiled {build.Sources.Count} source files in {clock.Elapsed.TotalSeconds:F1} s; running the checks ...");
-        if (build.ReplacedMessage.Length > 0) log.WriteLine(build.ReplacedMessage);
-        if (build.ApiMessage.Length > 0) log.WriteLine(build.ApiMessage);
+        string sourceReport = sources.Report(string.Join("\n\n", new[] { build.ReplacedMessage, build.ApiMessage }.Where(t => t.Length > 0)));
+        if (sourceReport.Length > 0) log.WriteLine(sourceReport);
         string progress = Path.Combine(workspace, "progress.jsonl");
         var (state, interruption) = RunChecks(repo.Root, autograder, build.RunFolder, progress, manifests.SelectMany(m => m.Items).SelectMany(i => i.Tests).Distinct().ToList(), TimeSpan.FromSeconds(options.TimeoutSeconds ?? GradeOptions.DefaultTimeoutSeconds * manifests.Count), options.CallTimeoutSeconds, log, s =>
         {
@@ -105,7 +127,7 @@ public static class GradeCommand
         {
             foreach (var m in manifests)
             {
-                string top = string.Join("\n\n", new[] { interruption is null ? "" : $"Grading was interrupted: {interruption}.", build.ReplacedMessage, build.ApiMessage }.Where(t => t.Length > 0));
+                string top = string.Join("\n\n", new[] { interruption is null ? "" : $"Grading was interrupted: {interruption}.", sourceReport }.Where(t => t.Length > 0));
                 var results = Scorer.Score(m, state, interruption, top, clock.Elapsed.TotalSeconds);
                 build.ExplainReplacedFiles(results);
                 ReportWriter.Write(m, results, Path.GetDirectoryName(ResultsPath(m))!);
@@ -118,6 +140,24 @@ public static class GradeCommand
         if (Environment.GetEnvironmentVariable("GITHUB_OUTPUT") is { Length: > 0 } githubOutput && final.Count == 1)
             File.AppendAllText(githubOutput, $"result={File.ReadAllText(Path.Combine(Path.GetDirectoryName(ResultsPath(final[0].Item1))!, "classroom-result.b64"))}\n");
         return new GradeOutcome(0, interruption is null ? GradeStatus.Graded : GradeStatus.Interrupted, final);
+    }
+
+    /// <summary>Why results cannot be written to <paramref name="output"/> (a file, or not writable), or null when they can.</summary>
+    static string? OutputProblem(string output)
+    {
+        if (File.Exists(output)) return $"--out {output} is a file; give a folder for the results.";
+        try
+        {
+            Directory.CreateDirectory(output);
+            string probe = Path.Combine(output, $".write-test-{Guid.NewGuid():N}");
+            File.WriteAllText(probe, "");
+            File.Delete(probe);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"--out {output} is not a writable folder: {e.Message}";
+        }
     }
 
     static void TryDelete(string folder)

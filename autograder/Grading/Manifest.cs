@@ -28,6 +28,10 @@ public sealed record Manifest(string Name, string Title, ManifestItem[] Items)
     [JsonIgnore]
     public double MaxScore => Items.Sum(i => i.Points);
 
+    /// <summary>The topics its checks come from (the first part of each test name, e.g. "Vae"): folders of reference/ and autograder/Checks/.</summary>
+    [JsonIgnore]
+    public IReadOnlyList<string> Topics => Items.SelectMany(i => i.Tests).Select(t => t.Split('.')[0]).Distinct().ToList();
+
     /// <summary>Reads and validates a manifest file.</summary>
     /// <exception cref="InvalidDataException">The file is not a valid manifest; the message names the file and the problem.</exception>
     public static Manifest Load(string path)

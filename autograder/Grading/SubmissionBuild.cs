@@ -12,7 +12,6 @@ namespace GenAI.Autograder.Grading;
 public sealed class SubmissionBuild
 {
     static readonly string[] CourseFiles = { "GenAI.Course.dll", "GenAI.Course.pdb", "GenAI.Course.xml" };
-    static readonly string[] SkippedFolders = { "bin", "obj", ".git", ".vs", "__snapshots__", "__mismatch__" };
 
     /// <summary>True when the sources compiled.</summary>
     public bool Succeeded { get; private init; }
@@ -43,34 +42,29 @@ public sealed class SubmissionBuild
                 test.Output = $"Your {file.Path} does not compile, so this item ran the template's version of it (not implemented):\n{file.Errors}\n\n{test.Output}";
     }
 
-    /// <summary>The source files that were built, relative to the submission folder.</summary>
+    /// <summary>The source files that were built, relative to the template's root.</summary>
     public IReadOnlyList<string> Sources { get; private init; } = Array.Empty<string>();
 
     /// <summary>
-    /// Copies the sources under <paramref name="submission"/>, builds them in <paramref name="workspace"/>
+    /// Writes the collected <paramref name="sources"/>, builds them in <paramref name="workspace"/>
     /// and prepares the run folder from the autograder build in <paramref name="autograder"/>.
     /// </summary>
-    public static SubmissionBuild Create(RepoLayout repo, string submission, string workspace, TimeSpan timeout, string autograder, string runFolder)
+    public static SubmissionBuild Create(RepoLayout repo, SubmissionSources sources, string workspace, TimeSpan timeout, string autograder, string runFolder)
     {
-        if (!Directory.Exists(submission))
-            return new SubmissionBuild { Errors = $"The submission folder {submission} does not exist." };
-        var sources = Directory.EnumerateFiles(submission, "*.cs", SearchOption.AllDirectories)
-            .Select(f => Path.GetRelativePath(submission, f))
-            .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => SkippedFolders.Contains(part)))
-            .OrderBy(f => f, StringComparer.Ordinal).ToList();
-        if (sources.Count == 0)
-            return new SubmissionBuild { Errors = $"No C# source files (*.cs) were found in the submission ({submission})." };
+        if (sources.Empty is not null)
+            return new SubmissionBuild { Errors = sources.Empty };
 
         if (Directory.Exists(workspace)) Directory.Delete(workspace, recursive: true);
         string output = Path.Combine(workspace, "course");
-        var texts = sources.Select(f => (f, File.ReadAllText(Path.Combine(submission, f)))).ToList();
+        var texts = sources.Files.Select(f => (f.Path, f.Text)).ToList();
+        var paths = texts.Select(t => t.Path).ToList();
         using var cancel = new CancellationTokenSource(timeout);
         SubmissionCompiler.Result compiled;
         IReadOnlyList<SubmissionCompiler.ReplacedFile> replaced;
         try { (compiled, replaced) = SubmissionCompiler.CompileWithFallback(texts, repo.Template, autograder, output, cancel.Token); }
-        catch (OperationCanceledException) { return new SubmissionBuild { Sources = sources, Errors = $"The submission could not be compiled within {timeout.TotalSeconds:F0} s." }; }
+        catch (OperationCanceledException) { return new SubmissionBuild { Sources = paths, Errors = $"The submission could not be compiled within {timeout.TotalSeconds:F0} s." }; }
         if (!compiled.Succeeded)
-            return new SubmissionBuild { Sources = sources, Errors = "The submission does not compile:\n" + compiled.Describe() };
+            return new SubmissionBuild { Sources = paths, Errors = "The submission does not compile:\n" + compiled.Describe() };
 
         // The run folder lives where an unprivileged worker can read it (the workspace may sit in a private folder).
         string run = runFolder;
@@ -89,7 +83,7 @@ public sealed class SubmissionBuild
         var missing = File.Exists(Path.Combine(autograder, "GenAI.Course.dll"))
             ? ApiCheck.Missing(Path.Combine(autograder, "GenAI.Course.dll"), Path.Combine(output, "GenAI.Course.dll"), autograder)
             : Array.Empty<string>();
-        return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = sources, MissingApi = missing, Replaced = replaced };
+        return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = paths, MissingApi = missing, Replaced = replaced };
     }
 
     /// <summary>The message shown to the student when <see cref="MissingApi"/> is not empty.</summary>

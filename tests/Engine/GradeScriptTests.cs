@@ -38,4 +38,30 @@ public sealed class GradeScriptTests
         shell.Streams.Error.Should().BeEmpty();
         text.Should().Contain("grade [--submission DIR]").And.Contain("--assignment");
     }
+
+    /// <summary>
+    /// -Submission and -Out are resolved as PowerShell users mean them: relative to the runspace's current location (not
+    /// the process's working directory) and from ~. A missing submission is reported in the results.json written under -Out.
+    /// </summary>
+    [Test]
+    public void ResolvesPathsFromTheCurrentLocationAndHome()
+    {
+        string here = Directory.CreateTempSubdirectory("genai-ps-location").FullName;
+        using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
+        runspace.Open();
+        runspace.SessionStateProxy.Path.SetLocation(here);
+        string home = runspace.SessionStateProxy.Path.GetResolvedProviderPathFromPSPath("~", out _).Single();
+        foreach (var (submission, expected) in new[] { ("alice", Path.Combine(here, "alice")), ("~/genai-no-such-submission", Path.Combine(home, "genai-no-such-submission")) })
+        {
+            using var shell = PowerShell.Create();
+            shell.Runspace = runspace;
+            shell.AddCommand(Script).AddParameter("Submission", submission).AddParameter("Assignment", "cs446-hw5").AddParameter("Out", "results");
+            try { shell.Invoke(); }
+            catch (RuntimeException) { } // the grade command's one line on stderr, and its exit code 2, surface as an error here
+            string results = File.ReadAllText(Path.Combine(here, "results", "results.json"));
+            results.Should().Contain($"The submission {expected} does not exist.");
+            File.Delete(Path.Combine(here, "results", "results.json"));
+        }
+        Directory.Delete(here, recursive: true);
+    }
 }

@@ -20,7 +20,7 @@ public sealed class WorkerBackendTests
     {
         workspace = Directory.CreateTempSubdirectory("genai-worker-test").FullName;
         run = Path.Combine(Path.GetTempPath(), $"genai-worker-run-{Guid.NewGuid():N}");
-        var build = SubmissionBuild.Create(new RepoLayout(Paths.Repo), Path.Combine(Paths.Repo, "reference"), Path.Combine(workspace, "build"),
+        var build = SubmissionBuild.Create(new RepoLayout(Paths.Repo), SubmissionSources.Collect(Path.Combine(Paths.Repo, "reference"), new RepoLayout(Paths.Repo).Template), Path.Combine(workspace, "build"),
             TimeSpan.FromMinutes(5), Path.GetDirectoryName(Paths.AutograderDll)!, run);
         build.Succeeded.Should().BeTrue(build.Errors);
         build.MissingApi.Should().BeEmpty();

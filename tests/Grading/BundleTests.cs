@@ -17,12 +17,14 @@ public sealed class BundleTests
         return (repo, Manifest.LoadAll(repo.Assignments).Single(m => m.Name == name));
     }
 
-    static void CopyReferenceSources(string into)
+    /// <summary>Copies reference/'s sources into <paramref name="into"/>; with <paramref name="overStubsOnly"/>, only over the files already there (a bundle's GenAI.Course/).</summary>
+    static void CopyReferenceSources(string into, bool overStubsOnly = false)
     {
         string reference = Path.Combine(Paths.Repo, "reference");
         foreach (var file in Directory.EnumerateFiles(reference, "*.cs", SearchOption.AllDirectories).Where(f => !f.Contains("/bin/") && !f.Contains("/obj/")))
         {
             string target = Path.Combine(into, Path.GetRelativePath(reference, file));
+            if (overStubsOnly && !File.Exists(target)) continue;
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target, overwrite: true);
             File.SetLastWriteTimeUtc(target, DateTime.UtcNow); // newer than any earlier build, so it is recompiled
@@ -30,9 +32,11 @@ public sealed class BundleTests
     }
 
     /// <summary>
-    /// The student bundle holds only the visible items' checks (no hidden ones, no reference), and
-    /// `dotnet test` in it fails every check on the template with guidance and passes them all once
-    /// the stubs are implemented.
+    /// The student bundle holds only the visible items' checks (no hidden ones, no reference) and, in GenAI.Course/, only
+    /// the assignment's code (its topics and the folders given whole; other assignments' stubs are compiled in from the
+    /// template under build/). `dotnet test` in it lists each failing check by class and name without stack traces and
+    /// ends with the points per visible item: 0 on the template, all of them once the stubs are implemented, with a
+    /// compiler warning left in that stays a warning. `grade` inside it grades GenAI.Course/ as the autograder will.
     /// </summary>
     [Test]
     public void StudentBundleHasOnlyPublicChecksAndWorks()
@@ -47,21 +51,39 @@ public sealed class BundleTests
         File.Exists(Path.Combine(root, "autograder", "Checks", "ScoreMatching", "LangevinChecks.cs")).Should().BeFalse("4.3 is graded after the due date");
         File.Exists(Path.Combine(root, "autograder", "Checks", "Elbo", "KlDiagNormalChecks.cs")).Should().BeFalse("not part of this assignment");
         File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "ElboChecks.cs")).Should().BeTrue();
+        File.Exists(Path.Combine(root, "autograder", "Checks", "Elbo", "GaussianVaeAssert.cs")).Should().BeFalse("a helper of another assignment's checks");
         File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "__snapshots__", "DecoderChecks.GeneratedImagesMatchSnapshot.snap")).Should().BeTrue("the decoder's snapshot check is public");
+        Directory.GetDirectories(Path.Combine(root, "GenAI.Course")).Select(Path.GetFileName).Should().BeEquivalentTo("Formats", "Runtime", "ScoreMatching", "Vae");
+        File.Exists(Path.Combine(root, "build", "student-template", "Gan", "Dcgan.cs")).Should().BeTrue("other assignments' stubs are compiled in from there");
+        File.Exists(Path.Combine(root, "build", "coverage.runsettings")).Should().BeFalse("students collect no coverage");
         var shipped = Manifest.Load(Path.Combine(root, "autograder", "assignments", "cs446-hw5.json"));
         shipped.Items.Should().OnlyContain(i => i.Visibility == "visible").And.HaveCount(manifest.Items.Count(i => i.Visibility == "visible"));
-        File.ReadAllText(Path.Combine(root, "README.md")).Should().Contain("dotnet test");
+        double visibleMax = shipped.MaxScore;
+        File.ReadAllText(Path.Combine(root, "README.md")).Should().Contain("dotnet test").And.Contain("-- grade");
         File.Exists(Path.Combine(root, "fixtures", "course-data", "letters.npy")).Should().BeTrue("checks and the run command read the course-format data");
         Directory.Exists(Path.Combine(root, "fixtures", "submissions")).Should().BeFalse("planted submissions are edits of the solutions");
 
         var (exit, log) = SubmissionBuild.Run("dotnet", new[] { "test" }, root, TimeSpan.FromMinutes(8));
+        TestContext.Out.WriteLine(log);
         exit.Should().NotBe(0, "every check fails on the stubs");
-        log.Should().Contain("is not implemented yet").And.Contain("Passed:     0");
+        log.Should().Contain("  FAIL Vae.LogPdfDiagonalGaussianChecks.MatchesClosedFormPerSample\n       LogPdfDiagonalGaussian is not implemented yet")
+            .And.Contain("Passed:     0").And.NotContain("Stack Trace").And.NotContain("   at ").And.NotContain("coverage");
+        log.Should().MatchRegex(@"  2\.3 logpdf_diagonal_gaussian \(2b i\) +0/4  \(0 of 4 checks passed\)").And.Contain($"visible items 0/{visibleMax}");
 
-        CopyReferenceSources(Path.Combine(root, "GenAI.Course"));
+        CopyReferenceSources(Path.Combine(root, "GenAI.Course"), overStubsOnly: true);
+        File.WriteAllText(Path.Combine(root, "GenAI.Course", "Vae", "Debugging.cs"), "namespace GenAI.Course.Vae;\n\nstatic class Debugging\n{\n    static void Count() { int debugCount = 0; }\n}\n");
         (exit, log) = SubmissionBuild.Run("dotnet", new[] { "test" }, root, TimeSpan.FromMinutes(8));
+        TestContext.Out.WriteLine(log);
         exit.Should().Be(0, log);
-        log.Should().Contain("Failed:     0");
+        log.Should().Contain("warning CS0219").And.Contain("Failed:     0").And.MatchRegex(@"  2\.3 logpdf_diagonal_gaussian \(2b i\) +4/4\n").And.Contain($"visible items {visibleMax}/{visibleMax}");
+
+        (exit, log) = SubmissionBuild.Run("dotnet", new[] { "run", "--project", "autograder", "--", "grade" }, root, TimeSpan.FromMinutes(8));
+        TestContext.Out.WriteLine(log);
+        exit.Should().Be(0, log);
+        var graded = GradescopeResults.Read(Path.Combine(root, "results", "results.json"));
+        graded.Tests.Select(t => t.Number).Should().Equal(shipped.Items.Select(i => i.Number));
+        graded.Score.Should().Be(visibleMax, log);
+        graded.Output.Should().StartWith("Every file of ScoreMatching/, Vae/ came from your submission; ", "the other topics come from build/student-template/");
         Directory.Delete(output, recursive: true);
     }
 
@@ -76,7 +98,7 @@ public sealed class BundleTests
         string output = Directory.CreateTempSubdirectory("genai-bundle").FullName;
         string root = Path.Combine(output, "unzipped");
         ZipFile.ExtractToDirectory(BundleCommand.Student(repo, manifest, output), root);
-        CopyReferenceSources(Path.Combine(root, "GenAI.Course"));
+        CopyReferenceSources(Path.Combine(root, "GenAI.Course"), overStubsOnly: true);
         var (exit, log) = SubmissionBuild.Run("dotnet", new[] { "test" }, root, TimeSpan.FromMinutes(8));
         exit.Should().Be(0, log);
         log.Should().Contain("Failed:     0").And.Contain("Passed:    32");

@@ -112,15 +112,6 @@ public sealed class GradeEndToEndTests
         run.Results.Values.Should().OnlyContain(r => r.Score == 0 && r.Output.Contains("No C# source files"));
     }
 
-    /// <summary>An unknown assignment is a usage error that lists the known ones.</summary>
-    [Test]
-    public void UnknownAssignmentIsAUsageError()
-    {
-        var run = Grader.Grade(Path.Combine(Paths.Repo, "reference"), "--assignment", "nope");
-        run.ExitCode.Should().Be(2);
-        run.Console.Should().Contain("No assignment 'nope'").And.Contain("cs446-hw5");
-    }
-
     /// <summary>A call that never returns is stopped at the per-call limit; that check fails and later checks still run.</summary>
     [Test, NonParallelizable]
     public void AnEndlessLoopFailsOnlyItsChecks()
