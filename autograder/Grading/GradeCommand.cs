@@ -179,6 +179,8 @@ public static class GradeCommand
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = autograder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(autograder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath, "--only" }.Concat(checks)) info.ArgumentList.Add(a);
         info.Environment["SNAPSHOOTER_STRICT_MODE"] = "true";
+        // oneDNN at AVX2 in the judge and (passed on) the worker, whichever course library the worker loads: see GenAI.Course.Runtime.CpuKernels.
+        if (string.IsNullOrEmpty(info.Environment.TryGetValue("ONEDNN_MAX_CPU_ISA", out var isa) ? isa : null)) info.Environment["ONEDNN_MAX_CPU_ISA"] = "AVX2";
         if (runFolder is not null) Isolate(info, runFolder, repoRoot, autograder, progressPath, callTimeoutSeconds);
         using var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
