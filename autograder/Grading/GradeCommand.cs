@@ -106,6 +106,7 @@ public static class GradeCommand
             {
                 string top = string.Join("\n\n", new[] { interruption is null ? "" : $"Grading was interrupted: {interruption}.", build.ApiMessage }.Where(t => t.Length > 0));
                 var results = Scorer.Score(m, state, interruption, top, clock.Elapsed.TotalSeconds);
+                CollectFigures(m, Path.Combine(workspace, "figures"), Path.GetDirectoryName(ResultsPath(m))!);
                 ReportWriter.Write(m, results, Path.GetDirectoryName(ResultsPath(m))!);
                 final.Add((m, results));
             }
@@ -116,6 +117,20 @@ public static class GradeCommand
         if (Environment.GetEnvironmentVariable("GITHUB_OUTPUT") is { Length: > 0 } githubOutput && final.Count == 1)
             File.AppendAllText(githubOutput, $"result={File.ReadAllText(Path.Combine(Path.GetDirectoryName(ResultsPath(final[0].Item1))!, "classroom-result.b64"))}\n");
         return new GradeOutcome(0, interruption is null ? GradeStatus.Graded : GradeStatus.Interrupted, final);
+    }
+
+    /// <summary>Copies the snapshot pictures of <paramref name="m"/>'s checks from the judge's <paramref name="from"/> into OUT/figures, replacing the last grading's.</summary>
+    static void CollectFigures(Manifest m, string from, string resultsFolder)
+    {
+        string to = Path.Combine(resultsFolder, "figures");
+        bool Ours(string png) => m.Items.Any(i => i.Tests.Any(p => Manifest.Matches(p, Path.GetFileNameWithoutExtension(png))));
+        if (Directory.Exists(to)) foreach (var old in Directory.GetFiles(to, "*.png").Where(Ours)) File.Delete(old);
+        if (!Directory.Exists(from)) return;
+        foreach (var png in Directory.GetFiles(from, "*.png").Where(Ours))
+        {
+            Directory.CreateDirectory(to);
+            File.Copy(png, Path.Combine(to, Path.GetFileName(png)), overwrite: true);
+        }
     }
 
     static void TryDelete(string folder)
@@ -136,7 +151,9 @@ public static class GradeCommand
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = autograder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(autograder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath, "--only" }.Concat(checks)) info.ArgumentList.Add(a);
-        info.Environment["SNAPSHOOTER_STRICT_MODE"] = "true";
+        // Snapshot pictures of failed checks go beside the progress log; grading never rewrites stored snapshots.
+        info.Environment[Checks.ImageSnapshot.FiguresVariable] = Path.Combine(Path.GetDirectoryName(progressPath)!, "figures");
+        info.Environment.Remove(Checks.ImageSnapshot.UpdateVariable);
         if (runFolder is not null) Isolate(info, runFolder, repoRoot, autograder, progressPath, callTimeoutSeconds);
         using var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };

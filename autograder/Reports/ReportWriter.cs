@@ -74,15 +74,22 @@ public static class ReportWriter
             html.Append("<tr><td>").Append(E(t.Number)).Append("</td><td><a href=\"#item-").Append(E(t.Number)).Append("\">").Append(E(t.Name)).Append("</a></td><td>")
                 .Append(t.Score.ToString("0.##")).Append(" / ").Append(t.MaxScore.ToString("0.##")).Append("</td><td class=\"").Append(t.Status).Append("\">").Append(t.Status).Append("</td></tr>\n");
         html.Append("</table>\n");
+        void Figure(string figure) =>
+            html.Append("<figure><img alt=\"").Append(E(Path.GetFileName(figure))).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(File.ReadAllBytes(figure)))
+                .Append("\"><figcaption>").Append(E(Path.GetFileName(figure))).Append("</figcaption></figure>\n");
+        var shown = new HashSet<string>();
         foreach (var t in results.Tests)
+        {
             html.Append("<h3 id=\"item-").Append(E(t.Number)).Append("\">").Append(E(t.Number)).Append(' ').Append(E(t.Name)).Append(" <span class=\"").Append(t.Status).Append("\">(")
                 .Append(t.Score.ToString("0.##")).Append(" / ").Append(t.MaxScore.ToString("0.##")).Append(")</span></h3>\n<pre>").Append(E(t.Output)).Append("</pre>\n");
-        if (figures.Count > 0)
+            // A figure the item's output names (a snapshot's expected, got and difference) shows under the item.
+            foreach (var figure in figures.Where(f => t.Output.Contains("figures/" + Path.GetFileName(f), StringComparison.Ordinal) && shown.Add(f)))
+                Figure(figure);
+        }
+        if (figures.Count > shown.Count)
         {
             html.Append("<h2>Figures</h2>\n");
-            foreach (var figure in figures)
-                html.Append("<figure><img alt=\"").Append(E(Path.GetFileName(figure))).Append("\" src=\"data:image/png;base64,").Append(Convert.ToBase64String(File.ReadAllBytes(figure)))
-                    .Append("\"><figcaption>").Append(E(Path.GetFileName(figure))).Append("</figcaption></figure>\n");
+            foreach (var figure in figures.Where(f => !shown.Contains(f))) Figure(figure);
         }
         return html.Append("</body></html>\n").ToString();
     }
