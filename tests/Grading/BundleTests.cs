@@ -47,7 +47,7 @@ public sealed class BundleTests
         File.Exists(Path.Combine(root, "autograder", "Checks", "ScoreMatching", "LangevinChecks.cs")).Should().BeFalse("4.3 is graded after the due date");
         File.Exists(Path.Combine(root, "autograder", "Checks", "Elbo", "KlDiagNormalChecks.cs")).Should().BeFalse("not part of this assignment");
         File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "ElboChecks.cs")).Should().BeTrue();
-        File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "__snapshots__", "DecoderChecks.GeneratedImagesMatchSnapshot.snap")).Should().BeTrue("the decoder's snapshot check is public");
+        File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "__snapshots__", "DecoderChecks.GeneratedImagesMatchSnapshot.json")).Should().BeTrue("the decoder's snapshot check is public");
         var shipped = Manifest.Load(Path.Combine(root, "autograder", "assignments", "cs446-hw5.json"));
         shipped.Items.Should().OnlyContain(i => i.Visibility == "visible").And.HaveCount(manifest.Items.Count(i => i.Visibility == "visible"));
         File.ReadAllText(Path.Combine(root, "README.md")).Should().Contain("dotnet test");
