@@ -83,10 +83,15 @@ public static class GradeCommand
         string workspace = Path.Combine(output, ".work");
         string runFolder = Path.Combine(Path.GetTempPath(), $"genai-worker-{Guid.NewGuid():N}");
         var build = SubmissionBuild.Create(repo, submission, workspace, TimeSpan.FromMinutes(10), autograder, runFolder);
+        var identity = SubmissionIdentity.Of(options.Student ?? Path.GetFileName(Path.TrimEndingDirectorySeparator(submission)), submission, build.Sources, DateTimeOffset.UtcNow);
         if (!build.Succeeded)
         {
-            var failed = manifests.Select(m => (m, Scorer.Failed(m, build.Errors, clock.Elapsed.TotalSeconds))).ToList();
-            foreach (var (m, r) in failed) ReportWriter.Write(m, r, Path.GetDirectoryName(ResultsPath(m))!);
+            var failed = manifests.Select(m => (m, Scorer.Failed(m, SubmissionIdentity.WithSourceLines(build.Errors, submission), clock.Elapsed.TotalSeconds))).ToList();
+            foreach (var (m, r) in failed)
+            {
+                r.ExtraData = identity;
+                ReportWriter.Write(m, r, Path.GetDirectoryName(ResultsPath(m))!);
+            }
             log.WriteLine(build.Errors);
             if (!options.KeepWorkspace) { TryDelete(workspace); TryDelete(runFolder); }
             return new GradeOutcome(0, GradeStatus.DoesNotBuild, failed);
@@ -106,6 +111,7 @@ public static class GradeCommand
             {
                 string top = string.Join("\n\n", new[] { interruption is null ? "" : $"Grading was interrupted: {interruption}.", build.ApiMessage }.Where(t => t.Length > 0));
                 var results = Scorer.Score(m, state, interruption, top, clock.Elapsed.TotalSeconds);
+                results.ExtraData = identity;
                 CollectFigures(m, Path.Combine(workspace, "figures"), Path.GetDirectoryName(ResultsPath(m))!);
                 ReportWriter.Write(m, results, Path.GetDirectoryName(ResultsPath(m))!);
                 final.Add((m, results));
@@ -221,7 +227,8 @@ public static class GradeCommand
 /// <param name="AutograderFolder">The autograder build the checks run from (null: this process's own folder).</param>
 /// <param name="KeepWorkspace">Keep OUT/.work (the build and run folders) after grading, for debugging.</param>
 /// <param name="CallTimeoutSeconds">Wall-clock limit for one call into student code.</param>
-public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double? TimeoutSeconds = null, string? AutograderFolder = null, bool KeepWorkspace = false, double CallTimeoutSeconds = 60)
+/// <param name="Student">Who the submission is from, for the reports (null: the submission folder's name).</param>
+public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double? TimeoutSeconds = null, string? AutograderFolder = null, bool KeepWorkspace = false, double CallTimeoutSeconds = 60, string? Student = null)
 {
     /// <summary>The default limit for the checks of one assignment: Gradescope's default container (one assignment) stops at 600 s and then shows nothing, so this leaves 120 s for the build and start-up.</summary>
     public const double DefaultTimeoutSeconds = 480;
