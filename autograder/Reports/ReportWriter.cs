@@ -86,7 +86,7 @@ public static class ReportWriter
                 .Where(k => id.ContainsKey(k.Item1)).Select(k => $"{k.Item2} <code>{E(id[k.Item1])}</code>"))).Append("</p>\n");
         html.Append("<p><strong>").Append(P(score)).Append(" / ").Append(P(max)).Append("</strong> points");
         if (shownTests.Count < results.Tests.Count)
-            html.Append(" on the items shown here; ").Append(results.Tests.Count - shownTests.Count).Append(" more items (")
+            html.Append(" on the items shown here; ").Append(results.Tests.Count - shownTests.Count).Append(results.Tests.Count - shownTests.Count == 1 ? " more item (" : " more items (")
                 .Append(P(results.Tests.Except(shownTests).Sum(t => t.MaxScore))).Append(" points) are graded but not shown yet");
         html.Append(", graded in ").Append(results.ExecutionTime.ToString("0.#")).Append(" s</p>\n");
         double fraction = max > 0 ? score / max : 0;
