@@ -3,7 +3,7 @@ using GenAI.Autograder.Grading;
 
 namespace GenAI.Autograder;
 
-/// <summary>The autograder's verbs: grade, batch, bundle, run, audit, generate, and run-checks (the child side of grade).</summary>
+/// <summary>The autograder's verbs: grade, batch, merge, regrade-diff, bundle, run, audit, generate, and run-checks (the child side of grade).</summary>
 public static class Program
 {
     const string Usage = """
@@ -11,6 +11,8 @@ public static class Program
 
           grade       build a submission and grade it (see grade --help)
           batch       grade a folder of submissions, a few at a time, with a gradebook (see batch --help)
+          merge       join the output folders of sharded batches (batch --shard I/N) into one (see merge --help)
+          regrade-diff  compare two gradebooks: who gains or loses points where
           bundle      make the student bundle or the Gradescope autograder zip (see bundle --help)
           run         run an assignment's experiments and write its figures (see run --help)
           audit       can this grader be trusted here? reference, template and planted submissions graded every way (see audit --help)
@@ -29,6 +31,8 @@ public static class Program
         {
             case "grade": return GradeCommand.Run(rest);
             case "batch": return BatchCommand.Run(rest);
+            case "merge": return MergeCommand.Run(rest);
+            case "regrade-diff": return RegradeDiff.Run(rest);
             case "bundle": return Bundle.BundleCommand.Run(rest);
             case "run": return Run.RunCommand.Run(rest);
             case "audit": return Audit.AuditCommand.Run(rest);

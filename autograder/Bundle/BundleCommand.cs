@@ -144,7 +144,7 @@ public static class BundleCommand
     {
         if (!relative.EndsWith(".cs", StringComparison.Ordinal))
         {
-            // Snapshots: Checks/<topic>/__snapshots__/Class.Method.snap belong to the check <topic>.Class.Method.
+            // Snapshots: Checks/<topic>/__snapshots__/Class.Method[(arguments)].json belong to the check <topic>.Class.Method[(arguments)].
             string check = $"{relative.Split('/')[1]}.{Path.GetFileNameWithoutExtension(relative)}";
             return visible.Any(i => i.Tests.Any(p => Manifest.Matches(p, check)));
         }

@@ -37,7 +37,7 @@ public static class Plots
             line.LegendText = s.Label;
             if (s.Color is not null) line.Color = Color.FromHex(s.Color);
         }
-        Save(plot, path, series.Length > 1, legendAt: Alignment.UpperRight);
+        Save(plot, path, series.Length > 1);
     }
 
     /// <summary>Curves with the vertical axis limited to <paramref name="yRange"/>, the legend below the plot, on a wide canvas.</summary>
@@ -74,7 +74,7 @@ public static class Plots
                 if (s.Color is not null) text.LabelFontColor = Color.FromHex(s.Color);
             }
         }
-        Save(plot, path, paths.Length > 1, width: 800, height: 600, legendAt: Alignment.UpperRight);
+        Save(plot, path, paths.Length > 1, width: 800, height: 600);
     }
 
     /// <summary>Points (no lines), one colour per series, with a legend and axis labels, on equal axis scales.</summary>
@@ -130,7 +130,8 @@ public static class Plots
                 marker.MarkerLineColor = Colors.Black;
                 marker.MarkerLineWidth = 1;
             }
-            plot.Add.Text($"graph {g + 1}", 3 * g - 0.45, -1.25).LabelFontSize = 12;
+            int count = Enumerable.Range(0, n).Sum(i => Enumerable.Range(i + 1, n - i - 1).Count(j => edges[i, j] > 0.5));
+            plot.Add.Text($"graph {g + 1}: {count} edges", 3 * g - 0.75, -1.25).LabelFontSize = 12;
         }
         plot.Axes.SquareUnits();
         plot.HideGrid();
@@ -148,9 +149,14 @@ public static class Plots
         return plot;
     }
 
-    static void Save(Plot plot, string path, bool legend, int width = 640, int height = 480, Alignment legendAt = Alignment.LowerRight)
+    /// <summary>Writes the plot; a legend goes outside the data, right of the axes, on a canvas widened to hold it.</summary>
+    static void Save(Plot plot, string path, bool legend, int width = 640, int height = 480)
     {
-        if (legend) plot.ShowLegend(legendAt);
+        if (legend)
+        {
+            plot.ShowLegend(Edge.Right);
+            width += 220;
+        }
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         plot.SavePng(path, width, height);
     }

@@ -19,13 +19,16 @@ public static class BatchCommand
           --submissions  folder whose sub-folders (or .zip files) are one submission each, named by student
           --assignment   a manifest name (default: every assignment)
           --out          results folder (default: ./results): OUT/STUDENT/... as `grade` writes them,
-                         and OUT/gradebook.ASSIGNMENT.csv
+                         OUT/gradebook.ASSIGNMENT.csv and OUT/index.html (the class dashboard)
           --jobs         submissions graded at once (default: the number of cores)
           --timeout      wall-clock limit for one submission's checks, in seconds (default: 480 per assignment graded)
+          --shard I/N    grade only slice I of N (by a hash of the student's name, so a student stays in
+                         the same slice when others are added); `merge` joins the slices' folders
         Rerunning resumes: submissions already graded with the same sources and manifests are skipped.
         """;
 
-    const string Marker = ".graded";
+    /// <summary>The file in OUT/STUDENT that holds the fingerprint of the sources last graded there.</summary>
+    public const string Marker = ".graded";
 
     /// <summary>Runs the command line; returns 0 when every submission has results, 2 on bad usage or set-up.</summary>
     public static int Run(string[] args)
@@ -33,6 +36,7 @@ public static class BatchCommand
         string? submissions = null, assignment = null, output = null;
         int jobs = Environment.ProcessorCount;
         double? timeout = null;
+        Shard shard = Shard.All;
         for (int i = 0; i < args.Length; i++)
         {
             string? Value() => i + 1 < args.Length ? args[++i] : null;
@@ -43,20 +47,21 @@ public static class BatchCommand
                 case "--out": output = Value(); break;
                 case "--jobs" when int.TryParse(Value(), out int j) && j > 0: jobs = j; break;
                 case "--timeout" when double.TryParse(Value(), CultureInfo.InvariantCulture, out double t) && t > 0: timeout = t; break;
+                case "--shard" when Shard.TryParse(Value(), out shard): break;
                 case "-h": case "--help": Console.WriteLine(Usage); return 0;
                 default: Console.Error.WriteLine($"bad option '{args[i]}'\n\n{Usage}"); return 2;
             }
         }
         if (submissions is null || !Directory.Exists(submissions)) { Console.Error.WriteLine($"--submissions must name an existing folder\n\n{Usage}"); return 2; }
-        return Grade(Path.GetFullPath(submissions), assignment, Path.GetFullPath(output ?? "results"), jobs, timeout, Console.Out);
+        return Grade(Path.GetFullPath(submissions), assignment, Path.GetFullPath(output ?? "results"), jobs, timeout, Console.Out, shard: shard);
     }
 
     /// <summary>Grades every submission under <paramref name="submissions"/>; returns 0 when all have results.</summary>
-    public static int Grade(string submissions, string? assignment, string output, int jobs, double? timeout, TextWriter log, string? autograderFolder = null)
+    public static int Grade(string submissions, string? assignment, string output, int jobs, double? timeout, TextWriter log, string? autograderFolder = null, Shard? shard = null)
     {
         if (GradeCommand.Load(assignment, Console.Error) is not var (_, manifests)) return 2;
         var entries = Directory.EnumerateDirectories(submissions).Concat(Directory.EnumerateFiles(submissions, "*.zip"))
-            .OrderBy(e => e, StringComparer.Ordinal).ToList();
+            .OrderBy(e => e, StringComparer.Ordinal).Where(e => (shard ?? Shard.All).Holds(Path.GetFileNameWithoutExtension(e))).ToList();
         if (entries.Count == 0) { Console.Error.WriteLine($"{submissions} holds no sub-folders or .zip files to grade."); return 2; }
         var clash = entries.GroupBy(e => Path.GetFileNameWithoutExtension(e)).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null) { Console.Error.WriteLine($"two submissions are both named '{clash.Key}': {string.Join(" and ", clash.Select(Path.GetFileName))}."); return 2; }
@@ -89,7 +94,7 @@ public static class BatchCommand
                 {
                     if (File.Exists(marker)) File.Delete(marker);
                     var reason = new StringWriter();
-                    var outcome = GradeCommand.Grade(new GradeOptions(source, assignment, target, timeout, autograderFolder), TextWriter.Null, reason);
+                    var outcome = GradeCommand.Grade(new GradeOptions(source, assignment, target, timeout, autograderFolder, Student: name), TextWriter.Null, reason);
                     if (outcome.ExitCode != 0) throw new InvalidOperationException(reason.ToString().Trim());
                     File.WriteAllText(marker, fingerprint);
                     status = string.Join(", ", outcome.Results.Select(r => $"{r.Manifest.Name} {r.Results.Score:0.##}/{r.Manifest.MaxScore:0.##}")) + (outcome.Status == GradeStatus.Graded ? "" : $" ({outcome.Status})");
@@ -104,7 +109,9 @@ public static class BatchCommand
                 done++;
                 double eta = clock.Elapsed.TotalSeconds / done * (entries.Count - done);
                 log.WriteLine($"[{done}/{entries.Count}] {name}: {status} ({watch.Elapsed.TotalSeconds:F1} s; elapsed {clock.Elapsed.TotalSeconds:F0} s, about {eta:F0} s left)");
-                WriteGradebooks(output, entries.Select(e => Path.GetFileNameWithoutExtension(e)).ToList(), manifests, assignment is not null);
+                var students = entries.Select(e => Path.GetFileNameWithoutExtension(e)).Order(StringComparer.Ordinal).ToList();
+                WriteGradebooks(output, students, manifests, assignment is not null);
+                Reports.Dashboard.Write(output, students, manifests, assignment is not null);
             }
         });
         double hours = clock.Elapsed.TotalHours;
@@ -114,7 +121,7 @@ public static class BatchCommand
     }
 
     /// <summary>Rewrites OUT/gradebook.ASSIGNMENT.csv from the results on disk (a student with no results yet gets an empty row).</summary>
-    static void WriteGradebooks(string output, IReadOnlyList<string> students, IReadOnlyList<Manifest> manifests, bool single)
+    public static void WriteGradebooks(string output, IReadOnlyList<string> students, IReadOnlyList<Manifest> manifests, bool single)
     {
         foreach (var m in manifests)
         {
@@ -130,10 +137,7 @@ public static class BatchCommand
                 if (graded && File.Exists(path))
                 {
                     var r = GradescopeResults.Read(path);
-                    string status = r.Output.Length == 0 ? "graded"
-                        : r.Output.StartsWith("Grading was interrupted", StringComparison.Ordinal) ? "interrupted"
-                        : r.Output.StartsWith("Your code does not have the public API", StringComparison.Ordinal) ? "wrong API"
-                        : "not built";
+                    string status = Reports.Dashboard.Status(r);
                     csv.Append(',').Append(r.Score.ToString(CultureInfo.InvariantCulture)).Append(',').Append(m.MaxScore.ToString(CultureInfo.InvariantCulture)).Append(',').Append(status);
                     foreach (var item in m.Items)
                         csv.Append(',').Append(r.Tests.FirstOrDefault(t => t.Number == item.Number)?.Score.ToString(CultureInfo.InvariantCulture) ?? "");

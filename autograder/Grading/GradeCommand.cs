@@ -104,11 +104,16 @@ public static class GradeCommand
         string workspace = Path.Combine(output, ".work");
         string runFolder = Path.Combine(Path.GetTempPath(), $"genai-worker-{Guid.NewGuid():N}");
         var build = SubmissionBuild.Create(repo, sources, workspace, TimeSpan.FromMinutes(10), autograder, runFolder);
+        var identity = SubmissionIdentity.Of(options.Student ?? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(submission)), sources.Files.Select(f => (f.Path, f.Text)), DateTimeOffset.UtcNow);
         if (!build.Succeeded)
         {
             string report = sources.Report(build.Errors);
             var failed = manifests.Select(m => (m, Scorer.Failed(m, report, clock.Elapsed.TotalSeconds))).ToList();
-            foreach (var (m, r) in failed) ReportWriter.Write(m, r, Path.GetDirectoryName(ResultsPath(m))!);
+            foreach (var (m, r) in failed)
+            {
+                r.ExtraData = identity;
+                ReportWriter.Write(m, r, Path.GetDirectoryName(ResultsPath(m))!);
+            }
             log.WriteLine(report);
             if (!options.KeepWorkspace) { TryDelete(workspace); TryDelete(runFolder); }
             return new GradeOutcome(0, GradeStatus.DoesNotBuild, failed);
@@ -130,6 +135,8 @@ public static class GradeCommand
                 string top = string.Join("\n\n", new[] { interruption is null ? "" : $"Grading was interrupted: {interruption}.", sourceReport }.Where(t => t.Length > 0));
                 var results = Scorer.Score(m, state, interruption, top, clock.Elapsed.TotalSeconds);
                 build.ExplainReplacedFiles(results);
+                results.ExtraData = identity;
+                CollectFigures(m, Path.Combine(workspace, "figures"), Path.GetDirectoryName(ResultsPath(m))!);
                 ReportWriter.Write(m, results, Path.GetDirectoryName(ResultsPath(m))!);
                 final.Add((m, results));
             }
@@ -160,6 +167,20 @@ public static class GradeCommand
         }
     }
 
+    /// <summary>Copies the snapshot pictures of <paramref name="m"/>'s checks from the judge's <paramref name="from"/> into OUT/figures, replacing the last grading's.</summary>
+    static void CollectFigures(Manifest m, string from, string resultsFolder)
+    {
+        string to = Path.Combine(resultsFolder, "figures");
+        bool Ours(string png) => m.Items.Any(i => i.Tests.Any(p => Manifest.Matches(p, Path.GetFileNameWithoutExtension(png))));
+        if (Directory.Exists(to)) foreach (var old in Directory.GetFiles(to, "*.png").Where(Ours)) File.Delete(old);
+        if (!Directory.Exists(from)) return;
+        foreach (var png in Directory.GetFiles(from, "*.png").Where(Ours))
+        {
+            Directory.CreateDirectory(to);
+            File.Copy(png, Path.Combine(to, Path.GetFileName(png)), overwrite: true);
+        }
+    }
+
     static void TryDelete(string folder)
     {
         try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
@@ -178,9 +199,11 @@ public static class GradeCommand
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = autograder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(autograder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath, "--only" }.Concat(checks)) info.ArgumentList.Add(a);
-        info.Environment["SNAPSHOOTER_STRICT_MODE"] = "true";
         // oneDNN at AVX2 in the judge and (passed on) the worker, whichever course library the worker loads: see GenAI.Course.Runtime.CpuKernels.
         if (string.IsNullOrEmpty(info.Environment.TryGetValue("ONEDNN_MAX_CPU_ISA", out var isa) ? isa : null)) info.Environment["ONEDNN_MAX_CPU_ISA"] = "AVX2";
+        // Snapshot pictures of failed checks go beside the progress log; grading never rewrites stored snapshots.
+        info.Environment[Checks.ImageSnapshot.FiguresVariable] = Path.Combine(Path.GetDirectoryName(progressPath)!, "figures");
+        info.Environment.Remove(Checks.ImageSnapshot.UpdateVariable);
         if (runFolder is not null) Isolate(info, runFolder, repoRoot, autograder, progressPath, callTimeoutSeconds);
         using var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
@@ -248,7 +271,8 @@ public static class GradeCommand
 /// <param name="AutograderFolder">The autograder build the checks run from (null: this process's own folder).</param>
 /// <param name="KeepWorkspace">Keep OUT/.work (the build and run folders) after grading, for debugging.</param>
 /// <param name="CallTimeoutSeconds">Wall-clock limit for one call into student code.</param>
-public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double? TimeoutSeconds = null, string? AutograderFolder = null, bool KeepWorkspace = false, double CallTimeoutSeconds = 60)
+/// <param name="Student">Who the submission is from, for the reports (null: the submission folder's name).</param>
+public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double? TimeoutSeconds = null, string? AutograderFolder = null, bool KeepWorkspace = false, double CallTimeoutSeconds = 60, string? Student = null)
 {
     /// <summary>The default limit for the checks of one assignment: Gradescope's default container (one assignment) stops at 600 s and then shows nothing, so this leaves 120 s for the build and start-up.</summary>
     public const double DefaultTimeoutSeconds = 480;

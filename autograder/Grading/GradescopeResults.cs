@@ -37,6 +37,8 @@ public sealed class GradescopeResults
     [JsonPropertyName("visibility")] public string Visibility { get; set; } = "visible";
     /// <summary>Whether students see the autograder's stdout.</summary>
     [JsonPropertyName("stdout_visibility")] public string StdoutVisibility { get; set; } = "hidden";
+    /// <summary>Whose submission this is: student, submission_sha256, graded_at, autograder_version (absent while grading runs).</summary>
+    [JsonPropertyName("extra_data")][JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public Dictionary<string, string>? ExtraData { get; set; }
     /// <summary>Per-item results.</summary>
     [JsonPropertyName("tests")] public List<GradescopeTest> Tests { get; set; } = new();
 

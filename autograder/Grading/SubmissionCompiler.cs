@@ -41,7 +41,7 @@ public static class SubmissionCompiler
 
         /// <summary>
         /// The errors (of <paramref name="file"/> only, when given) as a student reads them:
-        /// <c>file(line,col): error CSxxxx: message</c>, each followed by its source line.
+        /// <c>file(line,col): error CSxxxx: message</c>, each followed by its source line and a caret under the column.
         /// </summary>
         public string Describe(string? file = null)
         {
@@ -54,8 +54,9 @@ public static class SubmissionCompiler
                 text.Append(where).Append("error ").Append(e.Id).Append(": ").AppendLine(e.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
                 if (e.Location.IsInSource && e.Location.SourceTree is { } tree)
                 {
-                    var line = tree.GetText().Lines[span.StartLinePosition.Line];
-                    text.Append($"    {span.StartLinePosition.Line + 1,5} | ").AppendLine(line.ToString().TrimEnd());
+                    string prefix = $"    {span.StartLinePosition.Line + 1} | ";
+                    text.Append(prefix).AppendLine(tree.GetText().Lines[span.StartLinePosition.Line].ToString().TrimEnd().Replace('\t', ' '))
+                        .Append(' ', prefix.Length - 2).Append("| ").Append(' ', span.StartLinePosition.Character).AppendLine("^");
                 }
             }
             if (errors.Count > ShownErrors) text.AppendLine($"... and {errors.Count - ShownErrors} more errors");

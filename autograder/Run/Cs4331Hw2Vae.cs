@@ -132,9 +132,10 @@ public static class Cs4331Hw2Vae
         // Traversal: one row per latent dimension, -3 .. 3, the others at the first test image's code.
         var baseZ = vae.Encode(test[..1]).mu[0];
         var traversal = LatentViews.LatentTraversal(vae, baseZ, -3, 3, TraversalSteps);
-        Collage.Write(prefix + "_traversal.png", traversal, latent, TraversalSteps, scale: 2);
+        Collage.Write(prefix + "_traversal.png", traversal, latent, TraversalSteps, scale: 2, title: title + ": traversal",
+            rowLabels: [.. Enumerable.Range(1, latent).Select(k => $"z{k}")], columnLabels: [.. Enumerable.Range(0, TraversalSteps).Select(j => $"{-3 + 6.0 * j / (TraversalSteps - 1):0.#}")]);
         var prior = LatentViews.SampleFromPrior(vae, 64, Compute.Device, new Generator((ulong)o.Seed + 7));
-        Collage.Write(prefix + "_prior_samples.png", prior, 8, 8, scale: 2);
+        Collage.Write(prefix + "_prior_samples.png", prior, 8, 8, scale: 2, title: title + ": 64 samples, z ~ N(0, I)");
 
         var mu = vae.Encode(test[..shown]).mu.cpu();
         var bar = new ConsoleProgress($"t-SNE of {shown} test codes, {name} {stage}", 1000);

@@ -51,7 +51,8 @@ public static class Cs446Hw5
         var z = Distributions.SampleDiagonalGaussian(zeros(10, 2, device: device), ones(10, 2, device: device), figures);
         var p = vae.DecoderNetwork.forward(z);
         var draws = Distributions.SampleBernoulli(p, figures);
-        Collage.Write(Path.Combine(output, "2e_i_prior_samples.png"), stack([p, draws], 1).reshape(20, 784), 10, 2, scale: 3);
+        Collage.Write(Path.Combine(output, "2e_i_prior_samples.png"), stack([p, draws], 1).reshape(20, 784), 10, 2, scale: 3, title: "2e i: z ~ N(0, I)",
+            rowLabels: [.. Enumerable.Range(1, 10).Select(k => $"z{k}")], columnLabels: ["p(x|z)", "x ~ p(x|z)"]);
 
         // (e) ii: the training set's posterior means, coloured by label.
         var mu = vae.EncoderNetwork.forward(train).mu.cpu().to(float64);
@@ -72,7 +73,8 @@ public static class Cs446Hw5
             var images = Enumerable.Range(0, 11).Select(k => vae.DecoderNetwork.forward(MnistVae.InterpolateMu(mu[a].to(float32).to(device), mu[b].to(float32).to(device), 1 - k / 10.0).unsqueeze(0))).ToList();
             rows.Add(cat(images, 0));
         }
-        Collage.Write(Path.Combine(output, "2e_iii_interpolations.png"), cat(rows, 0), 3, 11, scale: 3);
+        Collage.Write(Path.Combine(output, "2e_iii_interpolations.png"), cat(rows, 0), 3, 11, scale: 3, title: "2e iii: p(x | alpha mu_a + (1 - alpha) mu_b), digits a -> b",
+            rowLabels: pairs, columnLabels: [.. Enumerable.Range(0, 11).Select(k => $"{1 - k / 10.0:0.0}")]);
 
         if (history.Count > 0)
         {

@@ -60,7 +60,7 @@ public static class Cs552Hw2Faces
         foreach (var (name, model) in models)
         {
             model.eval();
-            Collage.Write(Path.Combine(output, $"1{(name == "vae" ? "a" : "b")}_{name}_generated_faces.png"), model.Decode(z), 10, 10, scale: 2);
+            Collage.Write(Path.Combine(output, $"1{(name == "vae" ? "a" : "b")}_{name}_generated_faces.png"), model.Decode(z), 10, 10, scale: 2, title: $"1{(name == "vae" ? "a" : "b")}: {name.ToUpperInvariant()}, 100 faces from z ~ N(0, I)");
         }
 
         // (c): the training codes (mu) of each model, projected to 2-D by that model's own PCA.
@@ -80,14 +80,14 @@ public static class Cs552Hw2Faces
         var ends = Compute.StandardNormal([2, Latent], float32, device, rng);
         var segment = FaceLoss.Interpolate(ends[0], ends[1], 20);
         var vaeFaces = models["vae"].Decode(segment);
-        Collage.Write(Path.Combine(output, "1d_vae_interpolation.png"), vaeFaces, 2, 10, scale: 3);
+        Collage.Write(Path.Combine(output, "1d_vae_interpolation.png"), vaeFaces, 2, 10, scale: 3, title: "1d: VAE, 20 faces from z to z'", rowLabels: ["1-10", "11-20"]);
 
         // (e): the same kind of segment for P-PCA (fitted on the training faces with the same latent size), both projected with the data's PCA.
         var data = train.cpu().to(float64);
         var ppca = Ppca.Fit(data, Latent);
         var ppcaEnds = randn([2, Latent], dtype: float64, generator: rng);
         var ppcaFaces = Ppca.ExpectedImage(ppca, FaceLoss.Interpolate(ppcaEnds[0], ppcaEnds[1], 20));
-        Collage.Write(Path.Combine(output, "1e_ppca_interpolation.png"), ppcaFaces.clamp(0, 1), 2, 10, scale: 3);
+        Collage.Write(Path.Combine(output, "1e_ppca_interpolation.png"), ppcaFaces.clamp(0, 1), 2, 10, scale: 3, title: "1e: p-PCA, 20 faces from z to z'", rowLabels: ["1-10", "11-20"]);
         var vaePath = Project(vaeFaces.cpu().to(float64), data);
         var ppcaPath = Project(ppcaFaces, data);
         Plots.NumberedPaths(Path.Combine(output, "1e_vae_vs_ppca_paths.png"), "A latent segment (20 faces) in the data's PCA plane", "PC 1", "PC 2",

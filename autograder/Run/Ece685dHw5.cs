@@ -124,7 +124,7 @@ public static class Ece685dHw5
         gan.G.eval();
         var images = (gan.G.forward(z) + 1) / 2;
         gan.G.train();
-        Collage.Write(path, images.reshape(12, 28 * 28), 3, 4);
+        Collage.Write(path, images.reshape(12, 28 * 28), 3, 4, title: "DCGAN: G(z) for 12 fixed z");
     }
 
     /// <summary>Problem 2: GB-RBMs with M = 16, 64, 256, CD-5, Adam 1e-3, batch 128, 25 epochs; reconstructions and MSE.</summary>
@@ -158,8 +158,8 @@ public static class Ece685dHw5
             {
                 var originals = Path.Combine(o.Output, $"2_2_rbm_M{m}_{name}_originals.tmp.png");
                 var recon = Path.Combine(o.Output, $"2_2_rbm_M{m}_{name}_reconstructions.tmp.png");
-                Collage.Write(originals, data[..32], 4, 8, scale: 3);
-                Collage.Write(recon, rbm.Reconstruct(data[..32]), 4, 8, scale: 3);
+                Collage.Write(originals, data[..32], 4, 8, scale: 3, title: $"{name}: originals");
+                Collage.Write(recon, rbm.Reconstruct(data[..32]), 4, 8, scale: 3, title: $"{name}: reconstructions, M = {m}");
                 Plots.SideBySide(Path.Combine(o.Output, $"2_2_rbm_M{m}_{name}.png"), originals, recon);
                 File.Delete(originals);
                 File.Delete(recon);

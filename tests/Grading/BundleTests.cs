@@ -52,7 +52,7 @@ public sealed class BundleTests
         File.Exists(Path.Combine(root, "autograder", "Checks", "Elbo", "KlDiagNormalChecks.cs")).Should().BeFalse("not part of this assignment");
         File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "ElboChecks.cs")).Should().BeTrue();
         File.Exists(Path.Combine(root, "autograder", "Checks", "Elbo", "GaussianVaeAssert.cs")).Should().BeFalse("a helper of another assignment's checks");
-        File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "__snapshots__", "DecoderChecks.GeneratedImagesMatchSnapshot.snap")).Should().BeTrue("the decoder's snapshot check is public");
+        File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "__snapshots__", "DecoderChecks.GeneratedImagesMatchSnapshot.json")).Should().BeTrue("the decoder's snapshot check is public");
         Directory.GetDirectories(Path.Combine(root, "GenAI.Course")).Select(Path.GetFileName).Should().BeEquivalentTo("Formats", "Runtime", "ScoreMatching", "Vae");
         File.Exists(Path.Combine(root, "build", "student-template", "Gan", "Dcgan.cs")).Should().BeTrue("other assignments' stubs are compiled in from there");
         File.Exists(Path.Combine(root, "build", "coverage.runsettings")).Should().BeFalse("students collect no coverage");

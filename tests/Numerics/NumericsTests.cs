@@ -1,5 +1,4 @@
 using FluentAssertions;
-using GenAI.Autograder.Checks.Vae;
 using GenAI.Autograder.Numerics;
 using NUnit.Framework;
 using static TorchSharp.torch;
@@ -68,15 +67,5 @@ public sealed class NumericsTests
         Stats.KsAgainstStandardNormal(z).Should().BeLessThan(Stats.DkwBound(40000));
         FailureOf(() => Stats.AssertStandardNormal(z + 0.05, C)).Should().Contain("not N(0, 1)");
         FailureOf(() => Stats.AssertStandardNormal(z * 1.1, C)).Should().Contain("Kolmogorov-Smirnov");
-    }
-
-    /// <summary>The decoder snapshot is fair: with the fixed weights no pixel of the three pictures lies within 1e-4 of the 0.5 threshold.</summary>
-    [Test]
-    public void DecoderSnapshotPixelsAreFarFromTheThreshold()
-    {
-        var w = Weights.Make(DecoderChecks.SnapshotSeed, ("fc3", 2, 500), ("fc4", 500, 784));
-        var z = tensor(new[,] { { 0.0, 0.0 }, { 2.0, -1.0 }, { -1.5, 2.5 } });
-        var p = Weights.Affine(w, "fc4", Weights.Affine(w, "fc3", z).tanh()).sigmoid();
-        (p - 0.5).abs().min().item<double>().Should().BeGreaterThan(1e-4, "float32 rounding moves a pixel by far less than 1e-4");
     }
 }

@@ -104,6 +104,38 @@ public sealed class CptSamplerChecks : CheckBase
             Assert.Fail(c.Describe($"{mismatches[0]} of 200 images differ from the ones the uniforms determine (first pixel i where uniforms[k, i] < p(x_i = 1 | x_<i) decides x_i = 1)."));
     }
 
+    /// <summary>Eight 4x4 letters (T, L, O, X, H, C, Z, I) and their weights, the distribution of the snapshot.</summary>
+    static readonly int[][] Letters4x4 = [.. new[]
+    {
+        "1111011001100110", "1000100010001111", "1111100110011111", "1001011001101001",
+        "1001111110011001", "1111100010001111", "1111001001001111", "0110011001100110",
+    }.Select(s => s.Select(ch => ch - '0').ToArray())];
+
+    /// <summary>
+    /// Snapshot of sampled letters: CPTs of eight 4x4 letters (weights 0.2, 0.15, 0.15 and 0.1 each) sampled with ten
+    /// rows of fixed uniforms u (top two rows of the picture) and with 1 - u (bottom two rows), so the complementary
+    /// convention, which swaps the two halves, is accepted too. Pixels are 0 or 1 and the tolerance 0.5 (a flipped pixel
+    /// fails): the harness tests show every decision u_i &lt; p lies at least 1e-6 from its threshold (the images do not
+    /// change when the uniforms move by 1e-6 either way), far more than float32 rounding of u or p (6e-8) can move it.
+    /// </summary>
+    [Test]
+    public void SampledLettersMatchSnapshot() =>
+        ImageSnapshot.Match(SampledLetters, 0.5, new Case("CptSampler.SampleImages", "CPTs of eight weighted 4x4 letters, 10 rows of fixed uniforms u and 10 of 1 - u", Hint), (0, 1),
+            ["u, 1-5", "u, 6-10", "1 - u, 1-5", "1 - u, 6-10"], equivalent: e => cat([e[2..], e[..2]]));
+
+    /// <summary>The snapshot's letters with the tables and uniforms in <paramref name="dtype"/>, [4, 5, 4, 4].</summary>
+    public static Tensor SampledLetters(ScalarType dtype) => SampledLetters(dtype, 0);
+
+    /// <summary>The snapshot's letters with every uniform moved by <paramref name="shift"/> (for the harness tests' margin proof).</summary>
+    public static Tensor SampledLetters(ScalarType dtype, double shift)
+    {
+        var tables = TablesOf(Letters4x4, [0.2, 0.15, 0.15, 0.1, 0.1, 0.1, 0.1, 0.1]).Select(t => t.to(dtype)).ToList();
+        var u = rand([10, 16], dtype: float64, generator: Rng(10));
+        var images = Student.SampleImages(tables, (cat([u, 1 - u]) + shift).to(dtype));
+        Numeric.AssertShape(images, [20, 16], new Case("CptSampler.SampleImages", "20 rows of uniforms for 16 CPTs", Hint));
+        return images.reshape(4, 5, 4, 4);
+    }
+
     /// <summary>Every image of the distribution comes up with its probability (Hoeffding per image, Bonferroni over the 16 images), with the check's i.i.d. uniforms.</summary>
     [Test]
     public void FrequenciesMatchTheJointDistribution()

@@ -122,6 +122,45 @@ public sealed class FashionVaeChecks : CheckBase
         if (Student.FashionDecode(vae, mu, other).eq(recon).all().ToBoolean()) Assert.Fail(c.Describe("Decode ignores the labels: concatenate one_hot(labels) to z."));
     }
 
+    /// <summary>Pixel tolerance of <see cref="DecodedImagesMatchSnapshot"/>.</summary>
+    public const double SnapshotTolerance = 1e-4;
+
+    /// <summary>Fashion-MNIST's class names, in label order.</summary>
+    static readonly string[] Classes = ["T-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt", "sneaker", "bag", "boot"];
+
+    /// <summary>
+    /// Snapshot of generated images: four fixed codes decoded with fixed weights (chosen by parameter shape, so layer
+    /// names are free), by the VAE (item 3.1b) and by the C-VAE once per label (item 3.2, one row per class), as 28x28
+    /// pictures. Tolerance 1e-4 on each mean: the decoder's two dot products (lengths 20 or 30 and 400) err in float32
+    /// by at most gamma_n sum |w x| in any order (the one-hot entries are exact), ReLU is exact and the sigmoid
+    /// 1/4-Lipschitz and correctly rounded to a few ulp, so an equivalent formula moves a pixel by about 1e-7; the
+    /// harness tests measure the reference in float32 against float64 and require 10 times less than the tolerance.
+    /// </summary>
+    [TestCase(false)]
+    [TestCase(true)]
+    public void DecodedImagesMatchSnapshot(bool conditional)
+    {
+        string name = conditional ? "ConditionalFashionVae" : "FashionVae";
+        ImageSnapshot.Match(dtype => DecodedImages(conditional, dtype), SnapshotTolerance,
+            new Case(name + ".Decode", $"fixed weights, 4 fixed codes{(conditional ? ", each label 0-9" : "")}",
+                conditional ? "Decode(z, c) = sigmoid(fc4(relu(fc3([z, one_hot(c)])))): z first, then the one-hot label." : "Decode(z) = sigmoid(fc4(relu(fc3(z))))."),
+            (0, 1), conditional ? Classes : ["no label"], ["z1", "z2", "z3", "z4"]);
+    }
+
+    /// <summary>The snapshot's decoded images in <paramref name="dtype"/>: [10 labels, 4 codes, 28, 28] for the C-VAE, [1, 4, 28, 28] for the VAE.</summary>
+    public static Tensor DecodedImages(bool conditional, ScalarType dtype)
+    {
+        using var vae = conditional ? Student.NewConditionalFashionVae(784, 400, 20, 10) : Student.NewFashionVae(784, 400, 20);
+        if (dtype == float64) Student.ToFloat64(vae);
+        Vae.Weights.LoadByShape(vae, conditional ? 6851 : 685);
+        int rows = conditional ? 10 : 1;
+        var z = (randn([4, 20], dtype: float64, generator: Rng(119)) * 1.5).to(float32).to(dtype).repeat(rows, 1);
+        var labels = arange(rows, dtype: int64).repeat_interleave(4);
+        var p = Student.FashionDecode(vae, z, labels);
+        Numeric.AssertShape(p, [rows * 4, 784], new Case((conditional ? "ConditionalFashionVae" : "FashionVae") + ".Decode", $"decoding [{rows * 4}, 20]"));
+        return p.reshape(rows, 4, 28, 28);
+    }
+
     /// <summary>
     /// Training tier: 8 epochs of Adam (lr 1e-3, batch 100) on 1,200 fixture images, then the loss per
     /// sample on 300 held-out images must be at most the threshold (the reference's value + 4%).

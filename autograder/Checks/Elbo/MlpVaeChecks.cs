@@ -41,6 +41,34 @@ public sealed class MlpVaeChecks : CheckBase
         GaussianVaeAssert.EveryParameterReceivesAGradient(vae, "MlpVae", rand(4, 10), Rng(31), Hint);
     }
 
+    /// <summary>Pixel tolerance of <see cref="DecodedImagesMatchSnapshot"/>.</summary>
+    public const double SnapshotTolerance = 1e-4;
+
+    /// <summary>
+    /// Snapshot of generated images: eight fixed codes decoded by MlpVae(784, 400, 20) with fixed weights (chosen by
+    /// parameter shape, so layer names are free), shown as 28x28 pictures. The output is the unbounded Gaussian mean, or its sigmoid
+    /// (an output nonlinearity the course accepts, as for ConvVae), so either matches. Tolerance 1e-4 on each output: the decoder's
+    /// two dot products (lengths 20 and 400) err in float32 by at most gamma_n sum |w x| in any order, ReLU is
+    /// 1-Lipschitz and exact, so an equivalent formula moves an output by about 1e-6 on outputs of size 1; the
+    /// harness tests measure the reference in float32 against float64 and require 10 times less than the tolerance.
+    /// </summary>
+    [Test]
+    public void DecodedImagesMatchSnapshot() =>
+        ImageSnapshot.Match(DecodedImages, SnapshotTolerance, new Case("MlpVae.Decode", "MlpVae(784, 400, 20) with fixed weights, 8 fixed codes", Hint),
+            columnLabels: ["z1", "z2", "z3", "z4"], rowLabels: ["codes 1-4", "codes 5-8"], equivalent: e => e.sigmoid());
+
+    /// <summary>The snapshot's decoded codes in <paramref name="dtype"/>, [2, 4, 28, 28].</summary>
+    public static Tensor DecodedImages(ScalarType dtype)
+    {
+        using var vae = Student.NewMlpVae(784, 400, 20);
+        if (dtype == float64) Student.ToFloat64(vae);
+        Vae.Weights.LoadByShape(vae, 2025);
+        var z = (randn([8, 20], dtype: float64, generator: Rng(34)) * 1.5).to(float32).to(dtype);
+        var recon = Student.VaeDecode(vae, z);
+        Numeric.AssertShape(recon, [8, 784], new Case("MlpVae.Decode", "decoding [8, 20]", Hint));
+        return recon.reshape(2, 4, 28, 28);
+    }
+
     /// <summary>Encode and Decode have correct gradients with respect to their inputs (gradcheck, float64 model).</summary>
     [Test]
     public void GradientsMatchFiniteDifferences()

@@ -96,6 +96,36 @@ public sealed class FaceAutoencoderChecks : CheckBase
         if (!(p.ge(0).all().ToBoolean() && p.le(1).all().ToBoolean())) Assert.Fail(c.Describe($"values from {p.min().ToDouble():G4} to {p.max().ToDouble():G4}; Bernoulli means lie in [0, 1]."));
     }
 
+    /// <summary>Pixel tolerance of <see cref="DecodedFacesMatchSnapshot"/>.</summary>
+    public const double SnapshotTolerance = 1e-4;
+
+    /// <summary>
+    /// Snapshot of generated faces: ten fixed codes decoded with fixed weights (chosen by parameter shape, so layer
+    /// names are free), as 24x24 pictures; the VAE's decoder in item 1a, the AE's in 1b. Tolerance 1e-4 on each mean:
+    /// the decoder's two dot products (lengths 16 and 256) err in float32 by at most gamma_n sum |w x| in any order,
+    /// ReLU is exact and the sigmoid 1/4-Lipschitz and correctly rounded to a few ulp, so an equivalent formula moves a
+    /// pixel by about 1e-7; the harness tests measure the reference in float32 against float64 and require 10 times
+    /// less than the tolerance.
+    /// </summary>
+    [TestCase(true)]
+    [TestCase(false)]
+    public void DecodedFacesMatchSnapshot(bool variational) =>
+        ImageSnapshot.Match(dtype => DecodedFaces(variational, dtype), SnapshotTolerance,
+            new Case("FaceAutoencoder.Decode", $"{(variational ? "VAE" : "AE")} with fixed weights, 10 fixed codes", "Decode(z) = sigmoid(fc4(relu(fc3(z)))): latent -> hidden (ReLU) -> 576 (sigmoid)."),
+            (0, 1), ["codes 1-5", "codes 6-10"], ["z1", "z2", "z3", "z4", "z5"]);
+
+    /// <summary>The snapshot's decoded faces in <paramref name="dtype"/>, [2, 5, 24, 24].</summary>
+    public static Tensor DecodedFaces(bool variational, ScalarType dtype)
+    {
+        using var model = Student.NewFaceAutoencoder(variational, 16, 256);
+        if (dtype == float64) Student.ToFloat64(model);
+        Vae.Weights.LoadByShape(model, variational ? 552 : 553);
+        var z = (randn([10, 16], dtype: float64, generator: Rng(146)) * 1.5).to(float32).to(dtype);
+        var p = Student.FaceDecode(model, z);
+        Numeric.AssertShape(p, [10, 576], new Case("FaceAutoencoder.Decode", "decoding [10, 16]"));
+        return p.reshape(2, 5, 24, 24);
+    }
+
     /// <summary>20 points from z to z': row i = z + i/19 (z' - z), so row 0 is z and row 19 is z'.</summary>
     [Test]
     public void InterpolationRunsFromZToZPrime()

@@ -1,6 +1,7 @@
 using GenAI.Autograder.Numerics;
 using GenAI.Autograder.Seam;
 using NUnit.Framework;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenAI.Autograder.Checks.Ppca;
@@ -45,6 +46,36 @@ public sealed class PpcaInferenceChecks : CheckBase
         var z = randn([5, 4], dtype: float64, generator: Rng(35));
         var expected = stack(Enumerable.Range(0, 5).Select(k => model.W.mv(z[k]) + model.Mu).ToArray());
         Numeric.AssertClose(Student.ExpectedImage(model, z), expected, c, rtol: 1e-9, atol: 1e-10);
+    }
+
+    /// <summary>Pixel tolerance of <see cref="GeneratedFacesMatchSnapshot"/>.</summary>
+    public const double SnapshotTolerance = 1e-4;
+
+    /// <summary>
+    /// Snapshot of generated faces: E[x | z] = W z + mu for ten given codes z (the generation of 2d with its noise fixed)
+    /// under a p-PCA model of the fixture faces made here (d = 16: mu, and W from the top principal directions by an SVD),
+    /// as 24x24 pictures. Tolerance 1e-4 on pixels of size 1: W z + mu is one dot product of length 16 per pixel, which
+    /// errs in float32 by at most gamma_17 (|W| |z| + |mu|), about 1e-6 here, in any order; the harness tests measure
+    /// the reference in float32 against float64 and require 10 times less than the tolerance.
+    /// </summary>
+    [Test]
+    public void GeneratedFacesMatchSnapshot() =>
+        ImageSnapshot.Match(GeneratedFaces, SnapshotTolerance, new Case("Ppca.ExpectedImage", "a p-PCA model of the fixture faces (d = 16), 10 given codes", "E[x | z] = W z + mu for each row z: [B, d] -> [B, m]."),
+            (0, 1), ["codes 1-5", "codes 6-10"], ["z1", "z2", "z3", "z4", "z5"]);
+
+    /// <summary>The snapshot's faces in <paramref name="dtype"/>, [2, 5, 24, 24].</summary>
+    public static Tensor GeneratedFaces(ScalarType dtype)
+    {
+        var faces = GenAI.Course.Formats.Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "eigenfaces.npy")).to(float64).reshape(-1, 576);
+        var (values, vectors, mean) = PpcaData.Spectrum(faces);
+        const int d = 16;
+        double sigma2 = values[TensorIndex.Slice(d)].mean().ToDouble();
+        var w = vectors[TensorIndex.Colon, TensorIndex.Slice(0, d)] * (values[TensorIndex.Slice(0, d)] - sigma2).sqrt();
+        var model = new GenAI.Course.Ppca.PpcaModel(w.to(float32).to(dtype), mean.to(float32).to(dtype), sigma2);
+        var z = randn([10, d], dtype: float64, generator: Rng(38)).to(float32).to(dtype);
+        var x = Student.ExpectedImage(model, z);
+        Numeric.AssertShape(x, [10, 576], new Case("Ppca.ExpectedImage", "10 codes of a model with m = 576, d = 16"));
+        return x.reshape(2, 5, 24, 24);
     }
 
     /// <summary>Row (k, j) of the perturbation collage is E[x | zhat + offset_j e_k], dimension-major.</summary>

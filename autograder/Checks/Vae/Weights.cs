@@ -34,6 +34,24 @@ public static class Weights
         Student.LoadParameters(module, weights);
     }
 
+    /// <summary>
+    /// Loads seeded values into every parameter of <paramref name="module"/>, chosen by the parameter's shape
+    /// alone (never its name, which the assignment leaves free): a matrix [out, in] uniform in ±2/sqrt(in),
+    /// a vector uniform in ±0.5, all float32 numbers (so float32 and float64 models hold the same values). Layers of equal shape get equal values.
+    /// </summary>
+    public static void LoadByShape(StudentModule module, long seed)
+    {
+        var values = new Dictionary<string, Tensor>();
+        foreach (var (name, value) in Student.Parameters(module))
+        {
+            long[] shape = value.shape;
+            var rng = new Generator((ulong)shape.Aggregate(seed, (h, d) => h * 1_000_003 + d));
+            double bound = shape.Length >= 2 ? 2.0 / Math.Sqrt(shape[1..].Aggregate(1L, (a, d) => a * d)) : 0.5;
+            values[name] = ((rand(shape, dtype: float64, generator: rng) * 2 - 1) * bound).to(float32).to(float64);
+        }
+        Student.LoadParameters(module, values);
+    }
+
     /// <summary>The number of values in the module's parameters.</summary>
     public static long Count(StudentModule module) => Student.Parameters(module).Sum(p => p.value.numel());
 

@@ -1,0 +1,91 @@
+using FluentAssertions;
+using GenAI.Autograder.Checks;
+using GenAI.Autograder.Checks.Autoregressive;
+using GenAI.Autograder.Checks.ConditionalVae;
+using GenAI.Autograder.Checks.Elbo;
+using GenAI.Autograder.Checks.Faces;
+using GenAI.Autograder.Checks.Ppca;
+using GenAI.Autograder.Checks.Rbm;
+using GenAI.Autograder.Checks.Vae;
+using GenAI.Autograder.Numerics;
+using NUnit.Framework;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Grader.Tests.Numerics;
+
+/// <summary>
+/// The image snapshots are fair and say what differs: each tolerance holds for the reference evaluated in float32
+/// with a margin of 10, discrete snapshots decide far from their thresholds, and a changed pixel fails with its place,
+/// both values and a side-by-side picture.
+/// </summary>
+public sealed class ImageSnapshotTests
+{
+    static IEnumerable<TestCaseData> Continuous()
+    {
+        yield return new TestCaseData((Func<ScalarType, Tensor>)DecoderChecks.GeneratedImages, DecoderChecks.SnapshotTolerance).SetName("CS 446 decoder");
+        yield return new TestCaseData((Func<ScalarType, Tensor>)MlpVaeChecks.DecodedImages, MlpVaeChecks.SnapshotTolerance).SetName("CS 4331 MLP decoder");
+        yield return new TestCaseData((Func<ScalarType, Tensor>)(d => FaceAutoencoderChecks.DecodedFaces(true, d)), FaceAutoencoderChecks.SnapshotTolerance).SetName("faces VAE decoder");
+        yield return new TestCaseData((Func<ScalarType, Tensor>)(d => FaceAutoencoderChecks.DecodedFaces(false, d)), FaceAutoencoderChecks.SnapshotTolerance).SetName("faces AE decoder");
+        yield return new TestCaseData((Func<ScalarType, Tensor>)(d => FashionVaeChecks.DecodedImages(false, d)), FashionVaeChecks.SnapshotTolerance).SetName("Fashion VAE decoder");
+        yield return new TestCaseData((Func<ScalarType, Tensor>)(d => FashionVaeChecks.DecodedImages(true, d)), FashionVaeChecks.SnapshotTolerance).SetName("Fashion C-VAE decoder per label");
+        yield return new TestCaseData((Func<ScalarType, Tensor>)RbmChecks.GibbsSteps, RbmChecks.SnapshotTolerance).SetName("RBM Gibbs steps with given noise");
+        yield return new TestCaseData((Func<ScalarType, Tensor>)PpcaInferenceChecks.GeneratedFaces, PpcaInferenceChecks.SnapshotTolerance).SetName("p-PCA generation");
+    }
+
+    /// <summary>The reference in float32 stays within a tenth of the tolerance of the float64 values the snapshot stores.</summary>
+    [TestCaseSource(nameof(Continuous))]
+    public void Float32StaysWellWithinTheTolerance(Func<ScalarType, Tensor> generate, double tolerance)
+    {
+        using var scope = NewDisposeScope();
+        double diff = (generate(float32).to(float64) - generate(float64)).abs().max().ToDouble();
+        TestContext.Out.WriteLine($"max |float32 - float64| = {diff:G3}, tolerance {tolerance:G3}");
+        diff.Should().BeLessThan(tolerance / 10);
+    }
+
+    /// <summary>The sampled letters do not change when every uniform moves by 1e-6 either way, or in float32: no decision lies near its threshold.</summary>
+    [Test]
+    public void CptSnapshotDecidesFarFromItsThresholds()
+    {
+        using var scope = NewDisposeScope();
+        var letters = CptSamplerChecks.SampledLetters(float64, 0);
+        foreach (double shift in new[] { -1e-6, 1e-6 })
+            CptSamplerChecks.SampledLetters(float64, shift).eq(letters).all().item<bool>().Should().BeTrue($"uniforms moved by {shift}");
+        CptSamplerChecks.SampledLetters(float32).eq(letters).all().item<bool>().Should().BeTrue("tables and uniforms in float32");
+    }
+
+    /// <summary>The RBM's Gibbs steps do not change beyond float32 rounding when every uniform moves by 1e-4 either way: no hidden unit lies near its threshold.</summary>
+    [Test]
+    public void RbmSnapshotDecidesFarFromItsThresholds()
+    {
+        using var scope = NewDisposeScope();
+        var steps = RbmChecks.GibbsSteps(float64, 0);
+        foreach (double shift in new[] { -1e-4, 1e-4 })
+            (RbmChecks.GibbsSteps(float64, shift) - steps).abs().max().ToDouble().Should().BeLessThan(1e-12, $"uniforms moved by {shift}");
+    }
+
+    /// <summary>One pixel moved by 0.01 fails the CS 446 decoder's snapshot, naming the pixel, both values and the picture, which holds three panels.</summary>
+    [Test]
+    public void AChangedPixelFailsWithItsPlaceAndAPicture()
+    {
+        using var scope = NewDisposeScope();
+        string file = Path.Combine(Paths.Repo, "autograder", "Checks", "Vae", "DecoderChecks.cs");
+        Tensor Planted(ScalarType dtype)
+        {
+            var images = DecoderChecks.GeneratedImages(dtype).clone();
+            images[1, 2, 14, 3] += 0.01;
+            return images;
+        }
+        string message;
+        using (new NUnit.Framework.Internal.TestExecutionContext.IsolatedContext())
+        {
+            var act = () => ImageSnapshot.Match(Planted, DecoderChecks.SnapshotTolerance, new Case("Decoder.forward", "planted"), (0, 1), file: file, member: nameof(DecoderChecks.GeneratedImagesMatchSnapshot));
+            message = act.Should().Throw<AssertionException>().Which.Message;
+        }
+        message.Should().Contain("1 of 6272 pixels differ").And.Contain("row 2, column 3, pixel (y 14, x 3)");
+        string picture = message[(message.LastIndexOf(": ", StringComparison.Ordinal) + 2)..].Trim();
+        File.Exists(picture).Should().BeTrue(picture);
+        using var bitmap = SkiaSharp.SKBitmap.Decode(picture);
+        bitmap.Width.Should().BeGreaterThan(3 * 4 * 28 * 3, "expected, got and difference, 4 columns of 28 pixels drawn 3 wide");
+    }
+}
