@@ -101,7 +101,7 @@ public static class BatchCommand
                 done++;
                 double eta = clock.Elapsed.TotalSeconds / done * (entries.Count - done);
                 log.WriteLine($"[{done}/{entries.Count}] {name}: {status} ({watch.Elapsed.TotalSeconds:F1} s; elapsed {clock.Elapsed.TotalSeconds:F0} s, about {eta:F0} s left)");
-                WriteGradebooks(output, entries.Select(e => Path.GetFileNameWithoutExtension(e)).ToList(), manifests, assignment is not null);
+                WriteGradebooks(output, entries.Select(e => Path.GetFileNameWithoutExtension(e)).ToList(), manifests, manifests.Count == 1);
             }
         });
         double hours = clock.Elapsed.TotalHours;
