@@ -110,8 +110,8 @@ public static class BatchCommand
                 double eta = clock.Elapsed.TotalSeconds / done * (entries.Count - done);
                 log.WriteLine($"[{done}/{entries.Count}] {name}: {status} ({watch.Elapsed.TotalSeconds:F1} s; elapsed {clock.Elapsed.TotalSeconds:F0} s, about {eta:F0} s left)");
                 var students = entries.Select(e => Path.GetFileNameWithoutExtension(e)).Order(StringComparer.Ordinal).ToList();
-                WriteGradebooks(output, students, manifests, assignment is not null);
-                Reports.Dashboard.Write(output, students, manifests, assignment is not null);
+                WriteGradebooks(output, students, manifests, manifests.Count == 1);
+                Reports.Dashboard.Write(output, students, manifests, manifests.Count == 1);
             }
         });
         double hours = clock.Elapsed.TotalHours;

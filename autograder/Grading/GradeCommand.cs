@@ -85,7 +85,7 @@ public static class GradeCommand
         }
         string submission = Path.GetFullPath(options.Submission ?? repo.DefaultSubmission);
         string autograder = options.AutograderFolder ?? AppContext.BaseDirectory;
-        string ResultsPath(Manifest m) => options.Assignment is not null ? Path.Combine(output, "results.json") : Path.Combine(output, m.Name, "results.json");
+        string ResultsPath(Manifest m) => manifests.Count == 1 ? Path.Combine(output, "results.json") : Path.Combine(output, m.Name, "results.json");
         var clock = Stopwatch.StartNew();
 
         SubmissionSources sources;
