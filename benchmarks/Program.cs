@@ -1,3 +1,7 @@
 using BenchmarkDotNet.Running;
+using GenAI.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(GenAI.Benchmarks.GradeCommandBenchmarks).Assembly).Run(args);
+if (args is ["adam-memory", .. var rest])
+    AdamMemory.Run(rest.FirstOrDefault(a => int.TryParse(a, out _)) is { } n ? int.Parse(n) : 1000, rest.Contains("--no-gc"), rest.Contains("--optim-adam"));
+else
+    BenchmarkSwitcher.FromAssembly(typeof(GradeCommandBenchmarks).Assembly).Run(args);

@@ -2,6 +2,7 @@ using GenAI.Course.Autoregressive;
 using GenAI.Course.ConditionalVae;
 using GenAI.Course.Gan;
 using GenAI.Course.Rbm;
+using GenAI.Course.Runtime;
 using GenAI.Course.Elbo;
 using GenAI.Course.ElboStudy;
 using GenAI.Course.Faces;
@@ -44,6 +45,24 @@ public static class Operations
         if (int.TryParse(Environment.GetEnvironmentVariable("GENAI_THREADS"), out int threads) && threads > 0) set_num_threads(threads);
     }
 
+    /// <summary>
+    /// Convolutions on ATen's kernels, not oneDNN's, whatever the submission's own Runtime/ does: the worker's copy of
+    /// GenAI.Course.Runtime.CpuKernels (oneDNN gave NaN generator gradients with two threads on an AVX-512 machine).
+    /// </summary>
+    public static void UseAtenConvolutions()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        get_num_threads();
+        try { SetUserEnabledMkldnn(GlobalContext(), false); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    static extern IntPtr GlobalContext();
+
+    [System.Runtime.InteropServices.DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+    static extern void SetUserEnabledMkldnn(IntPtr context, [System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.U1)] bool enabled);
+
     /// <summary>Runs <paramref name="op"/>; student exceptions become <see cref="StudentFailure"/>.</summary>
     /// <exception cref="InvalidDataException">Unknown operation or malformed arguments (a harness bug, not the student's).</exception>
     public static Value[] Invoke(string op, Value[] a) => op switch
@@ -73,7 +92,7 @@ public static class Operations
         "GaussianVae.Decode" => Run(Kind(a[0]) + ".Decode", () => T(Get<IGaussianVae>(a[0]).Decode(a[1].AsTensor))),
         "GaussianVae.Forward" => Run(Kind(a[0]) + ".forward", () => { var (r, mu, lv) = Get<nn.Module<Tensor, (Tensor, Tensor, Tensor)>>(a[0]).forward(a[1].AsTensor); return T(r, mu, lv); }),
         "GaussianVae.ParameterGradients" => Run(Kind(a[0]) + " (backward through Encode, Reparameterize, Decode)", () => ParameterGradients(Get<IGaussianVae>(a[0]), Module(a[0]), a[1].AsTensor, Generator(a[2]))),
-        "Adam" => Run("optim.Adam over the module's parameters", () => H(optim.Adam(Module(a[0]).parameters(), a[1].AsNumber))),
+        "Adam" => Run("optim.Adam over the module's parameters", () => H(new ScopedAdam(Module(a[0]).parameters(), a[1].AsNumber))),
         "Module.Eval" => Run("module.eval()", () => { Module(a[0]).eval(); return Array.Empty<Value>(); }),
         "GaussianVae.TrainEpoch" => Run("training (train.py: Encode, Reparameterize, Decode, ElboLoss, backward)", () =>
         {
@@ -199,7 +218,7 @@ public static class Operations
         "FashionVae.Train" => Run("training (Forward, FashionVaeLoss.Loss, backward)", () =>
         {
             var model = Get<IFashionVae>(a[0]);
-            var optimizer = optim.Adam(((nn.Module)model).parameters(), a[7].AsNumber);
+            var optimizer = new ScopedAdam(((nn.Module)model).parameters(), a[7].AsNumber);
             var generator = Generator(a[8]);
             var losses = Enumerable.Range(0, a[5].AsInt).Select(_ => FashionVaeTraining.TrainEpoch(model, optimizer, a[1].AsTensor, a[2].AsTensor, a[6].AsInt, generator)).ToArray();
             return new Value[] { new NumbersValue(losses), new NumberValue(FashionVaeTraining.Evaluate(model, a[3].AsTensor, a[4].AsTensor, generator)) };
@@ -218,7 +237,7 @@ public static class Operations
         "FaceAe.Train" => Run("training (Encode, Latent, Decode, FaceLoss.Loss, backward)", () =>
         {
             var model = Get<FaceAutoencoder>(a[0]);
-            var optimizer = optim.Adam(model.parameters(), a[5].AsNumber);
+            var optimizer = new ScopedAdam(model.parameters(), a[5].AsNumber);
             var generator = Generator(a[7]);
             var losses = Enumerable.Range(0, a[3].AsInt).Select(_ => FaceLoss.TrainEpoch(model, optimizer, a[1].AsTensor, a[4].AsInt, a[6].AsNumber, generator)).ToArray();
             return new Value[] { new NumbersValue(losses), new NumberValue(FaceLoss.ReconstructionError(model, a[2].AsTensor)) };
@@ -228,7 +247,7 @@ public static class Operations
         "MnistVae.Train" => Run("training (MnistVae.Elbo, backward)", () =>
         {
             var vae = Get<MnistVae>(a[0]);
-            var optimizer = optim.Adam(vae.parameters(), a[5].AsNumber);
+            var optimizer = new ScopedAdam(vae.parameters(), a[5].AsNumber);
             var generator = Generator(a[6]);
             var epochs = Enumerable.Range(0, a[3].AsInt).Select(_ => vae.TrainEpoch(a[1].AsTensor, optimizer, a[4].AsInt, generator)).ToArray();
             using var noGrad = no_grad();

@@ -8,6 +8,7 @@ var output = Console.OpenStandardOutput();
 Console.SetOut(Console.Error);
 TorchSharp.torch.manual_seed(20261123);
 Operations.ApplyThreadSetting();
+Operations.UseAtenConvolutions();
 Operations.CollectOnRelease = true;
 while (true)
 {

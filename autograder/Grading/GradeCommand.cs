@@ -199,8 +199,6 @@ public static class GradeCommand
     {
         var info = new ProcessStartInfo("dotnet") { WorkingDirectory = autograder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { Path.Combine(autograder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath, "--only" }.Concat(checks)) info.ArgumentList.Add(a);
-        // oneDNN at AVX2 in the judge and (passed on) the worker, whichever course library the worker loads: see GenAI.Course.Runtime.CpuKernels.
-        if (string.IsNullOrEmpty(info.Environment.TryGetValue("ONEDNN_MAX_CPU_ISA", out var isa) ? isa : null)) info.Environment["ONEDNN_MAX_CPU_ISA"] = "AVX2";
         // Snapshot pictures of failed checks go beside the progress log; grading never rewrites stored snapshots.
         info.Environment[Checks.ImageSnapshot.FiguresVariable] = Path.Combine(Path.GetDirectoryName(progressPath)!, "figures");
         info.Environment.Remove(Checks.ImageSnapshot.UpdateVariable);

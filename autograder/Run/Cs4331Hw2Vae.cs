@@ -88,7 +88,7 @@ public static class Cs4331Hw2Vae
         manual_seed(o.Seed + latent);
         var module = NewModel(model, latent);
         module.to(Compute.Device);
-        var optimizer = optim.Adam(module.parameters(), 1e-3);
+        var optimizer = new ScopedAdam(module.parameters(), 1e-3);
         var checkpoint = new Checkpoint(o.Output, name, $"cs4331 {name} n={train.shape[0]} batch={Batch} lr=1e-3 seed={o.Seed} data={Path.GetFullPath(o.Mnist)}");
         // Each history row is [mean training loss, test loss, the epoch's iteration losses...].
         var (done, history) = checkpoint.Resume(module, optimizer);

@@ -30,7 +30,7 @@ public static class Cs446Hw5
         manual_seed(seed);
         var vae = new MnistVae();
         vae.to(device);
-        var optimizer = optim.Adam(vae.parameters(), 1e-3);
+        var optimizer = new ScopedAdam(vae.parameters(), 1e-3);
         var checkpoint = new Checkpoint(output, "mnist_vae", $"mnist vae n={train.shape[0]} batch={batch} lr=1e-3 seed={seed} data={Path.GetFullPath(mnist)}");
         var (done, history) = checkpoint.Resume(vae, optimizer);
         long n = train.shape[0];

@@ -36,7 +36,7 @@ public static class Cs552Hw2Faces
             manual_seed(seed + (variational ? 1 : 2));
             var model = new FaceAutoencoder(variational, Latent);
             model.to(device);
-            var optimizer = optim.Adam(model.parameters(), 1e-3);
+            var optimizer = new ScopedAdam(model.parameters(), 1e-3);
             var checkpoint = new Checkpoint(output, $"faces_{name}", $"faces {name} n={cut} beta={(variational ? Beta : 0)} batch={Batch} lr=1e-3 seed={seed}");
             var (done, history) = checkpoint.Resume(model, optimizer);
             for (int epoch = done; epoch < epochs; epoch++)

@@ -141,7 +141,7 @@ public static class Ece685dHw5
             manual_seed(o.Seed + m);
             var rbm = new GaussianBernoulliRbm(784, m);
             rbm.to(device);
-            var optimizer = optim.Adam(rbm.parameters(), 1e-3);
+            var optimizer = new ScopedAdam(rbm.parameters(), 1e-3);
             var checkpoint = new Checkpoint(o.Output, $"rbm_M{m}", $"rbm M={m} n={v.shape[0]} batch=128 lr=1e-3 k=5 seed={o.Seed} data={Path.GetFullPath(o.Kmnist)}");
             var (done, history) = checkpoint.Resume(rbm, optimizer);
             for (int epoch = done; epoch < epochs; epoch++)
@@ -193,7 +193,7 @@ public static class Ece685dHw5
             IFashionVae model = conditional ? new ConditionalFashionVae() : new FashionVae();
             var module = (nn.Module)model;
             module.to(device);
-            var optimizer = optim.Adam(module.parameters(), 1e-3);
+            var optimizer = new ScopedAdam(module.parameters(), 1e-3);
             var checkpoint = new Checkpoint(o.Output, name, $"{name} n={cut} batch=128 lr=1e-3 seed={o.Seed} data={Path.GetFullPath(o.Fashion)}");
             var (done, history) = checkpoint.Resume(module, optimizer);
             for (int epoch = done; epoch < epochs; epoch++)

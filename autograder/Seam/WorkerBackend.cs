@@ -201,7 +201,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
         info.ArgumentList.RemoveAt(0);
         info.Environment.Clear();
         info.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
-        foreach (var keep in new[] { "DOTNET_ROOT", "LANG", "GENAI_THREADS", "ONEDNN_MAX_CPU_ISA" })
+        foreach (var keep in new[] { "DOTNET_ROOT", "LANG", "GENAI_THREADS" })
             if (Environment.GetEnvironmentVariable(keep) is { } v) info.Environment[keep] = v;
         info.Environment["HOME"] = Path.GetTempPath();
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";

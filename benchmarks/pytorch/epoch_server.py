@@ -2,10 +2,15 @@
 MNIST VAE, faces beta-VAE and CS 4331 conv / MLP VAE training epochs (architectures, batch sizes, data shapes, optimizers) as the C# reference, on
 Debian's python3-torch. Reads one command per line on stdin ("dcgan", "rbm", "mnist_vae", "faces_vae", "conv_vae" or "mlp_vae"), runs one epoch and
 answers "done" on stdout, so the benchmark times only the epoch (no interpreter start).
+"gemm" answers the GFLOP/s of a 1024^3 fp32 matmul instead. The first line, "ready BLAS", names the BLAS
+library this process mapped (read from /proc/self/maps after a matmul).
 
-    python3 benchmarks/pytorch/epoch_server.py THREADS
+    OPENBLAS_NUM_THREADS=THREADS python3 benchmarks/pytorch/epoch_server.py THREADS
 """
+import ctypes
+import os
 import sys
+import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -159,6 +164,39 @@ def gaussian_elbo_loss(model, x, generator):
     return (nll + kl).mean()
 
 
+class _DlInfo(ctypes.Structure):
+    _fields_ = [("fname", ctypes.c_char_p), ("fbase", ctypes.c_void_p), ("sname", ctypes.c_char_p), ("saddr", ctypes.c_void_p)]
+
+
+def loaded_blas():
+    """The BLAS that torch's sgemm_ calls bind to (dladdr of the symbol as libtorch_cpu resolves it), as
+    "OpenBLAS 0.3.21 ... (pthread)", "netlib reference BLAS (path)" or the library's path."""
+    torch_cpu = next(line.split()[-1] for line in open("/proc/self/maps") if "libtorch_cpu" in line)
+    sgemm = ctypes.cast(ctypes.CDLL(torch_cpu).sgemm_, ctypes.c_void_p)
+    info = _DlInfo()
+    ctypes.CDLL(None).dladdr(sgemm, ctypes.byref(info))
+    path = os.path.realpath(info.fname.decode())
+    library = ctypes.CDLL(path)
+    if hasattr(library, "openblas_get_config"):
+        library.openblas_get_config.restype = ctypes.c_char_p
+        return f"{library.openblas_get_config().decode().strip()} ({os.path.basename(os.path.dirname(path))})"
+    if "/blas/" in path:
+        return f"netlib reference BLAS ({path})"
+    return path
+
+
+def gemm_gflops(repeats=10):
+    """GFLOP/s of a 1024 x 1024 x 1024 fp32 matmul: 2 * 1024^3 flops over the median of repeats timings (after one warm-up)."""
+    a, b = torch.rand(1024, 1024), torch.rand(1024, 1024)
+    a @ b
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        a @ b
+        times.append(time.perf_counter() - start)
+    return 2 * 1024 ** 3 / sorted(times)[repeats // 2] / 1e9
+
+
 def main():
     torch.set_num_threads(int(sys.argv[1]))
     torch.manual_seed(0)
@@ -230,11 +268,14 @@ def main():
 
     epochs = {"dcgan": dcgan_epoch, "rbm": rbm_epoch, "mnist_vae": mnist_vae_epoch, "faces_vae": faces_vae_epoch,
               "conv_vae": lambda: gaussian_vae_epoch("conv_vae"), "mlp_vae": lambda: gaussian_vae_epoch("mlp_vae")}
-    print("ready", flush=True)
+    print("ready", loaded_blas(), flush=True)
     for line in sys.stdin:
         command = line.strip()
         if command == "quit":
             break
+        if command == "gemm":
+            print(gemm_gflops(), flush=True)
+            continue
         epochs[command]()
         print("done", flush=True)
 

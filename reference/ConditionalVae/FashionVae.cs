@@ -166,7 +166,6 @@ public static class FashionVaeTraining
             optimizer.step();
             double value = loss.ToDouble();
             total += value;
-            Compute.CollectAfterSteps(i + 1);
             progress?.Invoke(i + 1, batches.Count, value / x.shape[0]);
         }
         return total / n;

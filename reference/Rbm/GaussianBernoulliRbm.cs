@@ -123,7 +123,6 @@ public sealed class GaussianBernoulliRbm : nn.Module
             using var noGrad = no_grad();
             double mse = (Reconstruct(batch) - batch).square().mean().ToDouble();
             total += mse;
-            Compute.CollectAfterSteps(i + 1);
             progress?.Invoke(i + 1, batches.Count, mse);
         }
         return total / batches.Count;

@@ -4,27 +4,28 @@ using System.Runtime.InteropServices;
 namespace GenAI.Course.Runtime;
 
 /// <summary>
-/// Caps oneDNN, libtorch's convolution library, at AVX2 kernels in every process that loads the course
-/// library, before its first convolution. On AVX-512 CPUs, libtorch 2.10's oneDNN computes NaN input
-/// gradients in a multi-threaded backward pass through the DCGAN generator's last convolution (32 -> 1
-/// channels, 3x3): with more than one thread every generator gradient is NaN, with one thread or AVX2
-/// kernels none is. A value of <c>ONEDNN_MAX_CPU_ISA</c> already set (say <c>AVX512_CORE</c>) is kept.
+/// Turns off oneDNN (MKL-DNN), libtorch's optional convolution library, in every process that loads the course
+/// library, so convolutions run on ATen's own kernels. On an AVX-512 machine, libtorch 2.10 with oneDNN gave NaN
+/// for every gradient of the DCGAN generator in a backward pass with two threads (D(G(z)) between 0.14 and 0.28,
+/// no saturation), depending on what had run before; capping oneDNN at AVX2 kernels only moved the failure, and
+/// ATen's kernels gave finite gradients every time. Linux and macOS only (the names below are the Itanium C++ ABI's).
 /// </summary>
 static class CpuKernels
 {
-    /// <summary>The environment variable oneDNN reads once, when it first picks its kernels.</summary>
-    public const string Variable = "ONEDNN_MAX_CPU_ISA";
-
-    /// <summary>Sets <see cref="Variable"/> to AVX2 unless it is set, for this process (oneDNN reads the C library's environment) and its children.</summary>
+    /// <summary>Calls <c>at::globalContext().setUserEnabledMkldnn(false)</c> once libtorch is loaded.</summary>
     [ModuleInitializer]
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "The cap must be in place before any host (test runner, worker, experiment) runs its first convolution.")]
-    internal static void CapAtAvx2()
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "The switch must be set before any host (test runner, worker, experiment) runs its first convolution.")]
+    internal static void UseAtenConvolutions()
     {
-        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Variable))) return;
-        Environment.SetEnvironmentVariable(Variable, "AVX2");
-        if (!OperatingSystem.IsWindows()) setenv(Variable, "AVX2", 0);
+        if (OperatingSystem.IsWindows()) return;
+        TorchSharp.torch.get_num_threads();   // TorchSharp loads its libtorch first, so the calls below reach that one
+        try { SetUserEnabledMkldnn(GlobalContext(), false); }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
     }
 
-    [DllImport("libc", CharSet = CharSet.Ansi)]
-    static extern int setenv(string name, string value, int overwrite);
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    static extern IntPtr GlobalContext();
+
+    [DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
+    static extern void SetUserEnabledMkldnn(IntPtr context, [MarshalAs(UnmanagedType.U1)] bool enabled);
 }

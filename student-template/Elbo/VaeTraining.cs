@@ -34,7 +34,6 @@ public static class VaeTraining
             loss.backward();
             optimizer.step();
             losses[i] = loss.ToDouble();
-            Compute.CollectAfterSteps(i + 1);
             progress?.Invoke(i + 1, batches.Count, losses[i]);
         }
         return losses;

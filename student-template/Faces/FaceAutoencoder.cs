@@ -113,7 +113,6 @@ public static class FaceLoss
             optimizer.step();
             double value = loss.ToDouble();
             total += value * x.shape[0];
-            Compute.CollectAfterSteps(i + 1);
             progress?.Invoke(i + 1, batches.Count, value);
         }
         return total / n;

@@ -98,8 +98,8 @@ public sealed class Dcgan : nn.Module
         G = new ImageGenerator();
         register_module("D", D);
         register_module("G", G);
-        dOptimizer = optim.Adam(D.parameters(), learningRate, beta1: 0.5, beta2: 0.999);
-        gOptimizer = optim.Adam(G.parameters(), learningRate, beta1: 0.5, beta2: 0.999);
+        dOptimizer = new ScopedAdam(D.parameters(), learningRate, beta1: 0.5, beta2: 0.999);
+        gOptimizer = new ScopedAdam(G.parameters(), learningRate, beta1: 0.5, beta2: 0.999);
     }
 
     /// <summary>
@@ -166,7 +166,6 @@ public sealed class Dcgan : nn.Module
             double d = DiscriminatorStep(real, Latent(batchSize, generator));
             double g = GeneratorStep(Latent(batchSize, generator));
             dTotal += d; gTotal += g;
-            Compute.CollectAfterSteps(i + 1);
             progress?.Invoke(i + 1, batches.Count, d, g);
         }
         return (dTotal / batches.Count, gTotal / batches.Count);

@@ -96,7 +96,6 @@ public sealed class MnistVae : Module
             optimizer.step();
             double value = elbo.ToDouble();
             total += value * x.shape[0];
-            Compute.CollectAfterSteps(i + 1);
             progress?.Invoke(i + 1, batches.Count, value);
         }
         return total / n;
