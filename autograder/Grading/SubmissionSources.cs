@@ -35,9 +35,6 @@ public sealed class SubmissionSources
     /// <summary>Why nothing can be graded (no C# files), or null.</summary>
     public string? Empty { get; private init; }
 
-    /// <summary>Paths of the files that came from the submission (not filled in from the template).</summary>
-    public IEnumerable<string> Submitted => Files.Where(f => f.Origin != TemplateOrigin).Select(f => f.Path);
-
     /// <summary>The problems and notes as the text shown above the checks (empty when there are none).</summary>
     public string Report(string? between = null) => string.Join("\n\n", new[]
     {
@@ -122,17 +119,6 @@ public sealed class SubmissionSources
             Notes = notes,
             ApiProblems = Problems(templateFiles.Values, files.Where(f => f.Origin != TemplateOrigin).Select(f => f.Text)),
         };
-    }
-
-    /// <summary>Writes the files under <paramref name="folder"/> at their template paths.</summary>
-    public void WriteTo(string folder)
-    {
-        foreach (var file in Files)
-        {
-            string target = Path.Combine(folder, file.Path.Replace('/', Path.DirectorySeparatorChar));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllText(target, file.Text);
-        }
     }
 
     static void ReadFolder(string folder, List<(string, byte[])> found)
