@@ -1,4 +1,5 @@
 using GenAI.Worker;
+using GenAI.Worker.Dispatch;
 
 // The worker: reads requests on standard input, runs them against the submission, replies on
 // standard output. Anything student code prints goes to standard error instead, so it cannot
@@ -7,9 +8,9 @@ var input = Console.OpenStandardInput();
 var output = Console.OpenStandardOutput();
 Console.SetOut(Console.Error);
 TorchSharp.torch.manual_seed(20261123);
-Operations.ApplyThreadSetting();
-Operations.UseAtenConvolutions();
-Operations.CollectOnRelease = true;
+NativeSettings.ApplyThreadSetting();
+NativeSettings.UseAtenConvolutions();
+Dispatcher.CollectOnRelease = true;
 while (true)
 {
     var request = Wire.ReadFrame(input);
@@ -20,15 +21,15 @@ while (true)
     Value[] results;
     try
     {
-        // Tensors of one request die with it, except student objects (modules) that later requests use.
-        using var scope = op.StartsWith("New", StringComparison.Ordinal) || op.StartsWith("Module.", StringComparison.Ordinal) ? null : TorchSharp.torch.NewDisposeScope();
+        // Tensors of one request die with it, except what the operation keeps (objects behind handles, changes to them).
+        using var scope = Dispatcher.KeepsAlive(op) ? null : TorchSharp.torch.NewDisposeScope();
         if (kind == Wire.Vjp)
         {
             var differentiate = Enumerable.Range(0, request.ReadInt32()).Select(_ => request.ReadBoolean()).ToArray();
             var cotangents = Wire.ReadValues(request);
-            results = Operations.VectorJacobianProduct(op, arguments, differentiate, cotangents);
+            results = Dispatcher.VectorJacobianProduct(op, arguments, differentiate, cotangents);
         }
-        else results = Operations.Invoke(op, arguments);
+        else results = Dispatcher.Invoke(op, arguments);
         Wire.WriteFrame(output, w => { w.Write(Wire.Ok); Wire.WriteValues(w, results); });
     }
     catch (Exception e) when (e is StudentFailure or InvalidDataException)

@@ -17,6 +17,24 @@ public abstract record Value
     public string AsText => this is TextValue t ? t.Text : throw new InvalidDataException($"expected text, got {GetType().Name}");
     /// <summary>The module handle, or a failure.</summary>
     public int AsHandle => this is HandleValue h ? h.Id : throw new InvalidDataException($"expected a module handle, got {GetType().Name}");
+    /// <summary>The items, or a failure.</summary>
+    public Value[] AsList => this is ListValue l ? l.Items : throw new InvalidDataException($"expected a list, got {GetType().Name}");
+
+    /// <summary>Every tensor in this value, depth first (the order <see cref="WithTensors"/> consumes them in).</summary>
+    public IEnumerable<Tensor> Tensors() => this switch
+    {
+        TensorValue t => [t.Tensor],
+        ListValue l => l.Items.SelectMany(i => i.Tensors()),
+        _ => [],
+    };
+
+    /// <summary>This value with each tensor replaced by the next one of <paramref name="replacements"/>, depth first.</summary>
+    public Value WithTensors(IEnumerator<Tensor> replacements) => this switch
+    {
+        TensorValue => new TensorValue(replacements.MoveNext() ? replacements.Current : throw new InvalidDataException("too few tensors")),
+        ListValue l => new ListValue(l.Items.Select(i => i.WithTensors(replacements)).ToArray()),
+        _ => this,
+    };
 }
 
 /// <summary>A tensor (any device; it crosses as CPU data).</summary>
@@ -29,6 +47,8 @@ public sealed record NumbersValue(double[] Numbers) : Value;
 public sealed record TextValue(string Text) : Value;
 /// <summary>A student object (a module) kept by the side that runs student code.</summary>
 public sealed record HandleValue(int Id) : Value;
+/// <summary>An ordered group of values: a tuple, a list, a record's fields or a dictionary's (key, value) pairs.</summary>
+public sealed record ListValue(Value[] Items) : Value;
 /// <summary>Nothing (e.g. no generator).</summary>
 public sealed record NullValue : Value
 {

@@ -14,7 +14,7 @@ public static class Wire
     public const int MaxFrame = 1 << 30;
 
     /// <summary>Request kinds.</summary>
-    public const byte Call = 1, Vjp = 2, Release = 3;
+    public const byte Call = 1, Vjp = 2;
     /// <summary>Reply kinds.</summary>
     public const byte Ok = 0, Failure = 1;
 
@@ -67,12 +67,15 @@ public static class Wire
     }
 
     /// <summary>Reads a list of values.</summary>
-    public static Value[] ReadValues(BinaryReader r)
+    public static Value[] ReadValues(BinaryReader r) => ReadValues(r, 0);
+
+    static Value[] ReadValues(BinaryReader r, int depth)
     {
+        if (depth > 16) throw new InvalidDataException("values nested too deeply");
         int count = r.ReadInt32();
         if (count < 0 || count > 1_000_000) throw new InvalidDataException($"bad value count {count}");
         var values = new Value[count];
-        for (int i = 0; i < count; i++) values[i] = ReadValue(r);
+        for (int i = 0; i < count; i++) values[i] = ReadValue(r, depth);
         return values;
     }
 
@@ -86,11 +89,12 @@ public static class Wire
             case NumbersValue ns: w.Write((byte)3); w.Write(ns.Numbers.Length); foreach (var x in ns.Numbers) w.Write(x); break;
             case TextValue s: w.Write((byte)4); w.Write(s.Text); break;
             case HandleValue h: w.Write((byte)5); w.Write(h.Id); break;
+            case ListValue l: w.Write((byte)6); WriteValues(w, l.Items); break;
             default: throw new InvalidDataException($"cannot send {v.GetType().Name}");
         }
     }
 
-    static Value ReadValue(BinaryReader r) => r.ReadByte() switch
+    static Value ReadValue(BinaryReader r, int depth) => r.ReadByte() switch
     {
         0 => NullValue.Instance,
         1 => new TensorValue(ReadTensor(r)),
@@ -98,6 +102,7 @@ public static class Wire
         3 => new NumbersValue(Enumerable.Range(0, Count(r.ReadInt32())).Select(_ => r.ReadDouble()).ToArray()),
         4 => new TextValue(r.ReadString()),
         5 => new HandleValue(r.ReadInt32()),
+        6 => new ListValue(ReadValues(r, depth + 1)),
         var tag => throw new InvalidDataException($"unknown value tag {tag}"),
     };
 

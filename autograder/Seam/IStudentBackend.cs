@@ -1,11 +1,12 @@
 using GenAI.Worker;
+using GenAI.Worker.Dispatch;
 
 namespace GenAI.Autograder.Seam;
 
 /// <summary>Where student code runs: in this process (local `dotnet test`) or in a worker process (grading).</summary>
 public interface IStudentBackend
 {
-    /// <summary>Runs an operation of <see cref="Operations"/>; student failures surface as <see cref="StudentFailure"/>.</summary>
+    /// <summary>Runs an operation of <see cref="Dispatcher"/>; student failures surface as <see cref="StudentFailure"/>.</summary>
     Value[] Invoke(string op, Value[] args);
 
     /// <summary>How many times student objects were lost (the worker restarted); handles from an older generation are void.</summary>
@@ -22,7 +23,7 @@ public interface IStudentBackend
 public sealed class InProcessBackend : IStudentBackend
 {
     /// <inheritdoc />
-    public Value[] Invoke(string op, Value[] args) => Operations.Invoke(op, args);
+    public Value[] Invoke(string op, Value[] args) => Dispatcher.Invoke(op, args);
 
     /// <inheritdoc />
     public int Generation => 0;

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 using GenAI.Worker;
+using GenAI.Worker.Dispatch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -77,6 +78,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
     static Action<BinaryWriter> CallFrame(string op, Value[] args) => w => { w.Write(Wire.Call); w.Write(op); Wire.WriteValues(w, args); };
 
     long? pendingSeed;
+    static readonly string SeedOperation = OperationKey.Of(typeof(Dispatcher), nameof(Dispatcher.Seed));
 
     /// <inheritdoc />
     public void Seed(long seed) => pendingSeed = seed;
@@ -128,13 +130,13 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
     Value[] Request(string op, Action<BinaryWriter> body)
     {
         if (timedOut.TryGetValue(op, out double seconds))
-            throw new StudentFailure($"{op} did not finish within {seconds:F0} s earlier in this run, so it is not called again (an endless loop, or far too much work?).");
+            throw new StudentFailure($"{OperationKey.Display(op)} did not finish within {seconds:F0} s earlier in this run, so it is not called again (an endless loop, or far too much work?).");
         Calibrate();
         EnsureStarted();
         if (pendingSeed is { } seed)
         {
             pendingSeed = null;
-            Exchange("Runtime.Seed", CallFrame("Runtime.Seed", [new NumberValue(seed)]));
+            Exchange(SeedOperation, CallFrame(SeedOperation, [new NumberValue(seed)]));
         }
         return Exchange(op, body);
     }
@@ -154,7 +156,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
             timedOut[op] = limit.TotalSeconds;
             string machine = $"the {limits.CallTimeout.TotalSeconds:F0} s call limit" + (slowdown > 1 ? $" x {slowdown:F2}, as this machine ran the reference workload at {gflops:F0} GFLOP/s where limits assume {MachineSpeed.NominalGflops:F0}" : $"; this machine ran the reference workload at {gflops:F0} GFLOP/s, not slower than limits assume") +
                 $"; {wall:F0} s of wall-clock time, other processes took {busy:P0} of the machine meanwhile and that time did not count";
-            throw new StudentFailure($"{op} did not finish within {limit.TotalSeconds:F0} s ({machine}): an endless loop, or far too much work? It was stopped.");
+            throw new StudentFailure($"{OperationKey.Display(op)} did not finish within {limit.TotalSeconds:F0} s ({machine}): an endless loop, or far too much work? It was stopped.");
         }
         BinaryReader? reply = null;
         try { reply = task.Result; }
@@ -162,13 +164,13 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
         {
             Stop();
             failedSinceStart = true;
-            throw new StudentFailure($"{op}: the worker's reply was corrupted (does your code write to standard output directly?); the worker was restarted.");
+            throw new StudentFailure($"{OperationKey.Display(op)}: the worker's reply was corrupted (does your code write to standard output directly?); the worker was restarted.");
         }
         catch (AggregateException) { }
         if (reply is null)
         {
             string why = Died();
-            throw new StudentFailure($"{op} ended the worker process ({why}).");
+            throw new StudentFailure($"{OperationKey.Display(op)} ended the worker process ({why}).");
         }
         if (reply.ReadByte() == Wire.Ok) return Wire.ReadValues(reply);
         failedSinceStart = true;
@@ -310,7 +312,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
         public List<Tensor> Forward()
         {
             results = backend.Request(op, CallFrame(op, args));
-            return results.OfType<TensorValue>().Select(t => t.Tensor).ToList();
+            return results.SelectMany(v => v.Tensors()).ToList();
         }
 
         /// <summary>
@@ -327,7 +329,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
             }
             catch (Exception e)
             {
-                PendingFailure ??= e is StudentFailure ? e.Message : $"computing {op}'s gradient failed: {e.Message}";
+                PendingFailure ??= e is StudentFailure ? e.Message : $"computing {OperationKey.Display(op)}'s gradient failed: {e.Message}";
                 return new List<Tensor> { null! }.Concat(differentiable.Select(i => zeros_like(args[i].AsTensor))).ToList();
             }
         }
@@ -335,8 +337,8 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
         /// <summary>The results with each tensor replaced by its graph-connected counterpart.</summary>
         public Value[] Merge(List<Tensor> outputs)
         {
-            int k = 0;
-            return results.Select(v => v is TensorValue ? new TensorValue(outputs[k++]) : v).ToArray();
+            using var replacements = outputs.GetEnumerator();
+            return results.Select(v => v.WithTensors(replacements)).ToArray();
         }
     }
 

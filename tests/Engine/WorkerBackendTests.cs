@@ -1,7 +1,11 @@
 using FluentAssertions;
 using GenAI.Autograder.Grading;
 using GenAI.Autograder.Seam;
+using GenAI.Course.Elbo;
+using GenAI.Course.Ppca;
+using GenAI.Course.Vae;
 using GenAI.Worker;
+using GenAI.Worker.Dispatch;
 using NUnit.Framework;
 using static TorchSharp.torch;
 
@@ -43,6 +47,8 @@ public sealed class WorkerBackendTests
 
     static Value[] Args(params Tensor[] tensors) => tensors.Select(t => (Value)new TensorValue(t)).ToArray();
 
+    static readonly string LogPdf = OperationKey.Of(typeof(Distributions).GetMethod(nameof(Distributions.LogPdfDiagonalGaussian))!);
+
     /// <summary>Values computed in the worker equal those computed in this process.</summary>
     [Test]
     public void ValuesMatchInProcess()
@@ -50,8 +56,8 @@ public sealed class WorkerBackendTests
         var z = randn(4, 3, dtype: float64, generator: new Generator(1));
         var mu = randn(4, 3, dtype: float64, generator: new Generator(2));
         var v = rand(4, 3, dtype: float64, generator: new Generator(3)) + 0.5;
-        var remote = backend.Invoke("LogPdfDiagonalGaussian", Args(z, mu, v))[0].AsTensor;
-        var local = Operations.Invoke("LogPdfDiagonalGaussian", Args(z, mu, v))[0].AsTensor;
+        var remote = backend.Invoke(LogPdf, Args(z, mu, v))[0].AsTensor;
+        var local = Dispatcher.Invoke(LogPdf, Args(z, mu, v))[0].AsTensor;
         remote.equal(local).all().item<bool>().Should().BeTrue();
         remote.dtype.Should().Be(ScalarType.Float64);
     }
@@ -62,11 +68,11 @@ public sealed class WorkerBackendTests
     {
         Tensor Leaf(long seed) => (rand(3, 2, dtype: float64, generator: new Generator((ulong)seed)) + 0.5).requires_grad_(true);
         var (z, mu, v) = (Leaf(4), Leaf(5), Leaf(6));
-        var remote = backend.Invoke("LogPdfDiagonalGaussian", Args(z, mu, v))[0].AsTensor;
+        var remote = backend.Invoke(LogPdf, Args(z, mu, v))[0].AsTensor;
         remote.requires_grad.Should().BeTrue();
         var remoteGrads = autograd.grad(new[] { (remote * tensor(new[] { 1.0, -2.0, 0.5 })).sum() }, new[] { z, mu, v });
         Student.ThrowIfBackwardFailed();
-        var local = Operations.Invoke("LogPdfDiagonalGaussian", Args(z, mu, v))[0].AsTensor;
+        var local = Dispatcher.Invoke(LogPdf, Args(z, mu, v))[0].AsTensor;
         var localGrads = autograd.grad(new[] { (local * tensor(new[] { 1.0, -2.0, 0.5 })).sum() }, new[] { z, mu, v });
         for (int i = 0; i < 3; i++) remoteGrads[i].allclose(localGrads[i], rtol: 1e-12, atol: 1e-12).Should().BeTrue();
     }
@@ -75,14 +81,16 @@ public sealed class WorkerBackendTests
     [Test]
     public void HandlesDieWithTheWorker()
     {
-        var handle = backend.Invoke("NewMlpVae", new Value[] { new NumberValue(6), new NumberValue(4), new NumberValue(2) })[0];
-        var (mu, logvar) = (backend.Invoke("GaussianVae.Encode", new[] { handle, new TensorValue(rand(3, 6)) }) is var r ? (r[0].AsTensor, r[1].AsTensor) : default);
+        string encode = OperationKey.Of(typeof(IGaussianVae).GetMethod(nameof(IGaussianVae.Encode))!);
+        var handle = backend.Invoke(OperationKey.Of(typeof(MlpVae).GetConstructor([typeof(int), typeof(int), typeof(int)])!), [new NumberValue(6), new NumberValue(4), new NumberValue(2)])[0];
+        var r = backend.Invoke(encode, [handle, new TensorValue(rand(3, 6))])[0].AsList;
+        var (mu, logvar) = (r[0].AsTensor, r[1].AsTensor);
         mu.shape.Should().Equal(3, 2);
         logvar.shape.Should().Equal(3, 2);
         int generation = backend.Generation;
         backend.Dispose();
         backend.Generation.Should().Be(generation + 1);
-        var act = () => backend.Invoke("GaussianVae.Encode", new[] { handle, new TensorValue(rand(3, 6)) });
+        var act = () => backend.Invoke(encode, [handle, new TensorValue(rand(3, 6))]);
         act.Should().Throw<StudentFailure>().WithMessage("harness error: no student object with handle*");
     }
 
@@ -92,5 +100,21 @@ public sealed class WorkerBackendTests
     {
         var act = () => backend.Invoke("NoSuchOperation", Array.Empty<Value>());
         act.Should().Throw<StudentFailure>().WithMessage("harness error: unknown operation 'NoSuchOperation'");
+        string missing = OperationKey.Of(typeof(Distributions).GetMethod(nameof(Distributions.LogPdfBernoulli))!).Replace("LogPdfBernoulli", "LogPdfPoisson");
+        act = () => backend.Invoke(missing, Args(ones(2), ones(2)));
+        act.Should().Throw<StudentFailure>().WithMessage("harness error: unknown operation*Distributions has no public LogPdfPoisson taking (Tensor, Tensor)");
+    }
+
+    /// <summary>A record the student's code returns crosses as its fields and comes back equal to the in-process one.</summary>
+    [Test]
+    public void RecordsCrossAsTheirFields()
+    {
+        var data = randn(40, 5, dtype: float64, generator: new Generator(7));
+        string fit = OperationKey.Of(typeof(Ppca).GetMethod(nameof(Ppca.Fit))!);
+        var remote = (PpcaModel)Values.FromValue(backend.Invoke(fit, [new TensorValue(data), new NumberValue(2)])[0], typeof(PpcaModel))!;
+        var local = (PpcaModel)Values.FromValue(Dispatcher.Invoke(fit, [new TensorValue(data), new NumberValue(2)])[0], typeof(PpcaModel))!;
+        remote.Sigma2.Should().BeApproximately(local.Sigma2, 1e-12);
+        remote.W.allclose(local.W, rtol: 1e-12, atol: 1e-12).Should().BeTrue();
+        remote.Mu.allclose(local.Mu, rtol: 1e-12, atol: 1e-12).Should().BeTrue();
     }
 }
