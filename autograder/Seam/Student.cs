@@ -87,7 +87,7 @@ public sealed class ScoreModel(Tensor mean, Tensor scale, double a, double b, bo
 /// </summary>
 public static class Student
 {
-    static readonly IStudentBackend Backend = WorkerBackend.Limits.FromEnvironment() is { } limits ? new WorkerBackend(limits) : new InProcessBackend();
+    static readonly IStudentBackend Backend = WorkerLimits.FromEnvironment() is { } limits ? new WorkerBackend(limits) : new InProcessBackend();
 
     /// <summary>True when student code runs in a separate worker process.</summary>
     public static bool Isolated => Backend is WorkerBackend;
@@ -101,8 +101,8 @@ public static class Student
     /// </summary>
     public static void ThrowIfBackwardFailed()
     {
-        if (WorkerBackend.PendingFailure is not { } failure) return;
-        WorkerBackend.PendingFailure = null;
+        if (RemoteAutograd.PendingFailure is not { } failure) return;
+        RemoteAutograd.PendingFailure = null;
         Assert.Fail(failure);
     }
 

@@ -2,53 +2,29 @@ using System.Diagnostics;
 using System.Text;
 using GenAI.Worker;
 using GenAI.Worker.Dispatch;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace GenAI.Autograder.Seam;
 
 /// <summary>
-/// Student code in a separate worker process (GenAI.Worker, started from the submission's run
-/// folder), under limits: a time limit per call, scaled by the machine's measured speed
-/// (<see cref="MachineSpeed"/>) and counted only while other processes leave the machine to grading
-/// (<see cref="MachineLoad"/>), and where the platform allows (Linux, as
-/// root) no network, an unprivileged user, an address-space cap and a process-count cap. A call
-/// that times out or kills the worker fails with a message saying so, and the next call starts a
-/// fresh worker; an operation that timed out once fails its later calls at once, so an endless loop
-/// costs about one limit per operation that reaches it, not one per check. Tensors that require gradients get them through a custom autograd function whose
-/// backward asks the worker for a vector-Jacobian product, so checks stay the same in both modes.
+/// Student code in a separate worker process (GenAI.Worker, started from the submission's run folder by
+/// <see cref="WorkerSandbox"/>), spoken to in <see cref="Wire"/> frames, with a time limit per call scaled by the
+/// machine's measured speed (<see cref="MachineSpeed"/>) and counted only while other processes leave the machine to
+/// grading (<see cref="MachineLoad"/>). A call that times out or kills the worker fails with a message saying so, and
+/// the next call starts a fresh worker; an operation that timed out once fails its later calls at once, so an endless
+/// loop costs about one limit per operation that reaches it, not one per check. Calls with tensors that require
+/// gradients go through <see cref="RemoteAutograd"/>.
 /// </summary>
 public sealed class WorkerBackend : IStudentBackend, IDisposable
 {
-    /// <summary>Settings read from the environment the grader gives the judge.</summary>
-    public sealed record Limits(string Folder, TimeSpan CallTimeout, long AddressSpaceBytes, int Processes, string? User, string[] Hidden)
-    {
-        /// <summary>
-        /// GENAI_WORKER (run folder), GENAI_WORKER_CALL_SECONDS, GENAI_WORKER_MEMORY_MB,
-        /// GENAI_WORKER_PROCESSES, GENAI_WORKER_USER (uid[:gid]) and GENAI_WORKER_HIDE (folders the
-        /// worker must not see, separated by the path separator).
-        /// </summary>
-        public static Limits? FromEnvironment()
-        {
-            string? folder = Environment.GetEnvironmentVariable("GENAI_WORKER");
-            if (string.IsNullOrEmpty(folder)) return null;
-            static double Number(string name, double fallback) =>
-                double.TryParse(Environment.GetEnvironmentVariable(name), System.Globalization.CultureInfo.InvariantCulture, out double v) && v > 0 ? v : fallback;
-            return new Limits(folder, TimeSpan.FromSeconds(Number("GENAI_WORKER_CALL_SECONDS", 60)),
-                (long)(Number("GENAI_WORKER_MEMORY_MB", 12288) * 1024 * 1024), (int)Number("GENAI_WORKER_PROCESSES", 256),
-                Environment.GetEnvironmentVariable("GENAI_WORKER_USER") is { Length: > 0 } user ? user : null,
-                (Environment.GetEnvironmentVariable("GENAI_WORKER_HIDE") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries));
-        }
-    }
-
-    readonly Limits limits;
+    readonly WorkerLimits limits;
     Process? process;
     Stream? toWorker, fromWorker;
     readonly StringBuilder stderr = new();
     int generation;
 
     /// <summary>A backend that starts its worker on first use.</summary>
-    public WorkerBackend(Limits limits) => this.limits = limits;
+    public WorkerBackend(WorkerLimits limits) => this.limits = limits;
 
     /// <inheritdoc />
     public int Generation => generation;
@@ -57,12 +33,11 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
     public Value[] Invoke(string op, Value[] args)
     {
         var differentiable = args.Select((v, i) => (v, i)).Where(p => p.v is TensorValue { Tensor.requires_grad: true }).Select(p => p.i).ToArray();
-        if (differentiable.Length == 0 || !is_grad_enabled()) return Request(op, CallFrame(op, args));
-        var call = new RemoteCall(this, op, args, differentiable);
-        var vars = new object[] { call }.Concat(differentiable.Select(i => (object)args[i].AsTensor)).ToArray();
-        var outputs = RemoteFunction.apply(vars);
-        return call.Merge(outputs);
+        return differentiable.Length == 0 || !is_grad_enabled() ? Call(op, args) : RemoteAutograd.Invoke(this, op, args, differentiable);
     }
+
+    /// <summary>Runs <paramref name="op"/> in the worker, outside any autograd graph.</summary>
+    internal Value[] Call(string op, Value[] args) => Request(op, CallFrame(op, args));
 
     /// <summary>Asks the worker for the gradients of sum_k cotangent_k . output_k with respect to the differentiable arguments.</summary>
     internal Value[] VectorJacobianProduct(string op, Value[] args, int[] differentiable, IReadOnlyList<Tensor> cotangents) =>
@@ -179,9 +154,6 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
 
     bool failedSinceStart;
 
-    /// <summary>A failure of student code during a backward pass, waiting to be raised (see <see cref="RemoteCall.Backward"/>).</summary>
-    internal static string? PendingFailure { get; set; }
-
     /// <summary>
     /// Called before each group of checks: a worker in which student code failed (and may have left
     /// threads, processes or corrupted state behind) is replaced, so one group cannot spoil the next.
@@ -197,18 +169,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
     {
         if (process is { HasExited: false }) return;
         if (process is not null) Stop();
-        var info = new ProcessStartInfo { UseShellExecute = false, RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = limits.Folder };
-        foreach (var part in Command()) info.ArgumentList.Add(part);
-        info.FileName = info.ArgumentList[0];
-        info.ArgumentList.RemoveAt(0);
-        info.Environment.Clear();
-        info.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
-        foreach (var keep in new[] { "DOTNET_ROOT", "LANG", "GENAI_THREADS" })
-            if (Environment.GetEnvironmentVariable(keep) is { } v) info.Environment[keep] = v;
-        info.Environment["HOME"] = Path.GetTempPath();
-        info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        info.Environment["DOTNET_GCHeapHardLimit"] = "0x" + Math.Min(limits.AddressSpaceBytes / 4, 2L << 30).ToString("X");
-        if (Environment.GetEnvironmentVariable("GENAI_DEVICE") is { } device) info.Environment["GENAI_DEVICE"] = device;
+        var info = WorkerSandbox.StartInfo(limits);
         lock (stderr) stderr.Clear();
         process = Process.Start(info) ?? throw new InvalidOperationException("could not start the worker");
         process.ErrorDataReceived += (_, e) =>
@@ -220,55 +181,6 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
         toWorker = process.StandardInput.BaseStream;
         fromWorker = process.StandardOutput.BaseStream;
     }
-
-    /// <summary>dotnet GenAI.Worker.dll, wrapped in the limits this platform can apply.</summary>
-    IEnumerable<string> Command()
-    {
-        var command = new List<string> { "dotnet", Path.Combine(limits.Folder, "GenAI.Worker.dll") };
-        if (!OperatingSystem.IsLinux()) return command;
-        bool root = Environment.UserName == "root";
-        bool dropped = root && limits.User is not null && Exists("setpriv");
-        if (dropped)
-        {
-            var ids = limits.User!.Split(':');
-            command.InsertRange(0, new[] { "setpriv", "--reuid", ids[0], "--regid", ids.Length > 1 ? ids[1] : ids[0], "--clear-groups", "--" });
-        }
-        // The process cap counts all processes of the user, so it only applies to the dedicated unprivileged user.
-        if (Exists("prlimit"))
-            command.InsertRange(0, dropped ? new[] { "prlimit", $"--as={limits.AddressSpaceBytes}", $"--nproc={limits.Processes}", "--" } : new[] { "prlimit", $"--as={limits.AddressSpaceBytes}", "--" });
-        if (root && NamespacesWork.Value)
-        {
-            // A network namespace with only a down loopback, and a mount namespace in which the
-            // hidden folders (the repository, the results) are empty, unreadable tmpfs mounts.
-            var prefix = new List<string> { "unshare", "--net", "--mount", "--propagation", "private", "--", "sh", "-c", HideScript, "sh" };
-            prefix.AddRange(limits.Hidden.Where(h => Directory.Exists(h) && !IsInside(limits.Folder, h)));
-            prefix.Add("--");
-            command.InsertRange(0, prefix);
-        }
-        return command;
-    }
-
-    const string HideScript = "while [ \"$1\" != -- ]; do mount -t tmpfs -o size=64k,mode=000 tmpfs \"$1\" || echo \"genai: could not hide $1\" >&2; shift; done; shift; exec \"$@\"";
-
-    static bool IsInside(string path, string folder)
-    {
-        string full = Path.GetFullPath(path).TrimEnd('/') + "/", parent = Path.GetFullPath(folder).TrimEnd('/') + "/";
-        return full.StartsWith(parent, StringComparison.Ordinal);
-    }
-
-    /// <summary>Whether new network and mount namespaces can be made here (root in most containers; not in some sandboxes).</summary>
-    static readonly Lazy<bool> NamespacesWork = new(() =>
-    {
-        if (!Exists("unshare")) return false;
-        try
-        {
-            using var probe = Process.Start(new ProcessStartInfo("unshare", new[] { "--net", "--mount", "--propagation", "private", "--", "true" }) { RedirectStandardError = true, UseShellExecute = false });
-            return probe is not null && probe.WaitForExit(10000) && probe.ExitCode == 0;
-        }
-        catch (System.ComponentModel.Win32Exception) { return false; }
-    });
-
-    static bool Exists(string tool) => (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, tool)));
 
     string Died()
     {
@@ -302,58 +214,5 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
     {
         if (process is not null && !process.HasExited) { try { toWorker?.Close(); process.WaitForExit(2000); } catch (IOException) { } }
         Stop();
-    }
-
-    /// <summary>One remote call whose tensor results join the caller's autograd graph.</summary>
-    internal sealed class RemoteCall(WorkerBackend backend, string op, Value[] args, int[] differentiable)
-    {
-        Value[] results = Array.Empty<Value>();
-
-        public List<Tensor> Forward()
-        {
-            results = backend.Request(op, CallFrame(op, args));
-            return results.SelectMany(v => v.Tensors()).ToList();
-        }
-
-        /// <summary>
-        /// Runs inside libtorch's backward pass, where an exception would abort the process: a
-        /// failure is parked in <see cref="PendingFailure"/> (zeros are returned) for the seam to
-        /// raise once the backward pass is over.
-        /// </summary>
-        public List<Tensor> Backward(List<Tensor> cotangents)
-        {
-            try
-            {
-                var grads = backend.VectorJacobianProduct(op, args, differentiable, cotangents);
-                return new List<Tensor> { null! }.Concat(grads.Select(g => g.AsTensor)).ToList();
-            }
-            catch (Exception e)
-            {
-                PendingFailure ??= e is StudentFailure ? e.Message : $"computing {OperationKey.Display(op)}'s gradient failed: {e.Message}";
-                return new List<Tensor> { null! }.Concat(differentiable.Select(i => zeros_like(args[i].AsTensor))).ToList();
-            }
-        }
-
-        /// <summary>The results with each tensor replaced by its graph-connected counterpart.</summary>
-        public Value[] Merge(List<Tensor> outputs)
-        {
-            using var replacements = outputs.GetEnumerator();
-            return results.Select(v => v.WithTensors(replacements)).ToArray();
-        }
-    }
-
-    sealed class RemoteFunction : autograd.MultiTensorFunction<RemoteFunction>
-    {
-        public override string Name => "StudentRemoteCall";
-
-        public override List<Tensor> forward(autograd.AutogradContext ctx, params object[] vars)
-        {
-            var call = (RemoteCall)vars[0];
-            ctx.save_data("call", call);
-            return call.Forward();
-        }
-
-        public override List<Tensor> backward(autograd.AutogradContext ctx, List<Tensor> grad_outputs) =>
-            ((RemoteCall)ctx.get_data("call")).Backward(grad_outputs);
     }
 }

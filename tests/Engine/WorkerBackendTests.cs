@@ -39,7 +39,7 @@ public sealed class WorkerBackendTests
 
     /// <summary>A fresh worker per test, with a short call limit.</summary>
     [SetUp]
-    public void Start() => backend = new WorkerBackend(new WorkerBackend.Limits(run, TimeSpan.FromSeconds(30), 6L << 30, 256, null, Array.Empty<string>()));
+    public void Start() => backend = new WorkerBackend(new WorkerLimits(run, TimeSpan.FromSeconds(30), 6L << 30, 256, null, Array.Empty<string>()));
 
     /// <summary>Stops it.</summary>
     [TearDown]
@@ -94,7 +94,7 @@ public sealed class WorkerBackendTests
         act.Should().Throw<StudentFailure>().WithMessage("harness error: no student object with handle*");
     }
 
-    /// <summary>A request the worker does not know is a harness error, not the student's.</summary>
+    /// <summary>A request the worker does not know is a harness error, not the student's; a course member the submission lacks is the student's.</summary>
     [Test]
     public void UnknownOperationsAreHarnessErrors()
     {
@@ -102,7 +102,11 @@ public sealed class WorkerBackendTests
         act.Should().Throw<StudentFailure>().WithMessage("harness error: unknown operation 'NoSuchOperation'");
         string missing = OperationKey.Of(typeof(Distributions).GetMethod(nameof(Distributions.LogPdfBernoulli))!).Replace("LogPdfBernoulli", "LogPdfPoisson");
         act = () => backend.Invoke(missing, Args(ones(2), ones(2)));
-        act.Should().Throw<StudentFailure>().WithMessage("harness error: unknown operation*Distributions has no public LogPdfPoisson taking (Tensor, Tensor)");
+        act.Should().Throw<StudentFailure>().WithMessage("Distributions.LogPdfPoisson threw MissingMethodException: Distributions has no public LogPdfPoisson taking (Tensor, Tensor): keep the course's public signatures.",
+            "a course type without the member is the submission's changed API");
+        string harness = OperationKey.Of(typeof(GenAI.Worker.Harness.ModuleAccess), nameof(GenAI.Worker.Harness.ModuleAccess.Eval)).Replace("Eval", "Evaluate");
+        act = () => backend.Invoke(harness, [new HandleValue(1)]);
+        act.Should().Throw<StudentFailure>().WithMessage("harness error: unknown operation*ModuleAccess has no public Evaluate taking (Module)");
     }
 
     /// <summary>A record the student's code returns crosses as its fields and comes back equal to the in-process one.</summary>

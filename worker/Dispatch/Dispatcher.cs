@@ -44,7 +44,9 @@ public static class Dispatcher
     /// </summary>
     public static bool KeepsAlive(string operation)
     {
-        var member = Member(operation);
+        MethodBase member;
+        try { member = Member(operation); }
+        catch (MissingMethodException) { return false; }
         return member is ConstructorInfo || (member is MethodInfo m && m.ReturnType != typeof(void) && !Values.IsData(m.ReturnType))
             || member.GetCustomAttribute<HarnessAttribute>()?.KeepsAlive == true;
     }
@@ -53,7 +55,9 @@ public static class Dispatcher
     /// <exception cref="InvalidDataException">Unknown operation or arguments that do not fit it (a harness bug, not the student's).</exception>
     public static Value[] Invoke(string operation, Value[] args)
     {
-        var member = Member(operation);
+        MethodBase member;
+        try { member = Member(operation); }
+        catch (MissingMethodException e) { throw new StudentFailure($"{OperationKey.Display(operation)} threw MissingMethodException: {e.Message}"); }
         var parameters = member.GetParameters();
         bool instance = member is MethodInfo { IsStatic: false };
         if (args.Length != parameters.Length + (instance ? 1 : 0))

@@ -12,6 +12,7 @@ namespace GenAI.Worker.Dispatch;
 public static partial class OperationKey
 {
     const string ConstructorName = ".ctor";
+    const string CourseAssembly = "GenAI.Course";
 
     /// <summary>The key of <paramref name="member"/>.</summary>
     public static string Of(MethodBase member)
@@ -25,7 +26,8 @@ public static partial class OperationKey
     public static string Of(Type type, string name) => Of(type.GetMethod(name, BindingFlags.Public | BindingFlags.Static) ?? throw new MissingMethodException(type.Name, name));
 
     /// <summary>The member a key names, among the assemblies loaded here.</summary>
-    /// <exception cref="InvalidDataException">No such type or member (a harness bug, or a submission whose API differs).</exception>
+    /// <exception cref="MissingMethodException">A course type of the submission lacks the member (the student changed the API).</exception>
+    /// <exception cref="InvalidDataException">No such type or member elsewhere (a harness bug).</exception>
     public static MethodBase Resolve(string key)
     {
         int split = key.IndexOf("::", StringComparison.Ordinal), open = key.IndexOf('(', Math.Max(split, 0));
@@ -35,7 +37,11 @@ public static partial class OperationKey
         var parameters = list.Length == 0 ? Type.EmptyTypes : list.Split(';').Select(p => FindType(p) ?? throw new InvalidDataException($"unknown operation '{key}': no type {p}")).ToArray();
         const BindingFlags flags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static;
         MethodBase? member = name == ConstructorName ? type.GetConstructor(flags, parameters) : type.GetMethod(name, flags, parameters);
-        return member ?? throw new InvalidDataException($"unknown operation '{key}': {type.Name} has no public {name} taking ({string.Join(", ", parameters.Select(p => p.Name))})");
+        if (member is not null) return member;
+        string missing = $"{type.Name} has no public {(name == ConstructorName ? "constructor" : name)} taking ({string.Join(", ", parameters.Select(p => p.Name))})";
+        // A course type without the member is the submission's changed API; anything else is a harness bug.
+        if (type.Assembly.GetName().Name == CourseAssembly) throw new MissingMethodException($"{missing}: keep the course's public signatures.");
+        throw new InvalidDataException($"unknown operation '{key}': {missing}");
     }
 
     /// <summary>A short name for messages, read off the key alone ("Distributions.LogPdfBernoulli", "Encoder constructor").</summary>
