@@ -66,7 +66,7 @@ public sealed class BundleTests
         var (exit, log) = SubmissionBuild.Run("dotnet", new[] { "test" }, root, TimeSpan.FromMinutes(8));
         TestContext.Out.WriteLine(log);
         exit.Should().NotBe(0, "every check fails on the stubs");
-        log.Should().Contain("  FAIL Vae.LogPdfDiagonalGaussianChecks.MatchesClosedFormPerSample\n       LogPdfDiagonalGaussian is not implemented yet")
+        log.Should().Contain("  FAIL Vae.LogPdfDiagonalGaussianChecks.MatchesClosedFormPerSample\n       Distributions.LogPdfDiagonalGaussian is not implemented yet")
             .And.Contain("Passed:     0").And.NotContain("Stack Trace").And.NotContain("   at ").And.NotContain("coverage");
         log.Should().MatchRegex(@"  2\.3 logpdf_diagonal_gaussian \(2b i\) +0/4  \(0 of 4 checks passed\)").And.Contain($"visible items 0/{visibleMax}");
 

@@ -14,8 +14,12 @@ public static partial class OperationKey
     const string ConstructorName = ".ctor";
     const string CourseAssembly = "GenAI.Course";
 
+    static readonly System.Collections.Concurrent.ConcurrentDictionary<MethodBase, string> Keys = new();
+
     /// <summary>The key of <paramref name="member"/>.</summary>
-    public static string Of(MethodBase member)
+    public static string Of(MethodBase member) => Keys.GetOrAdd(member, Make);
+
+    static string Make(MethodBase member)
     {
         if (member is MethodInfo { IsGenericMethod: true }) throw new NotSupportedException($"{member.Name}: generic methods cannot be called remotely; declare a harness method");
         string name = member is ConstructorInfo ? ConstructorName : member.Name;
