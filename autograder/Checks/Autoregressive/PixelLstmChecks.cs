@@ -170,7 +170,7 @@ public sealed class PixelLstmChecks : CheckBase
 
     /// <summary>
     /// Snapshot of sampled images with given uniforms: sixteen 5x5 images drawn pixel by pixel from the student's teacher-forced
-    /// forward with fixed weights (chosen by parameter shape, so names are free), x_i = 1 when u_i &lt; sigmoid(logit_i) for the
+    /// forward in eval mode (an LSTM's dropout between layers draws nothing) with fixed weights (chosen by parameter shape, so names are free), x_i = 1 when u_i &lt; sigmoid(logit_i) for the
     /// prefix drawn so far, as the CPT snapshot draws from the tables. Sample draws its uniforms in an order the assignment
     /// leaves free (its statistics are judged by <see cref="SamplesFollowTheModelsConditionals"/>), so the snapshot builds the
     /// chain here from forward, as the RBM snapshot does from its conditionals; the architecture is the student's choice, so it
@@ -204,6 +204,7 @@ public sealed class PixelLstmChecks : CheckBase
         using var lstm = Student.NewPixelLstm(32, 2);
         if (dtype == float64) Student.ToFloat64(lstm);
         Vae.Weights.LoadByShape(lstm, 552);
+        Student.Eval(lstm);
         var u = rand([count, length], dtype: float64, generator: Rng(13)) + shift;
         var x = zeros([count, length], dtype: dtype);
         var c = new Case("PixelLstm.forward", $"PixelLstm(32, 2) with fixed weights on [{count}, {length}]");

@@ -91,8 +91,8 @@ public sealed class ConvVaeChecks : CheckBase
     ];
 
     /// <summary>
-    /// Snapshot of generated images: eight fixed codes decoded by ConvVae(20) with fixed weights (chosen by parameter shape, so
-    /// layer names are free), shown as 28x28 pictures; the output is the unbounded Gaussian mean, or its sigmoid (an output
+    /// Snapshot of generated images: eight fixed codes decoded by ConvVae(20) in eval mode (so a dropout layer draws nothing) with
+    /// fixed weights (chosen by parameter shape, so layer names are free), shown as 28x28 pictures; the output is the unbounded Gaussian mean, or its sigmoid (an output
     /// nonlinearity the course accepts), so either matches. VAE.py accepts any convolutional encoder and decoder with the
     /// right input and output shapes, and fixed weights fit only one layout: the snapshot applies to a model with exactly the
     /// reference's parameter shapes (<see cref="ReferenceShapes"/>, which leave one way to go from 7x7 to 28x28 with 4x4
@@ -122,6 +122,7 @@ public sealed class ConvVaeChecks : CheckBase
         using var vae = Student.NewConvVae(20);
         if (dtype == float64) Student.ToFloat64(vae);
         Vae.Weights.LoadByShape(vae, 4331);
+        Student.Eval(vae);
         var z = (randn([8, 20], dtype: float64, generator: Rng(134)) * 1.5).to(float32).to(dtype);
         var recon = Student.VaeDecode(vae, z);
         Numeric.AssertShape(recon, [8, 784], new Case("ConvVae.Decode", "decoding [8, 20]", Hint));
