@@ -43,9 +43,45 @@ public sealed class DashboardTests
         html.Should().Contain("<title>0-1: 1</title>").And.Contain("<title>6-7: 1</title>").And.Contain("<title>9-10: 1</title>");
         html.Should().Contain("<td class=\"n\">1.33</td><td class=\"n\">4</td>").And.Contain("33%</td>", "item 1: mean 4/3, one of three passed");
         html.Should().Contain("<td class=\"n\">4</td><td class=\"n\">6</td>").And.Contain("67%</td>", "item 2: mean 4, two of three passed");
-        html.Should().Contain("<td class=\"n\">2</td><td>1 first</td><td>Check</td><td class=\"msg\">F, case &#39;c&#39;: got # expected # (|diff| # &gt; #)</td><td><a href=\"bob/report.html\">bob</a>, <a href=\"carol/report.html\">carol</a></td>");
+        html.Should().Contain("<td class=\"n\">2</td><td>1 first</td><td>Check</td><td class=\"msg\">F, case &#39;c&#39;: got # expected # (|diff| # &gt; #)</td><td class=\"who\"><a href=\"bob/report.html\">bob</a>, <a href=\"carol/report.html\">carol</a></td>");
         html.Should().Contain("<a href=\"alice/report.html\">alice</a>").And.Contain("<td>dave</td><td class=\"n\"></td><td>pending</td>");
         html.Should().NotContain("<script").And.NotContain("<link").And.NotContain("src=\"http");
+        Directory.Delete(output, true);
+    }
+
+    /// <summary>
+    /// Stubs left as handed out fail every check that reaches them with one sentence: they leave the table of failures (where
+    /// they would bury the misconceptions) for a table of their own, one row per function with its items, checks and students.
+    /// </summary>
+    [Test]
+    public void StubsAreListedOncePerFunction()
+    {
+        string output = Directory.CreateTempSubdirectory("genai-dashboard").FullName;
+        var stub = new GradescopeResults
+        {
+            Score = 0,
+            Tests =
+            {
+                new GradescopeTest { Number = "1", Name = "first", Score = 0, MaxScore = 4, Status = "failed",
+                    Output = "0 of 2 checks passed.\nFAIL A.One\n    Decoder constructor is not implemented yet: create fc3.\nFAIL A.Two\n    Decoder constructor is not implemented yet: create fc3." },
+                new GradescopeTest { Number = "2", Name = "second", Score = 0, MaxScore = 6, Status = "failed",
+                    Output = "0 of 1 checks passed.\nFAIL B.Three\n    Decoder constructor is not implemented yet: create fc3." },
+            },
+        };
+        foreach (var name in new[] { "tom", "tim" })
+        {
+            Directory.CreateDirectory(Path.Combine(output, name));
+            stub.Write(Path.Combine(output, name, "results.json"));
+            File.WriteAllText(Path.Combine(output, name, BatchCommand.Marker), "x");
+        }
+        Directory.CreateDirectory(Path.Combine(output, "ann"));
+        Results(0, 6, "got 1 expected 2").Write(Path.Combine(output, "ann", "results.json"));
+        File.WriteAllText(Path.Combine(output, "ann", BatchCommand.Marker), "x");
+        Dashboard.Write(output, ["ann", "tim", "tom"], [Sample], single: true);
+        string html = File.ReadAllText(Path.Combine(output, "index.html"));
+        html.Should().Contain("<h3>Not implemented yet</h3>");
+        html.Should().Contain("<td class=\"n\">2</td><td>Decoder constructor</td><td>1 first; 2 second</td><td class=\"n\">3</td><td class=\"who\"><a href=\"tim/report.html\">tim</a>, <a href=\"tom/report.html\">tom</a></td>");
+        html.Should().Contain("<td>Check</td><td class=\"msg\">got # expected #</td>").And.NotContain("<td class=\"msg\">Decoder constructor is not implemented");
         Directory.Delete(output, true);
     }
 

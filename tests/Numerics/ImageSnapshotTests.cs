@@ -4,8 +4,10 @@ using GenAI.Autograder.Checks.Autoregressive;
 using GenAI.Autograder.Checks.ConditionalVae;
 using GenAI.Autograder.Checks.Elbo;
 using GenAI.Autograder.Checks.Faces;
+using GenAI.Autograder.Checks.Gan;
 using GenAI.Autograder.Checks.Ppca;
 using GenAI.Autograder.Checks.Rbm;
+using GenAI.Autograder.Checks.ScoreMatching;
 using GenAI.Autograder.Checks.Vae;
 using GenAI.Autograder.Numerics;
 using NUnit.Framework;
@@ -31,6 +33,10 @@ public sealed class ImageSnapshotTests
         yield return new TestCaseData((Func<ScalarType, Tensor>)(d => FashionVaeChecks.DecodedImages(true, d)), FashionVaeChecks.SnapshotTolerance).SetName("Fashion C-VAE decoder per label");
         yield return new TestCaseData((Func<ScalarType, Tensor>)RbmChecks.GibbsSteps, RbmChecks.SnapshotTolerance).SetName("RBM Gibbs steps with given noise");
         yield return new TestCaseData((Func<ScalarType, Tensor>)PpcaInferenceChecks.GeneratedFaces, PpcaInferenceChecks.SnapshotTolerance).SetName("p-PCA generation");
+        yield return new TestCaseData((Func<ScalarType, Tensor>)ConvVaeChecks.DecodedImages, ConvVaeChecks.SnapshotTolerance).SetName("CS 4331 conv VAE decoder");
+        yield return new TestCaseData((Func<ScalarType, Tensor>)DcganChecks.GeneratedImages, DcganChecks.SnapshotTolerance).SetName("DCGAN generator");
+        yield return new TestCaseData((Func<ScalarType, Tensor>)LangevinChecks.DriftedGrid, LangevinChecks.SnapshotTolerance).SetName("annealed Langevin with negligible noise");
+        yield return new TestCaseData((Func<ScalarType, Tensor>)LatentViewsChecks.TraversalCodes, LatentViewsChecks.SnapshotTolerance).SetName("CS 4331 latent traversal");
     }
 
     /// <summary>The reference in float32 stays within a tenth of the tolerance of the float64 values the snapshot stores.</summary>
@@ -62,6 +68,49 @@ public sealed class ImageSnapshotTests
         var steps = RbmChecks.GibbsSteps(float64, 0);
         foreach (double shift in new[] { -1e-4, 1e-4 })
             (RbmChecks.GibbsSteps(float64, shift) - steps).abs().max().ToDouble().Should().BeLessThan(1e-12, $"uniforms moved by {shift}");
+    }
+
+    /// <summary>The pixel LSTM's sampled images do not change when every uniform moves by 1e-5 either way, or in float32: no decision lies near its threshold.</summary>
+    [Test]
+    public void PixelLstmSnapshotDecidesFarFromItsThresholds()
+    {
+        using var scope = NewDisposeScope();
+        var images = PixelLstmChecks.SampledImages(float64, 0);
+        foreach (double shift in new[] { -1e-5, 1e-5 })
+            PixelLstmChecks.SampledImages(float64, shift).eq(images).all().item<bool>().Should().BeTrue($"uniforms moved by {shift}");
+        PixelLstmChecks.SampledImages(float32).to(float64).eq(images).all().item<bool>().Should().BeTrue("model and inputs in float32");
+        images.min().ToDouble().Should().Be(0);
+        images.max().ToDouble().Should().Be(1);
+    }
+
+    /// <summary>
+    /// The Langevin snapshot is blind to the noise, whatever order it is drawn in: the reference run with other generator
+    /// seeds, and the snapshot's own run, both stay within a tenth of the tolerance of the noise-free chain x - k (x - m)
+    /// that Algorithm 1's step sizes give (k = 0.15 and 0.08 per coordinate, 4 levels times T steps).
+    /// </summary>
+    [Test]
+    public void LangevinSnapshotIgnoresTheNoise()
+    {
+        using var scope = NewDisposeScope();
+        var snapshot = LangevinChecks.DriftedGrid(float64);
+        var levels = new[] { 1.0, 0.46, 0.22, 0.1 };
+        var k = tensor(new[] { 0.15, 0.08 }, dtype: float64);
+        var m = tensor(new[] { 0.5, -0.25 }, dtype: float64);
+        var scale = k * (2 * 0.01 / LangevinChecks.SnapshotEps);
+        var axis = linspace(-2, 2, 8, dtype: float64);
+        var x0 = stack([axis.repeat(8), axis.repeat_interleave(8)], 1);
+        foreach (int steps in new[] { 1, 2, 3 })
+        {
+            var noiseFree = x0.clone();
+            for (int t = 0; t < levels.Length * steps; t++) noiseFree = noiseFree - k * (noiseFree - m);
+            (snapshot[TensorIndex.Colon, steps - 1].reshape(2, 64).t() - noiseFree).abs().max().ToDouble().Should().BeLessThan(LangevinChecks.SnapshotTolerance / 10);
+            foreach (ulong seed in new ulong[] { 1, 2, 3 })
+            {
+                var x = GenAI.Course.ScoreMatching.ScoreMatching.AnnealedLangevinDynamics((xx, sigma) => -scale * (xx - m) / sigma.unsqueeze(1).square(),
+                    x0, levels, LangevinChecks.SnapshotEps, steps, new Generator(seed));
+                (x - noiseFree).abs().max().ToDouble().Should().BeLessThan(LangevinChecks.SnapshotTolerance / 10, $"generator seed {seed}, T = {steps}");
+            }
+        }
     }
 
     /// <summary>One pixel moved by 0.01 fails the CS 446 decoder's snapshot, naming the pixel, both values and the picture, which holds three panels.</summary>

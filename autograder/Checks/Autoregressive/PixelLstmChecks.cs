@@ -162,6 +162,61 @@ public sealed class PixelLstmChecks : CheckBase
         }
     }
 
+    /// <summary>The reference's parameter shapes for PixelLstm(32, 2): nn.LSTM(1, 32, 2 layers) and Linear(32, 1).</summary>
+    public static readonly long[][] ReferenceShapes =
+    [
+        [128, 1], [128, 32], [128], [128], [128, 32], [128, 32], [128], [128], [1, 32], [1],
+    ];
+
+    /// <summary>
+    /// Snapshot of sampled images with given uniforms: sixteen 5x5 images drawn pixel by pixel from the student's teacher-forced
+    /// forward in eval mode (an LSTM's dropout between layers draws nothing) with fixed weights (chosen by parameter shape, so names are free), x_i = 1 when u_i &lt; sigmoid(logit_i) for the
+    /// prefix drawn so far, as the CPT snapshot draws from the tables. Sample draws its uniforms in an order the assignment
+    /// leaves free (its statistics are judged by <see cref="SamplesFollowTheModelsConditionals"/>), so the snapshot builds the
+    /// chain here from forward, as the RBM snapshot does from its conditionals; the architecture is the student's choice, so it
+    /// applies to a model with exactly the reference's parameter shapes (<see cref="ReferenceShapes"/>: nn.LSTM(1, 32, 2) and a
+    /// linear head, which fixes the function given the weights and the assignment's input, x_{i-1} with 0 at step 1), and any
+    /// other layout passes with a note. Pixels are 0 or 1 and the tolerance 0.5 (a flipped pixel fails): the harness tests show
+    /// no decision changes when every uniform moves by 1e-5 either way, and float32 (whose LSTM moves a probability by about
+    /// 1e-7) gives the same images.
+    /// </summary>
+    [Test]
+    public void SampledImagesMatchSnapshot()
+    {
+        using var probe = Student.NewPixelLstm(32, 2);
+        if (!Vae.Weights.HasShapes(probe, ReferenceShapes, out string found))
+        {
+            TestContext.Out.WriteLine($"Snapshot not applicable: your PixelLstm(32, 2) has parameter shapes {found}, not the reference's layout; the other checks judge it.");
+            return;
+        }
+        ImageSnapshot.Match(SampledImages, 0.5, new Case("PixelLstm.forward", "PixelLstm(32, 2) with fixed weights, 16 images of 25 pixels drawn with fixed uniforms from the logits",
+                "the logit for x_i comes from the LSTM run on [0, x_1, .., x_{i-1}] (shifted right, 0 as the start symbol) and a linear layer to one logit."),
+            (0, 1), ["images 1-8", "images 9-16"], [.. Enumerable.Range(1, 8).Select(k => $"u{k}")]);
+    }
+
+    /// <summary>The snapshot's images in <paramref name="dtype"/>, [2, 8, 5, 5].</summary>
+    public static Tensor SampledImages(ScalarType dtype) => SampledImages(dtype, 0);
+
+    /// <summary>The snapshot's images with every uniform moved by <paramref name="shift"/> (for the harness tests' margin proof).</summary>
+    public static Tensor SampledImages(ScalarType dtype, double shift)
+    {
+        const int count = 16, length = 25;
+        using var lstm = Student.NewPixelLstm(32, 2);
+        if (dtype == float64) Student.ToFloat64(lstm);
+        Vae.Weights.LoadByShape(lstm, 552);
+        Student.Eval(lstm);
+        var u = rand([count, length], dtype: float64, generator: Rng(13)) + shift;
+        var x = zeros([count, length], dtype: dtype);
+        var c = new Case("PixelLstm.forward", $"PixelLstm(32, 2) with fixed weights on [{count}, {length}]");
+        for (int i = 0; i < length; i++)
+        {
+            var logits = Student.PixelLstmForward(lstm, x);
+            Numeric.AssertShape(logits, [count, length], c);
+            x[TensorIndex.Colon, i] = u[TensorIndex.Colon, i].lt(sigmoid(logits[TensorIndex.Colon, i].to(float64))).to(dtype);
+        }
+        return x.reshape(2, 8, 5, 5);
+    }
+
     /// <summary>
     /// Training tier: Fit on the 26 letters (the fixture's 5x5 images) for 400 epochs reaches, within its
     /// last 100 epochs, a loss per pixel within <see cref="LossMargin"/> of the entropy bound log(26)/25

@@ -79,4 +79,53 @@ public sealed class ConvVaeChecks : CheckBase
         GradCheck.AssertGradientsMatch(new Case("ConvVae.Decode", "gradcheck in z, ConvVae(2) in float64", Hint),
             a => Student.VaeDecode(vae, a[0]), new[] { randn(2, 2, dtype: float64, generator: Rng(49)) }, new[] { "z" });
     }
+
+    /// <summary>Pixel tolerance of <see cref="DecodedImagesMatchSnapshot"/>.</summary>
+    public const double SnapshotTolerance = 1e-4;
+
+    /// <summary>The reference's parameter shapes for ConvVae(20) (encoder 1x28x28 -> 32x14x14 -> 64x7x7 -> 256 -> 20 + 20; decoder 20 -> 256 -> 64x7x7 -> 32x14x14 -> 1x28x28, kernels 4x4).</summary>
+    public static readonly long[][] ReferenceShapes =
+    [
+        [32, 1, 4, 4], [32], [64, 32, 4, 4], [64], [256, 3136], [256], [20, 256], [20], [20, 256], [20],
+        [256, 20], [256], [3136, 256], [3136], [64, 32, 4, 4], [32], [32, 1, 4, 4], [1],
+    ];
+
+    /// <summary>
+    /// Snapshot of generated images: eight fixed codes decoded by ConvVae(20) in eval mode (so a dropout layer draws nothing) with
+    /// fixed weights (chosen by parameter shape, so layer names are free), shown as 28x28 pictures; the output is the unbounded Gaussian mean, or its sigmoid (an output
+    /// nonlinearity the course accepts), so either matches. VAE.py accepts any convolutional encoder and decoder with the
+    /// right input and output shapes, and fixed weights fit only one layout: the snapshot applies to a model with exactly the
+    /// reference's parameter shapes (<see cref="ReferenceShapes"/>, which leave one way to go from 7x7 to 28x28 with 4x4
+    /// kernels: stride 2, padding 1) and wired as the reference is (ReLU after every hidden layer); any other layout passes
+    /// with a note (the other checks of this item judge it). Tolerance 1e-4 on outputs of size 1: each output is a chain of
+    /// dot products (lengths 20, 256, at most 64 * 4 and 32 * 4 terms in the transposed convolutions) that err in float32 by
+    /// at most gamma_n sum |w x| in any summation order, ReLU is exact and 1-Lipschitz, so an equivalent formula moves an
+    /// output by about 1e-6; the harness tests measure the reference in float32 against float64 and require 10 times less.
+    /// </summary>
+    [Test]
+    public void DecodedImagesMatchSnapshot()
+    {
+        using (var vae = Student.NewConvVae(20))
+            if (!Vae.Weights.HasShapes(vae, ReferenceShapes, out string found))
+            {
+                TestContext.Out.WriteLine($"Snapshot not applicable: your ConvVae(20) has parameter shapes {found}, not the reference's layout; the other checks judge it.");
+                return;
+            }
+        ImageSnapshot.Match(DecodedImages, SnapshotTolerance, new Case("ConvVae.Decode", "ConvVae(20) with fixed weights, 8 fixed codes",
+                "z -> Linear(20, 256) -> ReLU -> Linear(256, 64 * 7 * 7) -> ReLU -> [B, 64, 7, 7] -> ConvTranspose2d(64, 32, 4, stride 2, padding 1) -> ReLU -> ConvTranspose2d(32, 1, 4, stride 2, padding 1) -> flatten to [B, 784]."),
+            rowLabels: ["codes 1-4", "codes 5-8"], columnLabels: ["z1", "z2", "z3", "z4"], equivalent: e => e.sigmoid());
+    }
+
+    /// <summary>The snapshot's decoded codes in <paramref name="dtype"/>, [2, 4, 28, 28].</summary>
+    public static Tensor DecodedImages(ScalarType dtype)
+    {
+        using var vae = Student.NewConvVae(20);
+        if (dtype == float64) Student.ToFloat64(vae);
+        Vae.Weights.LoadByShape(vae, 4331);
+        Student.Eval(vae);
+        var z = (randn([8, 20], dtype: float64, generator: Rng(134)) * 1.5).to(float32).to(dtype);
+        var recon = Student.VaeDecode(vae, z);
+        Numeric.AssertShape(recon, [8, 784], new Case("ConvVae.Decode", "decoding [8, 20]", Hint));
+        return recon.reshape(2, 4, 28, 28);
+    }
 }

@@ -33,6 +33,34 @@ public sealed class LatentViewsChecks : CheckBase
         Numeric.AssertClose(got.to(float32), tensor(expected), c, rtol: 1e-5, atol: 1e-5);
     }
 
+    /// <summary>Tolerance of <see cref="TraversalMatchesSnapshot"/>.</summary>
+    public const double SnapshotTolerance = 1e-4;
+
+    /// <summary>
+    /// Snapshot of a traversal: latent 9, a fixed baseZ, -2 .. 2.5 in 7 steps (not the default -3 .. 3, so a range fixed at the
+    /// default shows), decoded by Decode(z) = z (so each 3x3 picture is the code itself: row k moves dimension k, the other eight
+    /// pixels keep baseZ). The kind of grid <see cref="TraversalDecodesEachDimensionAlongItsGrid"/> checks (in the same item);
+    /// the snapshot adds the picture of which codes went wrong. Tolerance 1e-4 on values up to 3: linspace and the copy of baseZ are exact to a float32 ulp
+    /// (2.4e-7 at 3) in any formula (a loop of from + (to - from) j / (steps - 1), linspace, or baseZ plus a one-hot offset),
+    /// and the harness tests require the reference's float32 run within a tenth of it.
+    /// Prior sampling is not snapshot-tested: its codes are draws whose order the assignment leaves free, and with them fixed
+    /// out (a decoder that ignores z) nothing of the student's code would be left to see.
+    /// </summary>
+    [Test]
+    public void TraversalMatchesSnapshot() =>
+        ImageSnapshot.Match(TraversalCodes, SnapshotTolerance, new Case("LatentViews.LatentTraversal", "latent 9, fixed baseZ, -2 .. 2.5 in 7 steps, Decode(z) = z", TraversalHint),
+            (-3, 3), [.. Enumerable.Range(1, 9).Select(k => $"z{k} moves")], ["-2", "-1.25", "-0.5", "0.25", "1", "1.75", "2.5"]);
+
+    /// <summary>The snapshot's traversal in <paramref name="dtype"/>, [9, 7, 3, 3].</summary>
+    public static Tensor TraversalCodes(ScalarType dtype)
+    {
+        const int latent = 9, steps = 7;
+        var baseZ = (randn([latent], dtype: float64, generator: Rng(53)) * 1.5).to(float32).to(dtype);
+        var got = Student.LatentTraversal(latent, 1, 0, baseZ, -2, 2.5, steps);
+        Numeric.AssertShape(got, [latent * steps, latent], new Case("LatentViews.LatentTraversal", $"latent {latent}, {steps} steps", TraversalHint));
+        return got.reshape(latent, steps, 3, 3);
+    }
+
     /// <summary>Prior samples are decoded N(0, I) codes: (output - shift) / scale is standard normal entry by entry (KS), and so is the scaled sum of each row's entries, which tests their independence.</summary>
     [Test]
     public void PriorSamplesAreDecodedStandardNormalCodes()

@@ -51,6 +51,51 @@ public sealed class LangevinChecks : CheckBase
         Assert.That(x0After.eq(-1.0).all().item<bool>(), Is.True, c.Describe("x0 was modified in place; work on a copy."));
         Stats.AssertStandardNormal((x.to(float64) - mean) / Math.Sqrt(variance), c with { Input = c.Input + $" (exact law N({mean:F4}, {variance:F4}))" });
     }
+    /// <summary>Tolerance of <see cref="DriftMatchesSnapshot"/>.</summary>
+    public const double SnapshotTolerance = 1e-4;
+
+    /// <summary>eps of <see cref="DriftMatchesSnapshot"/>: sqrt(alpha_i) is at most 1e-10 * sigma_1 / sigma_L = 1e-9.</summary>
+    public const double SnapshotEps = 1e-20;
+
+    /// <summary>
+    /// Snapshot of annealed Langevin dynamics with its noise made negligible: 64 chains started on an 8x8 grid of [-2, 2]^2,
+    /// levels [1, 0.46, 0.22, 0.1], T = 1, 2 and 3, eps = 1e-20 and the score s(x, sigma) = -c (x - m) / sigma^2 with c chosen
+    /// per coordinate so that alpha_i / 2 * s = -k (x - m) with k = (0.15, 0.08) at every level when alpha_i = eps sigma_i^2 /
+    /// sigma_L^2 (Algorithm 1). The picture shows each chain's final coordinates (rows x1 and x2, one column per T, each an 8x8
+    /// image of the grid of starts). The function draws its noise in an order the assignment leaves free, so no fixed noise can
+    /// be handed to it; here the noise term sqrt(alpha_i) z is at most 1e-9 |z| per step, so over 12 steps even |z| = 1,000
+    /// (which no standard normal draw reaches) moves a coordinate by at most 1.2e-5, while the drift moves it by order one:
+    /// the snapshot sees Algorithm 1's step sizes (alpha_i, the 1/2, sigma_L the last level, T steps per level) and is blind
+    /// to the noise's scale, which <see cref="FewStepsHaveTheExactMeanAndVariance"/> judges. A score taken at the noised point
+    /// moves by k times the noise, as negligible. Tolerance 1e-4 on coordinates of size 2: twelve float32 steps of
+    /// x - k (x - m) err by about 12 ulp (3e-6), and the harness tests require the reference's float32 run within a tenth.
+    /// </summary>
+    [Test]
+    public void DriftMatchesSnapshot() =>
+        ImageSnapshot.Match(DriftedGrid, SnapshotTolerance, new Case("AnnealedLangevinDynamics",
+                "64 chains from an 8x8 grid of [-2, 2]^2, levels [1, 0.46, 0.22, 0.1], T = 1, 2, 3, eps = 1e-20 (noise below 1e-8), score -c (x - m) / sigma^2 with m = (0.5, -0.25)", Hint),
+            (-2, 2), ["x1 after the chain", "x2 after the chain"], ["T = 1", "T = 2", "T = 3"]);
+
+    /// <summary>The snapshot's final coordinates in <paramref name="dtype"/>, [2, 3, 8, 8].</summary>
+    public static Tensor DriftedGrid(ScalarType dtype)
+    {
+        double sigmaL = Levels[^1];
+        var k = tensor(new[] { 0.15, 0.08 }, dtype: float64);
+        var mean = tensor(new[] { 0.5, -0.25 }, dtype: float64).to(dtype);
+        var scale = (k * (2 * sigmaL * sigmaL / SnapshotEps)).to(dtype);
+        var axis = linspace(-2, 2, 8, dtype: float64);
+        var x0 = stack([axis.repeat(8), axis.repeat_interleave(8)], 1).to(dtype);
+        var c = new Case("AnnealedLangevinDynamics", "64 chains, 2 coordinates", Hint);
+        var columns = new List<Tensor>();
+        foreach (int steps in new[] { 1, 2, 3 })
+        {
+            var (x, _) = Student.AnnealedLangevinDynamics(new ScoreModel(mean, scale, 0, 1), x0, Levels, SnapshotEps, steps, Rng(54 + steps));
+            Numeric.AssertShape(x, [64, 2], c);
+            columns.Add(x.to(dtype).t().reshape(2, 8, 8));
+        }
+        return stack(columns, 1);
+    }
+
     /// <summary>How one step moves a chain's Gaussian law under a linear score: Algorithm 1, or a published mistake.</summary>
     enum Rule
     {

@@ -52,6 +52,18 @@ public static class Weights
         Student.LoadParameters(module, values);
     }
 
+    /// <summary>
+    /// Whether <paramref name="module"/>'s parameters have exactly the shapes of <paramref name="expected"/> (any names,
+    /// any order): the test of snapshots of models whose architecture the assignment leaves free, which apply only to a
+    /// model laid out as the reference is. <paramref name="found"/> lists the module's shapes for the note that says so.
+    /// </summary>
+    public static bool HasShapes(StudentModule module, IEnumerable<long[]> expected, out string found)
+    {
+        var shapes = Student.Parameters(module).Select(p => Numeric.Format(p.value.shape)).Order(StringComparer.Ordinal).ToList();
+        found = string.Join(", ", shapes);
+        return shapes.SequenceEqual(expected.Select(Numeric.Format).Order(StringComparer.Ordinal));
+    }
+
     /// <summary>The number of values in the module's parameters.</summary>
     public static long Count(StudentModule module) => Student.Parameters(module).Sum(p => p.value.numel());
 
