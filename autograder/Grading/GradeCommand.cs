@@ -202,6 +202,7 @@ public static class GradeCommand
         // Snapshot pictures of failed checks go beside the progress log; grading never rewrites stored snapshots.
         info.Environment[Checks.ImageSnapshot.FiguresVariable] = Path.Combine(Path.GetDirectoryName(progressPath)!, "figures");
         info.Environment.Remove(Checks.ImageSnapshot.UpdateVariable);
+        Seam.WorkerSandbox.SleepWhileWaiting(info);
         if (runFolder is not null) Isolate(info, runFolder, repoRoot, autograder, progressPath, callTimeoutSeconds);
         using var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
