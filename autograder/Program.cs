@@ -22,13 +22,6 @@ public static class Program
         Students: run `dotnet test` to check your work locally.
         """;
 
-    /// <summary>
-    /// Runs the course library's module initializer (GenAI.Course.Runtime.CpuKernels: convolutions on ATen's kernels)
-    /// before this process's first tensor operation, whether or not it calls course code itself.
-    /// </summary>
-    static void UseCourseKernelSettings() =>
-        System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(GenAI.Course.Runtime.Compute).Module.ModuleHandle);
-
     /// <summary>Entry point.</summary>
     public static int Main(string[] args)
     {
@@ -41,12 +34,12 @@ public static class Program
             case "merge": return MergeCommand.Run(rest);
             case "regrade-diff": return RegradeDiff.Run(rest);
             case "bundle": return Bundle.BundleCommand.Run(rest);
-            case "run": UseCourseKernelSettings(); return Run.RunCommand.Run(rest);
+            case "run": GenAI.Worker.NativeSettings.UseCourseKernels(); return Run.RunCommand.Run(rest);
             case "audit": return Audit.AuditCommand.Run(rest);
             case "generate": return GenerateTemplate(rest);
             case "run-checks":
                 if (rest.Length < 2 || rest[0] != "--progress" || (rest.Length > 2 && rest[2] != "--only")) { Console.Error.WriteLine("usage: run-checks --progress FILE [--only PATTERN...]"); return 2; }
-                UseCourseKernelSettings();
+                GenAI.Worker.NativeSettings.UseCourseKernels();
                 CheckRunner.Run(rest[1], rest.Skip(3).ToArray());
                 return 0;
             case "": case "-h": case "--help": Console.WriteLine(Usage); return 0;

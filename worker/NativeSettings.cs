@@ -15,20 +15,9 @@ public static class NativeSettings
     }
 
     /// <summary>
-    /// Convolutions on ATen's kernels, not oneDNN's, whatever the submission's own Runtime/ does: the worker's copy of
-    /// GenAI.Course.Runtime.CpuKernels (oneDNN gave NaN generator gradients with two threads on an AVX-512 machine).
+    /// Runs the course library's module initializer (GenAI.Course.Runtime.CpuKernels: convolutions on ATen's kernels,
+    /// not oneDNN's) before the first tensor operation. The library is the worker's own, never the submission's.
     /// </summary>
-    public static void UseAtenConvolutions()
-    {
-        if (OperatingSystem.IsWindows()) return;
-        get_num_threads();
-        try { SetUserEnabledMkldnn(GlobalContext(), false); }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
-    }
-
-    [System.Runtime.InteropServices.DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
-    static extern IntPtr GlobalContext();
-
-    [System.Runtime.InteropServices.DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledMkldnnEb")]
-    static extern void SetUserEnabledMkldnn(IntPtr context, [System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.U1)] bool enabled);
+    public static void UseCourseKernels() =>
+        System.Runtime.CompilerServices.RuntimeHelpers.RunModuleConstructor(typeof(GenAI.Course.Runtime.Compute).Module.ModuleHandle);
 }

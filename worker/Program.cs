@@ -9,7 +9,7 @@ var output = Console.OpenStandardOutput();
 Console.SetOut(Console.Error);
 TorchSharp.torch.manual_seed(20261123);
 NativeSettings.ApplyThreadSetting();
-NativeSettings.UseAtenConvolutions();
+NativeSettings.UseCourseKernels();
 Dispatcher.CollectOnRelease = true;
 while (true)
 {

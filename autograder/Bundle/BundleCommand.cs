@@ -75,6 +75,8 @@ public static class BundleCommand
             </Project>
             """));
 
+        CopyTree(repo.Library, Path.Combine(root, RepoLayout.LibraryFolder));
+
         log.WriteLine("  worker, engine and the checks of the visible items");
         CopyTree(Path.Combine(repo.Root, "worker"), Path.Combine(root, "worker"));
         CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(root, CourseData));
@@ -124,6 +126,7 @@ public static class BundleCommand
         File.WriteAllText(Path.Combine(root, "GenAI.Student.slnx"), """
             <Solution>
               <Project Path="GenAI.Course/GenAI.Course.csproj" />
+              <Project Path="course-library/GenAI.Course.Library.csproj" />
               <Project Path="worker/GenAI.Worker.csproj" />
               <Project Path="autograder/GenAI.Autograder.csproj" />
             </Solution>
@@ -163,7 +166,7 @@ public static class BundleCommand
         string staging = Path.Combine(output, $"{manifest.Name}-gradescope");
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         string source = staging;
-        foreach (var folder in new[] { "student-template", "reference", "worker", "autograder", "build" })
+        foreach (var folder in new[] { "student-template", "reference", RepoLayout.LibraryFolder, "worker", "autograder", "build" })
             CopyTree(Path.Combine(repo.Root, folder), Path.Combine(source, folder), relative =>
                 !(folder == "autograder" && relative.StartsWith("assignments/", StringComparison.Ordinal)) || relative == $"assignments/{manifest.Name}.json");
         CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(source, CourseData));

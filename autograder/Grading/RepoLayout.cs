@@ -15,6 +15,12 @@ public sealed record RepoLayout(string Root)
     /// <summary>The assignment manifests.</summary>
     public string Assignments => Path.Combine(Root, "autograder", "assignments");
 
+    /// <summary>The course library (Formats/, Runtime/), handed out whole and shared by every assignment.</summary>
+    public string Library => Path.Combine(Root, LibraryFolder);
+
+    /// <summary>The course library's folder name, at the root of the repository and of a student bundle.</summary>
+    public const string LibraryFolder = "course-library";
+
     /// <summary>The folder, relative to its root, a student bundle keeps its pristine template in.</summary>
     public const string BundledTemplate = "build/student-template";
 

@@ -82,11 +82,18 @@ public sealed class SubmissionSources
 
         var notes = new List<string>();
         var files = new List<SourceFile>();
+        var library = LibraryTypes(template);
+        var ignored = new List<string>();
         foreach (var group in sources.GroupBy(s => TemplatePath(s.path, templateFiles.Keys)))
         {
             if (group.Key is null)
             {
-                foreach (var (path, text) in group) files.Add(new SourceFile("Submitted/" + path, text, path));
+                foreach (var (path, text) in group)
+                {
+                    var types = Types(text).ToList();
+                    if (types.Count > 0 && types.All(t => library.Contains(t.FullName))) ignored.Add(path);
+                    else files.Add(new SourceFile("Submitted/" + path, text, path));
+                }
                 continue;
             }
             var ranked = group.OrderByDescending(s => Matching(s.path, group.Key)).ThenBy(s => s.path.Count(c => c == '/')).ThenBy(s => s.path, StringComparer.Ordinal).ToList();
@@ -95,6 +102,8 @@ public sealed class SubmissionSources
                 notes.Add($"{group.Key} was handed in {ranked.Count} times ({string.Join(", ", ranked.Select(r => r.path))}): graded {ranked[0].path}, the one whose folders match the template's, and ignored the others.");
         }
 
+        if (ignored.Count > 0)
+            notes.Add($"{string.Join(", ", ignored)} declare{(ignored.Count == 1 ? "s" : "")} only types of the course library (Formats/, Runtime/), which every submission shares as handed out: ignored.");
         var declared = files.SelectMany(f => Types(f.Text)).ToList();
         var filled = new List<string>();
         foreach (var (path, text) in templateFiles)
@@ -119,6 +128,23 @@ public sealed class SubmissionSources
             Notes = notes,
             ApiProblems = Problems(templateFiles.Values, files.Where(f => f.Origin != TemplateOrigin).Select(f => f.Text)),
         };
+    }
+
+    /// <summary>
+    /// The full names of the types of the course library (course-library/, handed out whole), found beside the template
+    /// or above it (a student bundle keeps its template in build/student-template); empty when there is none.
+    /// </summary>
+    static HashSet<string> LibraryTypes(string template)
+    {
+        for (var dir = new DirectoryInfo(Path.GetFullPath(template)); dir is not null; dir = dir.Parent)
+        {
+            string library = Path.Combine(dir.FullName, RepoLayout.LibraryFolder);
+            if (Directory.Exists(library))
+                return Directory.EnumerateFiles(library, "*.cs", SearchOption.AllDirectories)
+                    .Where(f => !Path.GetRelativePath(library, f).Replace('\\', '/').Split('/').Any(SkippedFolders.Contains))
+                    .SelectMany(f => Types(File.ReadAllText(f))).Select(t => t.FullName).ToHashSet(StringComparer.Ordinal);
+        }
+        return new HashSet<string>(StringComparer.Ordinal);
     }
 
     static void ReadFolder(string folder, List<(string, byte[])> found)

@@ -53,7 +53,7 @@ public sealed class BundleTests
         File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "ElboChecks.cs")).Should().BeTrue();
         File.Exists(Path.Combine(root, "autograder", "Checks", "Elbo", "GaussianVaeAssert.cs")).Should().BeFalse("a helper of another assignment's checks");
         File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "__snapshots__", "DecoderChecks.GeneratedImagesMatchSnapshot.json")).Should().BeTrue("the decoder's snapshot check is public");
-        Directory.GetDirectories(Path.Combine(root, "GenAI.Course")).Select(Path.GetFileName).Should().BeEquivalentTo("Formats", "Runtime", "ScoreMatching", "Vae");
+        Directory.GetDirectories(Path.Combine(root, "GenAI.Course")).Select(Path.GetFileName).Should().BeEquivalentTo("ScoreMatching", "Vae");
         File.Exists(Path.Combine(root, "build", "student-template", "Gan", "Dcgan.cs")).Should().BeTrue("other assignments' stubs are compiled in from there");
         File.Exists(Path.Combine(root, "build", "coverage.runsettings")).Should().BeFalse("students collect no coverage");
         var shipped = Manifest.Load(Path.Combine(root, "autograder", "assignments", "cs446-hw5.json"));
