@@ -48,11 +48,11 @@ public static class BundleCommand
     const string CourseData = "fixtures/course-data";
 
     /// <summary>
-    /// Writes the student bundle (a folder and its zip); returns the zip's path. GenAI.Course/ holds the assignment's topics
-    /// and the folders given whole; the other assignments' stubs, which the worker and the checks' seam compile against,
-    /// are compiled in from build/student-template/ (the template as handed out, which grade also fills missing files from)
-    /// without showing in the student's project. Warnings stay warnings; `dotnet test` reports through the points logger
-    /// (build/PointsLogger) and collects no coverage.
+    /// Writes the student bundle (a folder and its zip); returns the zip's path. It holds only the assignment's own code:
+    /// GenAI.Course/ and build/student-template/ (the template as handed out, which grade fills missing files from) hold
+    /// its topics, the worker its topics' harness (worker/Harness/TOPIC/), the autograder its topics' checks and its own
+    /// folder (Assignments/NAME/), and the course library (course-library/) comes whole. Warnings stay warnings;
+    /// `dotnet test` reports through the points logger (build/PointsLogger) and collects no coverage.
     /// </summary>
     public static string Student(RepoLayout repo, Manifest manifest, string output, TextWriter? log = null)
     {
@@ -63,38 +63,27 @@ public static class BundleCommand
         var publicManifest = manifest with { Items = visible };
         var otherTopics = Manifest.LoadAll(repo.Assignments).SelectMany(m => m.Topics).Except(manifest.Topics).Distinct().OrderBy(t => t, StringComparer.Ordinal).ToList();
 
-        log.WriteLine($"  course code: {string.Join(", ", manifest.Topics)} and the folders given whole (other topics compiled in from {RepoLayout.BundledTemplate}/)");
-        CopyTree(repo.Template, Path.Combine(root, RepoLayout.BundledTemplate));
-        CopyTree(repo.Template, Path.Combine(root, "GenAI.Course"), relative => !otherTopics.Contains(relative.Split('/')[0]));
-        string courseProject = Path.Combine(root, "GenAI.Course", "GenAI.Course.csproj");
-        File.WriteAllText(courseProject, File.ReadAllText(courseProject).Replace("</Project>", $"""
-              <!-- The other assignments' stubs (the worker and the checks' seam call them): compiled in, not yours to edit. -->
-              <ItemGroup>
-            {string.Join("\n", otherTopics.Select(t => $"    <Compile Include=\"../{RepoLayout.BundledTemplate}/{t}/**/*.cs\" Visible=\"false\" />"))}
-              </ItemGroup>
-            </Project>
-            """));
-
+        bool Own(string relative) => !otherTopics.Contains(relative.Split('/')[0]);
+        log.WriteLine($"  course code: {string.Join(", ", manifest.Topics)}, and the course library whole");
+        CopyTree(repo.Template, Path.Combine(root, RepoLayout.BundledTemplate), Own);
+        CopyTree(repo.Template, Path.Combine(root, "GenAI.Course"), Own);
         CopyTree(repo.Library, Path.Combine(root, RepoLayout.LibraryFolder));
 
         log.WriteLine("  worker, engine and the checks of the visible items");
-        CopyTree(Path.Combine(repo.Root, "worker"), Path.Combine(root, "worker"));
+        CopyTree(Path.Combine(repo.Root, "worker"), Path.Combine(root, "worker"), relative => !relative.StartsWith("Harness/", StringComparison.Ordinal) || Own(relative["Harness/".Length..]));
         CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(root, CourseData));
         CopyTree(Path.Combine(repo.Root, "build", "PointsLogger"), Path.Combine(root, "build", "PointsLogger"));
         string autograder = Path.Combine(root, "autograder");
-        CopyTree(Path.Combine(repo.Root, "autograder"), autograder, relative =>
-            !relative.StartsWith("Checks/", StringComparison.Ordinal) && !relative.StartsWith("assignments/", StringComparison.Ordinal));
-        string engine = string.Join("\n", Directory.EnumerateFiles(Path.Combine(repo.Root, "autograder"), "*.cs", SearchOption.AllDirectories)
-            .Where(f => !Path.GetRelativePath(Path.Combine(repo.Root, "autograder"), f).Replace('\\', '/').Split('/').Any(p => p is "Checks" or "bin" or "obj"))
-            .Select(File.ReadAllText));
+        string ownFolder = $"Assignments/{manifest.Name}/";
+        CopyTree(Path.Combine(repo.Root, "autograder"), autograder, relative => !relative.StartsWith("Checks/", StringComparison.Ordinal)
+            && (!relative.StartsWith("Assignments/", StringComparison.Ordinal) || (relative.StartsWith(ownFolder, StringComparison.Ordinal) && !relative.EndsWith("/" + Manifest.FileName, StringComparison.Ordinal))));
         foreach (var check in Directory.EnumerateFiles(Path.Combine(repo.Root, "autograder", "Checks"), "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(Path.Combine(repo.Root, "autograder"), check).Replace('\\', '/');
             if (relative.Split('/').Any(Skipped.Contains)) continue;
-            if (IsPublic(relative, File.ReadAllText(check), manifest.Topics, visible, engine)) Copy(check, Path.Combine(autograder, relative));
+            if (IsPublic(relative, File.ReadAllText(check), manifest.Topics, visible)) Copy(check, Path.Combine(autograder, relative));
         }
-        Directory.CreateDirectory(Path.Combine(autograder, "assignments"));
-        File.WriteAllText(Path.Combine(autograder, "assignments", $"{manifest.Name}.json"),
+        File.WriteAllText(Path.Combine(autograder, ownFolder, Manifest.FileName),
             System.Text.Json.JsonSerializer.Serialize(publicManifest, new System.Text.Json.JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase }));
         // The checks build against the student's GenAI.Course/ by default; there is no reference here.
         foreach (var project in new[] { Path.Combine(autograder, "GenAI.Autograder.csproj"), Path.Combine(root, "worker", "GenAI.Worker.csproj") })
@@ -141,9 +130,9 @@ public static class BundleCommand
 
     /// <summary>
     /// A check file is public when one of its classes is graded by a visible item; a helper (no tests) when it is the checks'
-    /// own (at the top of Checks/), of the assignment's <paramref name="topics"/>, or used by the <paramref name="engine"/> (seam, run).
+    /// own (at the top of Checks/) or of the assignment's <paramref name="topics"/> (its named calls, its data).
     /// </summary>
-    static bool IsPublic(string relative, string text, IReadOnlyList<string> topics, IReadOnlyList<ManifestItem> visible, string engine)
+    static bool IsPublic(string relative, string text, IReadOnlyList<string> topics, IReadOnlyList<ManifestItem> visible)
     {
         if (!relative.EndsWith(".cs", StringComparison.Ordinal))
         {
@@ -152,8 +141,7 @@ public static class BundleCommand
             return visible.Any(i => i.Tests.Any(p => Manifest.Matches(p, check)));
         }
         if (!text.Contains("[Test"))
-            return relative.Count(c => c == '/') == 1 || topics.Contains(relative.Split('/')[1])
-                || Regex.Matches(text, @"\b(?:class|record|struct|enum) (\w+)").Any(m => Regex.IsMatch(engine, $@"\b{m.Groups[1].Value}\b"));
+            return relative.Count(c => c == '/') == 1 || topics.Contains(relative.Split('/')[1]);
         string ns = relative["Checks/".Length..].Contains('/') ? relative["Checks/".Length..relative.LastIndexOf('/')].Replace('/', '.') + "." : "";
         return Regex.Matches(text, @"public sealed class (\w+)").Any(m => visible.Any(i => i.Tests.Any(p => Manifest.Matches(p, ns + m.Groups[1].Value) || p.StartsWith(ns + m.Groups[1].Value + ".", StringComparison.Ordinal))));
     }
@@ -168,7 +156,7 @@ public static class BundleCommand
         string source = staging;
         foreach (var folder in new[] { "student-template", "reference", RepoLayout.LibraryFolder, "worker", "autograder", "build" })
             CopyTree(Path.Combine(repo.Root, folder), Path.Combine(source, folder), relative =>
-                !(folder == "autograder" && relative.StartsWith("assignments/", StringComparison.Ordinal)) || relative == $"assignments/{manifest.Name}.json");
+                !(folder == "autograder" && relative.StartsWith("Assignments/", StringComparison.Ordinal)) || relative.StartsWith($"Assignments/{manifest.Name}/", StringComparison.Ordinal));
         CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(source, CourseData));
         foreach (var file in new[] { "global.json", "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
             Copy(Path.Combine(repo.Root, file), Path.Combine(source, file));

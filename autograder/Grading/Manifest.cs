@@ -56,9 +56,12 @@ public sealed record Manifest(string Name, string Title, ManifestItem[] Items)
         return manifest;
     }
 
-    /// <summary>All manifests in a folder, by name.</summary>
+    /// <summary>The manifests of every assignment folder (NAME/manifest.json) under <paramref name="folder"/>, by folder name.</summary>
     public static IReadOnlyList<Manifest> LoadAll(string folder) =>
-        Directory.GetFiles(folder, "*.json").OrderBy(f => f, StringComparer.Ordinal).Select(Load).ToList();
+        Directory.GetDirectories(folder).Select(d => Path.Combine(d, FileName)).Where(File.Exists).OrderBy(f => f, StringComparer.Ordinal).Select(Load).ToList();
+
+    /// <summary>The manifest's file name in its assignment's folder (Assignments/NAME/manifest.json).</summary>
+    public const string FileName = "manifest.json";
 
     /// <summary>True when check <paramref name="test"/> (relative to GenAI.Autograder.Checks) belongs to <paramref name="pattern"/>.</summary>
     public static bool Matches(string pattern, string test) =>

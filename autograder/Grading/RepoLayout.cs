@@ -12,8 +12,8 @@ public sealed record RepoLayout(string Root)
     public string Template => TemplateIn(Root);
     /// <summary>What grade grades by default: the reference, or in a student bundle the student's own GenAI.Course/.</summary>
     public string DefaultSubmission => Directory.Exists(Reference) ? Reference : Path.Combine(Root, "GenAI.Course");
-    /// <summary>The assignment manifests.</summary>
-    public string Assignments => Path.Combine(Root, "autograder", "assignments");
+    /// <summary>The assignments' folders (autograder/Assignments/NAME: manifest.json, experiments, README.md).</summary>
+    public string Assignments => Path.Combine(Root, "autograder", "Assignments");
 
     /// <summary>The course library (Formats/, Runtime/), handed out whole and shared by every assignment.</summary>
     public string Library => Path.Combine(Root, LibraryFolder);

@@ -51,7 +51,8 @@ public static class RunCommand
         int tsne = 1000;
         int[] latents = [2, 16];
         var parts = new HashSet<string>();
-        string[] known = experiment == "cs4331-hw2" ? Cs4331Hw2.AllParts : Ece685dHw5.AllParts;
+        if (!Experiments.All.TryGetValue(experiment, out var experiments)) { Console.Error.WriteLine($"unknown experiment '{experiment}' (this autograder has {string.Join(", ", Experiments.All.Keys.Order(StringComparer.Ordinal))})\n\n{Usage}"); return 2; }
+        var known = experiments.Parts;
         for (int i = 1; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -85,29 +86,8 @@ public static class RunCommand
         if (!Directory.Exists(data)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(data)}"); return 2; }
         try
         {
-            switch (experiment)
-            {
-                case "cs552-hw1": Cs552Hw1.Run(data, output, seed); break;
-                case "cs4331-hw2":
-                    if (!Directory.Exists(mnist)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(mnist)}"); return 2; }
-                    Cs4331Hw2.Run(output, seed, parts.Count > 0 ? parts : Cs4331Hw2.AllParts.ToHashSet(), new Cs4331Hw2Vae.Options(mnist, output, seed, epochs ?? 20, latents, tsne));
-                    break;
-                case "cs552-hw2":
-                    string faces = new[] { "faces_vae.npy", "eigenfaces.npy" }.Select(f => Path.Combine(data, f)).FirstOrDefault(File.Exists)
-                        ?? throw new GenAI.Course.Formats.CourseDataException(Path.Combine(data, "faces_vae.npy"), $"none of faces_vae.npy, eigenfaces.npy is in {Path.GetFullPath(data)}.");
-                    Cs552Hw2.Run(faces, output, seed, epochs ?? 100);
-                    break;
-                case "cs446-hw5":
-                    if (!Directory.Exists(mnist)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(mnist)}"); return 2; }
-                    Cs446Hw5.Run(mnist, output, seedGiven ? seed : 1234, epochs);
-                    break;
-                case "ece685d-hw5":
-                    foreach (var folder in new[] { mnist, kmnist, fashion })
-                        if (!Directory.Exists(folder)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(folder)}"); return 2; }
-                    Ece685dHw5.Run(new Ece685dHw5.Options(mnist, kmnist, fashion, output, seed, epochs, parts.Count > 0 ? parts : Ece685dHw5.AllParts.ToHashSet()));
-                    break;
-                default: Console.Error.WriteLine($"unknown experiment '{experiment}'\n\n{Usage}"); return 2;
-            }
+            int exit = experiments.Run(new RunOptions(data, mnist, kmnist, fashion, output, seed, seedGiven, epochs, latents, tsne, parts));
+            if (exit != 0) return exit;
         }
         catch (IOException e) { Console.Error.WriteLine(e.Message); return 1; }
         catch (NotImplementedException e) { Console.Error.WriteLine($"not implemented yet: {e.Message}"); return 1; }

@@ -44,7 +44,7 @@ public sealed class PointsLogger : ITestLogger
     void Summarise(TextWriter output)
     {
         if (source is null) return;
-        string folder = Path.Combine(Path.GetDirectoryName(source)!, "assignments");
+        string folder = Path.Combine(Path.GetDirectoryName(source)!, "Assignments");
         if (!Directory.Exists(folder)) return;
         foreach (var manifest in Manifest.LoadAll(folder))
         {

@@ -8,7 +8,7 @@ namespace GenAI.Grader.Tests.Engine;
 /// <summary>Assignment manifests: the shipped ones are valid and point at real checks; bad ones are refused.</summary>
 public sealed class ManifestTests
 {
-    static string Assignments => Path.Combine(Paths.Repo, "autograder", "assignments");
+    static string Assignments => Path.Combine(Paths.Repo, "autograder", "Assignments");
 
     /// <summary>Every check of the autograder, relative to its Checks namespace.</summary>
     /// <summary>Every check by its NUnit name: Class.Method, or Class.Method(args) for each test case (booleans as True/False, as NUnit names them).</summary>

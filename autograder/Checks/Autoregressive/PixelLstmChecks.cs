@@ -184,7 +184,7 @@ public sealed class PixelLstmChecks : CheckBase
     public void SampledImagesMatchSnapshot()
     {
         using var probe = Student.NewPixelLstm(32, 2);
-        if (!Vae.Weights.HasShapes(probe, ReferenceShapes, out string found))
+        if (!Weights.HasShapes(probe, ReferenceShapes, out string found))
         {
             TestContext.Out.WriteLine($"Snapshot not applicable: your PixelLstm(32, 2) has parameter shapes {found}, not the reference's layout; the other checks judge it.");
             return;
@@ -203,7 +203,7 @@ public sealed class PixelLstmChecks : CheckBase
         const int count = 16, length = 25;
         using var lstm = Student.NewPixelLstm(32, 2);
         if (dtype == float64) Student.ToFloat64(lstm);
-        Vae.Weights.LoadByShape(lstm, 552);
+        Weights.LoadByShape(lstm, 552);
         Student.Eval(lstm);
         var u = rand([count, length], dtype: float64, generator: Rng(13)) + shift;
         var x = zeros([count, length], dtype: dtype);

@@ -152,7 +152,7 @@ public sealed class FashionVaeChecks : CheckBase
     {
         using var vae = conditional ? Student.NewConditionalFashionVae(784, 400, 20, 10) : Student.NewFashionVae(784, 400, 20);
         if (dtype == float64) Student.ToFloat64(vae);
-        Vae.Weights.LoadByShape(vae, conditional ? 6851 : 685);
+        Weights.LoadByShape(vae, conditional ? 6851 : 685);
         int rows = conditional ? 10 : 1;
         var z = (randn([4, 20], dtype: float64, generator: Rng(119)) * 1.5).to(float32).to(dtype).repeat(rows, 1);
         var labels = arange(rows, dtype: int64).repeat_interleave(4);

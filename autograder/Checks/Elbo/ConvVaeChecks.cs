@@ -106,7 +106,7 @@ public sealed class ConvVaeChecks : CheckBase
     public void DecodedImagesMatchSnapshot()
     {
         using (var vae = Student.NewConvVae(20))
-            if (!Vae.Weights.HasShapes(vae, ReferenceShapes, out string found))
+            if (!Weights.HasShapes(vae, ReferenceShapes, out string found))
             {
                 TestContext.Out.WriteLine($"Snapshot not applicable: your ConvVae(20) has parameter shapes {found}, not the reference's layout; the other checks judge it.");
                 return;
@@ -121,7 +121,7 @@ public sealed class ConvVaeChecks : CheckBase
     {
         using var vae = Student.NewConvVae(20);
         if (dtype == float64) Student.ToFloat64(vae);
-        Vae.Weights.LoadByShape(vae, 4331);
+        Weights.LoadByShape(vae, 4331);
         Student.Eval(vae);
         var z = (randn([8, 20], dtype: float64, generator: Rng(134)) * 1.5).to(float32).to(dtype);
         var recon = Student.VaeDecode(vae, z);

@@ -62,7 +62,7 @@ public sealed class MlpVaeChecks : CheckBase
     {
         using var vae = Student.NewMlpVae(784, 400, 20);
         if (dtype == float64) Student.ToFloat64(vae);
-        Vae.Weights.LoadByShape(vae, 2025);
+        Weights.LoadByShape(vae, 2025);
         var z = (randn([8, 20], dtype: float64, generator: Rng(34)) * 1.5).to(float32).to(dtype);
         var recon = Student.VaeDecode(vae, z);
         Numeric.AssertShape(recon, [8, 784], new Case("MlpVae.Decode", "decoding [8, 20]", Hint));

@@ -119,7 +119,7 @@ public sealed class FaceAutoencoderChecks : CheckBase
     {
         using var model = Student.NewFaceAutoencoder(variational, 16, 256);
         if (dtype == float64) Student.ToFloat64(model);
-        Vae.Weights.LoadByShape(model, variational ? 552 : 553);
+        Weights.LoadByShape(model, variational ? 552 : 553);
         var z = (randn([10, 16], dtype: float64, generator: Rng(146)) * 1.5).to(float32).to(dtype);
         var p = Student.FaceDecode(model, z);
         Numeric.AssertShape(p, [10, 576], new Case("FaceAutoencoder.Decode", "decoding [10, 16]"));

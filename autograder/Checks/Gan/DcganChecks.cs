@@ -84,7 +84,7 @@ public sealed class DcganChecks : CheckBase
     public void GeneratedImagesMatchSnapshot()
     {
         using (var g = Student.NewImageGenerator())
-            if (!Vae.Weights.HasShapes(g, ReferenceGeneratorShapes, out string found))
+            if (!Weights.HasShapes(g, ReferenceGeneratorShapes, out string found))
             {
                 TestContext.Out.WriteLine($"Snapshot not applicable: your generator has parameter shapes {found}, not the reference's layout; the other checks judge it.");
                 return;
@@ -99,7 +99,7 @@ public sealed class DcganChecks : CheckBase
     {
         using var g = Student.NewImageGenerator();
         if (dtype == float64) Student.ToFloat64(g);
-        Vae.Weights.LoadByShape(g, 685);
+        Weights.LoadByShape(g, 685);
         // Batch norm's scales (its 1-D weights) near 1 and every bias small: with LoadByShape's ±0.5 for both, four layers of
         // x * gamma + beta shrank what z contributes below the constant part, and the eight images looked alike.
         Student.LoadParameters(g, Student.Parameters(g).Where(p => p.value.dim() == 1).ToDictionary(p => p.name, p =>

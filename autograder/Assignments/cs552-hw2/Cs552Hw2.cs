@@ -11,8 +11,21 @@ namespace GenAI.Autograder.Run;
 /// over theta for several encoders (each the exact posterior at one theta, where its curve touches
 /// log p(x)), and over the steps of gradient ascent on the ELBO.
 /// </summary>
-public static class Cs552Hw2
+public sealed class Cs552Hw2 : IExperiments
 {
+    /// <inheritdoc/>
+    public string Assignment => "cs552-hw2";
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Parts => [];
+    /// <inheritdoc/>
+    public int Run(RunOptions o)
+    {
+        string faces = new[] { "faces_vae.npy", "eigenfaces.npy" }.Select(f => Path.Combine(o.Data, f)).FirstOrDefault(File.Exists)
+            ?? throw new GenAI.Course.Formats.CourseDataException(Path.Combine(o.Data, "faces_vae.npy"), $"none of faces_vae.npy, eigenfaces.npy is in {Path.GetFullPath(o.Data)}.");
+        Run(faces, o.Output, o.Seed, o.Epochs ?? 100);
+        return 0;
+    }
+
     /// <summary>
     /// Problem 1 on the faces in <paramref name="faces"/> (a .npy file; see <see cref="GenAI.Course.Faces.FaceLoss.LoadFaces"/>)
     /// for <paramref name="epochs"/> epochs, then problem 2; writes every figure and summary.json to <paramref name="output"/>.

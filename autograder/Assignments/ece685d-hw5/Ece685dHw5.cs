@@ -15,8 +15,20 @@ namespace GenAI.Autograder.Run;
 /// (M = 16, 64, 256) and the VAE and C-VAE, with progress bars and a checkpoint after every epoch
 /// (a second run with the same settings resumes), and writes the figures and summary.json.
 /// </summary>
-public static class Ece685dHw5
+public sealed class Ece685dHw5 : IExperiments
 {
+    /// <inheritdoc/>
+    public string Assignment => "ece685d-hw5";
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Parts => AllParts;
+    /// <inheritdoc/>
+    public int Run(RunOptions o)
+    {
+        if (!new[] { o.Mnist, o.Kmnist, o.Fashion }.All(Experiments.FolderExists)) return 2;
+        Run(new Options(o.Mnist, o.Kmnist, o.Fashion, o.Output, o.Seed, o.Epochs, o.Parts.Count > 0 ? o.Parts : AllParts.ToHashSet()));
+        return 0;
+    }
+
     /// <summary>What to run and on which data.</summary>
     /// <param name="Mnist">An IDX folder for the GAN and the probe (MNIST).</param>
     /// <param name="Kmnist">An IDX folder for the RBM (KMNIST).</param>

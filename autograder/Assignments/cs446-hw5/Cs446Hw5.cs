@@ -14,8 +14,20 @@ namespace GenAI.Autograder.Run;
 /// progress bar and a checkpoint after every epoch (rerun to resume), then draws its three figures
 /// and the ELBO learning curve.
 /// </summary>
-public static class Cs446Hw5
+public sealed class Cs446Hw5 : IExperiments
 {
+    /// <inheritdoc/>
+    public string Assignment => "cs446-hw5";
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Parts => [];
+    /// <inheritdoc/>
+    public int Run(RunOptions o)
+    {
+        if (!Experiments.FolderExists(o.Mnist)) return 2;
+        Run(o.Mnist, o.Output, o.SeedGiven ? o.Seed : 1234, o.Epochs);
+        return 0;
+    }
+
     /// <summary>Trains on the training split of <paramref name="mnist"/> (an IDX folder), reports the test split's ELBO, and writes the figures.</summary>
     public static Dictionary<string, object> Run(string mnist, string output, long seed, int? epochsOverride)
     {

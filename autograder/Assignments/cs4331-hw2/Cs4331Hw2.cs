@@ -10,10 +10,19 @@ namespace GenAI.Autograder.Run;
 /// CS 4331/5331 Homework 2: part 1 (<c>gmm</c>), the GMM's samples and its Monte Carlo entropy with
 /// both weight vectors; part 2 (<c>vae</c>), the conv and MLP VAEs of <see cref="Cs4331Hw2Vae"/>.
 /// </summary>
-public static class Cs4331Hw2
+public sealed class Cs4331Hw2 : IExperiments
 {
-    /// <summary>The parts <c>--part</c> can pick.</summary>
-    public static readonly string[] AllParts = ["gmm", "vae"];
+    /// <inheritdoc/>
+    public string Assignment => "cs4331-hw2";
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Parts => ["gmm", "vae"];
+    /// <inheritdoc/>
+    public int Run(RunOptions o)
+    {
+        if (!Experiments.FolderExists(o.Mnist)) return 2;
+        Run(o.Output, o.Seed, o.Parts.Count > 0 ? o.Parts.ToHashSet() : Parts.ToHashSet(), new Cs4331Hw2Vae.Options(o.Mnist, o.Output, o.Seed, o.Epochs ?? 20, o.Latents, o.Tsne));
+        return 0;
+    }
 
     static readonly int[] SampleSizes = [100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
 

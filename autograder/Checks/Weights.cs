@@ -4,7 +4,7 @@ using NUnit.Framework;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace GenAI.Autograder.Checks.Vae;
+namespace GenAI.Autograder.Checks;
 
 /// <summary>Fixed, seeded weights copied into a student module by parameter name, for deterministic forward checks.</summary>
 public static class Weights

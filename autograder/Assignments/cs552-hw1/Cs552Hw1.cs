@@ -10,8 +10,19 @@ using static TorchSharp.torch;
 namespace GenAI.Autograder.Run;
 
 /// <summary>CS/DS 552 Homework 1: every figure and number the assignment asks for, from its data files.</summary>
-public static class Cs552Hw1
+public sealed class Cs552Hw1 : IExperiments
 {
+    /// <inheritdoc/>
+    public string Assignment => "cs552-hw1";
+    /// <inheritdoc/>
+    public IReadOnlyList<string> Parts => [];
+    /// <inheritdoc/>
+    public int Run(RunOptions o)
+    {
+        Run(o.Data, o.Output, o.Seed);
+        return 0;
+    }
+
     /// <summary>Runs all four problems on the files in <paramref name="data"/>; writes PNGs and summary.json to <paramref name="output"/>.</summary>
     public static void Run(string data, string output, long seed)
     {

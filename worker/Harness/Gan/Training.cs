@@ -1,0 +1,28 @@
+using GenAI.Course.Gan;
+using GenAI.Worker;
+using GenAI.Worker.Dispatch;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace GenAI.Worker.Harness;
+
+/// <summary>The course's training loops and evaluations run on student models, as the assignments' notebooks run them: the Gan topic's part (a student bundle carries only its assignment's topics).</summary>
+public static partial class Training
+{
+    /// <summary>The student's LinearProbe.Fit: the fitted layer's weight and bias.</summary>
+    [Harness("LinearProbe.Fit")]
+    public static (Tensor weight, Tensor bias) LinearProbe(Tensor features, Tensor labels, int classes, int epochs, double learningRate)
+    {
+        var layer = Course.Gan.LinearProbe.Fit(features, labels, classes, epochs, learningRate) ?? throw new StudentFailure("LinearProbe.Fit returned null.");
+        return (layer.weight!.detach(), layer.bias!.detach());
+    }
+
+    /// <summary>The student's LinearProbe.Accuracy of the layer (weight, bias).</summary>
+    [Harness("LinearProbe.Accuracy")]
+    public static double LinearProbeAccuracy(Tensor weight, Tensor bias, Tensor features, Tensor labels)
+    {
+        using var layer = nn.Linear(weight.shape[1], weight.shape[0], dtype: weight.dtype);
+        using (no_grad()) { layer.weight!.copy_(weight); layer.bias!.copy_(bias); }
+        return Course.Gan.LinearProbe.Accuracy(layer, features, labels);
+    }
+}
