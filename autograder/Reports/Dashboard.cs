@@ -21,7 +21,7 @@ public static partial class Dashboard
     {
         string folder = single ? s : Path.Combine(s, m.Name);
         string results = Path.Combine(output, folder, "results.json");
-        bool graded = File.Exists(Path.Combine(output, s, BatchCommand.Marker)) && File.Exists(results);
+        bool graded = File.Exists(Path.Combine(output, s, Gradebook.Marker)) && File.Exists(results);
         return new Row(s, graded ? GradescopeResults.Read(results) : null, Path.Combine(folder, "report.html").Replace('\\', '/'));
     }).ToList();
 

@@ -27,6 +27,9 @@ public interface IExperiments
     /// <summary>The assignment's name, as in its manifest (e.g. cs446-hw5).</summary>
     string Assignment { get; }
 
+    /// <summary>What the experiments run and write, for run --help (lines separated by \n).</summary>
+    string Description { get; }
+
     /// <summary>The parts --part can pick, in the order they run (empty when the experiments have no parts).</summary>
     IReadOnlyList<string> Parts { get; }
 

@@ -31,7 +31,7 @@ public sealed class DashboardTests
         {
             Directory.CreateDirectory(Path.Combine(output, name));
             r.Write(Path.Combine(output, name, "results.json"));
-            File.WriteAllText(Path.Combine(output, name, BatchCommand.Marker), "x");
+            File.WriteAllText(Path.Combine(output, name, Gradebook.Marker), "x");
         }
         Student("alice", Results(4, 6, ""));
         Student("bob", Results(0, 6, "F, case 'c': got 1.5 expected 2 (|diff| 0.5 > 1e-06)"));
@@ -72,11 +72,11 @@ public sealed class DashboardTests
         {
             Directory.CreateDirectory(Path.Combine(output, name));
             stub.Write(Path.Combine(output, name, "results.json"));
-            File.WriteAllText(Path.Combine(output, name, BatchCommand.Marker), "x");
+            File.WriteAllText(Path.Combine(output, name, Gradebook.Marker), "x");
         }
         Directory.CreateDirectory(Path.Combine(output, "ann"));
         Results(0, 6, "got 1 expected 2").Write(Path.Combine(output, "ann", "results.json"));
-        File.WriteAllText(Path.Combine(output, "ann", BatchCommand.Marker), "x");
+        File.WriteAllText(Path.Combine(output, "ann", Gradebook.Marker), "x");
         Dashboard.Write(output, ["ann", "tim", "tom"], [Sample], single: true);
         string html = File.ReadAllText(Path.Combine(output, "index.html"));
         html.Should().Contain("<h3>Not implemented yet</h3>");
@@ -97,7 +97,7 @@ public sealed class DashboardTests
             string name = $"student{k:D2}";
             Directory.CreateDirectory(Path.Combine(output, name));
             Results(k % 3 == 0 ? 4 : 0, k % 2 == 0 ? 6 : 0, $"got {k} expected 2").Write(Path.Combine(output, name, "results.json"));
-            File.WriteAllText(Path.Combine(output, name, BatchCommand.Marker), "x");
+            File.WriteAllText(Path.Combine(output, name, Gradebook.Marker), "x");
         }
         Dashboard.Write(output, [.. Enumerable.Range(0, 12).Select(k => $"student{k:D2}")], [Sample], single: true);
         string png = Path.Combine(output, "screenshot.png");

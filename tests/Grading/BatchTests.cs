@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using FluentAssertions;
 using GenAI.Autograder.Grading;
+using GenAI.Autograder.Verbs;
 using NUnit.Framework;
 
 namespace GenAI.Grader.Tests.Grading;

@@ -1,7 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json;
 using FluentAssertions;
-using GenAI.Autograder.Bundle;
+using GenAI.Autograder.Verbs;
 using GenAI.Autograder.Grading;
 using NUnit.Framework;
 

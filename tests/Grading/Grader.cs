@@ -1,5 +1,6 @@
 using System.Text.Json;
 using GenAI.Autograder.Grading;
+using GenAI.Autograder.Verbs;
 
 namespace GenAI.Grader.Tests.Grading;
 
@@ -41,10 +42,10 @@ static class Grader
     public static Run GradeInProcess(string submission, params string[] extraArgs)
     {
         string output = Path.Combine(Path.GetTempPath(), "genai-grade-tests", Guid.NewGuid().ToString("N"));
-        var parsed = GradeOptions.Parse(["--submission", submission, "--out", output, .. extraArgs], out string? error);
+        var parsed = GradeCommand.Parse(["--submission", submission, "--out", output, .. extraArgs], out string? error);
         if (parsed is null) throw new ArgumentException(error ?? "no options", nameof(extraArgs));
         var console = new StringWriter();
-        var outcome = GradeCommand.Grade(parsed with { AutograderFolder = Path.GetDirectoryName(Paths.AutograderDll) }, console, console);
+        var outcome = SubmissionGrader.Grade(parsed with { AutograderFolder = Path.GetDirectoryName(Paths.AutograderDll) }, console, console);
         if (outcome.Results.Count > 0) GradeCommand.PrintSummary(outcome.Results, console);
         return Collect(outcome.ExitCode, console.ToString(), output, parsed.Assignment);
     }

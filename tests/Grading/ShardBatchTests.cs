@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FluentAssertions;
 using GenAI.Autograder.Grading;
+using GenAI.Autograder.Verbs;
 using NUnit.Framework;
 
 namespace GenAI.Grader.Tests.Grading;
@@ -43,7 +44,7 @@ public sealed class ShardBatchTests
             slices.Add(slice);
         }
         string merged = Path.Combine(root, "merged");
-        MergeCommand.Run(["--out", merged, "--assignment", "cs446-hw5", .. slices]).Should().Be(0);
+        GenAI.Autograder.Program.Main(["merge", "--out", merged, "--assignment", "cs446-hw5", .. slices]).Should().Be(0);
 
         var expected = File.ReadAllLines(Path.Combine(whole, "gradebook.cs446-hw5.csv"));
         var got = File.ReadAllLines(Path.Combine(merged, "gradebook.cs446-hw5.csv"));

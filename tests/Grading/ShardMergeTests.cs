@@ -1,5 +1,6 @@
 using FluentAssertions;
 using GenAI.Autograder.Grading;
+using GenAI.Autograder.Verbs;
 using NUnit.Framework;
 using YamlDotNet.RepresentationModel;
 
@@ -43,10 +44,10 @@ public sealed class ShardMergeTests
                 },
             };
             results.Write(Path.Combine(whole, s, "results.json"));
-            File.WriteAllText(Path.Combine(whole, s, BatchCommand.Marker), "fingerprint");
+            File.WriteAllText(Path.Combine(whole, s, Gradebook.Marker), "fingerprint");
             File.WriteAllText(Path.Combine(whole, s, "report.html"), $"<p>{s}</p>");
         }
-        BatchCommand.WriteGradebooks(whole, students, [Sample], single: true);
+        Gradebook.WriteGradebooks(whole, students, [Sample], single: true);
         var shardFolders = new List<string>();
         for (int i = 1; i <= 3; i++)
         {
@@ -77,10 +78,10 @@ public sealed class ShardMergeTests
     {
         const string before = "student,score,max_score,status,1,\"2,b\"\nalice,4,10,graded,4,0\nbob,10,10,graded,4,6\ncarol,0,10,not built,0,0\ndave,3,10,graded,3,0\n";
         const string after = "student,score,max_score,status,1,\"2,b\"\nalice,10,10,graded,4,6\nbob,7,10,graded,1,6\ncarol,4,10,graded,4,0\nerin,10,10,graded,4,6\n";
-        var (text, changed) = RegradeDiff.Compare(before, after);
+        var (text, changed) = RegradeDiffCommand.Compare(before, after);
         changed.Should().BeTrue();
         text.Should().Be("▲ alice: 4 -> 10 (+6); 2,b 0 -> 6\n▼ bob: 10 -> 7 (-3); 1 4 -> 1\n▲ carol: 0 -> 4 (+4), not built -> graded; 1 0 -> 4\n+ erin: new, 10 points\n- dave: not in the new gradebook\n0 students unchanged.\n");
-        RegradeDiff.Compare(before, before).Should().Be(("4 students unchanged.\n", false));
+        RegradeDiffCommand.Compare(before, before).Should().Be(("4 students unchanged.\n", false));
     }
 
     /// <summary>

@@ -15,6 +15,8 @@ public sealed class Cs4331Hw2 : IExperiments
     /// <inheritdoc/>
     public string Assignment => "cs4331-hw2";
     /// <inheritdoc/>
+    public string Description => "part 1 (gmm): GMM samples by component, Monte Carlo entropy against the sample size;\npart 2 (vae): conv VAE and its MLP variant per latent size, traversal, prior samples,\nt-SNE and ELBO curve at the beginning, middle and end of training, ELBO_Curve.png; resumable";
+    /// <inheritdoc/>
     public IReadOnlyList<string> Parts => ["gmm", "vae"];
     /// <inheritdoc/>
     public int Run(RunOptions o)

@@ -15,6 +15,8 @@ public sealed class Cs552Hw1 : IExperiments
     /// <inheritdoc/>
     public string Assignment => "cs552-hw1";
     /// <inheritdoc/>
+    public string Description => "CPT sampling, pixel LSTM, p-PCA faces, classroom graph model, linear-Gaussian MLE";
+    /// <inheritdoc/>
     public IReadOnlyList<string> Parts => [];
     /// <inheritdoc/>
     public int Run(RunOptions o)

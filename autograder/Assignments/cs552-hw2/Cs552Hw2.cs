@@ -16,6 +16,8 @@ public sealed class Cs552Hw2 : IExperiments
     /// <inheritdoc/>
     public string Assignment => "cs552-hw2";
     /// <inheritdoc/>
+    public string Description => "faces beta-VAE and AE (generated faces, codes, interpolation, VAE vs P-PCA; resumable);\nlog p(x) by quadrature and ELBO curves of a scalar VAE, ELBO ascent";
+    /// <inheritdoc/>
     public IReadOnlyList<string> Parts => [];
     /// <inheritdoc/>
     public int Run(RunOptions o)

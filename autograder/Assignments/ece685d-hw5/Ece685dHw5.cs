@@ -20,6 +20,8 @@ public sealed class Ece685dHw5 : IExperiments
     /// <inheritdoc/>
     public string Assignment => "ece685d-hw5";
     /// <inheritdoc/>
+    public string Description => "DCGAN + linear probe, Gaussian-Bernoulli RBMs (M = 16, 64, 256), VAE and C-VAE + t-SNE;\na checkpoint after every epoch in OUT/checkpoints: rerun the same command to resume";
+    /// <inheritdoc/>
     public IReadOnlyList<string> Parts => AllParts;
     /// <inheritdoc/>
     public int Run(RunOptions o)

@@ -1,8 +1,9 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
 using GenAI.Autograder.Grading;
 
-namespace GenAI.Autograder.Audit;
+namespace GenAI.Autograder.Verbs;
 
 /// <summary>
 /// <c>audit</c>: whether course staff can trust this grader on this machine or image. The reference must
@@ -13,16 +14,24 @@ namespace GenAI.Autograder.Audit;
 /// </summary>
 public static class AuditCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        audit [--assignment NAME] [--quick] [--reference-only] [--out DIR]
-          --assignment      one manifest (default: every assignment)
-          --quick           grade a sample of the planted catalogue: its first bug and first variant per assignment
-          --reference-only  only the reference, isolated, with 1 and 2 threads (what the Gradescope image runs
-                            when it is built: its autograder is built against the template)
-          --out             where audit.md goes (default: results/audit)
-        Exit code 0: every run agreed; 1: at least one disagreement (listed); 2: bad usage or set-up.
-        """;
+    static readonly Option<string?> Assignment = Cli.Text("--assignment", "NAME", "one manifest (default: every assignment)");
+    static readonly Option<bool> Quick = Cli.Flag("--quick", "grade a sample of the planted catalogue: its first bug and first variant per assignment");
+    static readonly Option<bool> ReferenceOnly = Cli.Flag("--reference-only",
+        "only the reference, isolated, with 1 and 2 threads (what the Gradescope image runs when it is built: its autograder is built against the template)");
+    static readonly Option<string?> Out = Cli.Text("--out", "DIR", "where audit.md goes (default: results/audit)");
+
+    /// <summary>The <c>audit</c> verb.</summary>
+    public static Verb Create()
+    {
+        var verb = new Verb("audit", "can this grader be trusted here? reference, template and planted submissions graded every way (see audit --help)")
+        {
+            Synopsis = "audit [--assignment NAME] [--quick] [--reference-only] [--out DIR]",
+            Notes = "Exit code 0: every run agreed; 1: at least one disagreement (listed); 2: bad usage or set-up.",
+        };
+        foreach (var option in new Option[] { Assignment, Quick, ReferenceOnly, Out }) verb.Options.Add(option);
+        verb.SetAction(r => Audit(new Options(r.GetValue(Assignment), r.GetValue(Quick), r.GetValue(ReferenceOnly), Path.GetFullPath(r.GetValue(Out) ?? Path.Combine("results", "audit"))), Console.Out, Console.Error));
+        return verb;
+    }
 
     /// <summary>Gradescope's default container: ten minutes and 768 MB.</summary>
     public const double BoxSeconds = 600, BoxMiB = 768;
@@ -44,30 +53,10 @@ public static class AuditCommand
     /// <param name="PeakMiB">Peak memory of the grading processes (0 where not measured).</param>
     public sealed record Row(string Subject, string Assignment, string Path, bool Agrees, string Detail, double Seconds, double PeakMiB);
 
-    /// <summary>Runs the command line.</summary>
-    public static int Run(string[] args)
-    {
-        string? assignment = null, output = null;
-        bool quick = false, referenceOnly = false;
-        for (int i = 0; i < args.Length; i++)
-        {
-            switch (args[i])
-            {
-                case "--assignment" when i + 1 < args.Length: assignment = args[++i]; break;
-                case "--out" when i + 1 < args.Length: output = args[++i]; break;
-                case "--quick": quick = true; break;
-                case "--reference-only": referenceOnly = true; break;
-                case "-h": case "--help": Console.WriteLine(Usage); return 0;
-                default: Console.Error.WriteLine($"audit: unknown or incomplete option '{args[i]}'\n\n{Usage}"); return 2;
-            }
-        }
-        return Audit(new Options(assignment, quick, referenceOnly, Path.GetFullPath(output ?? Path.Combine("results", "audit"))), Console.Out, Console.Error);
-    }
-
     /// <summary>Audits as <paramref name="options"/> say; returns 0 when everything agreed, 1 on a disagreement, 2 on bad set-up.</summary>
     public static int Audit(Options options, TextWriter log, TextWriter errors)
     {
-        if (GradeCommand.Load(options.Assignment, errors) is not var (repo, manifests)) return 2;
+        if (SubmissionGrader.Load(options.Assignment, errors) is not var (repo, manifests)) return 2;
         if (!Directory.Exists(repo.Reference)) { errors.WriteLine($"audit: no reference solution at {repo.Reference}."); return 2; }
         string work = Path.Combine(options.Out, ".work");
         var rows = new List<Row>();
@@ -133,7 +122,7 @@ public static class AuditCommand
         Measured(subject, manifest, $"isolated, {Threads(threads)}", threads, () =>
         {
             var errors = new StringWriter();
-            var outcome = GradeCommand.Grade(new GradeOptions(submission, manifest.Name, Path.Combine(work, Guid.NewGuid().ToString("N"))), TextWriter.Null, errors);
+            var outcome = SubmissionGrader.Grade(new GradeOptions(submission, manifest.Name, Path.Combine(work, Guid.NewGuid().ToString("N"))), TextWriter.Null, errors);
             return outcome.Results.Count == 1 ? (outcome.Results[0].Results, disagreement) : (null, _ => $"not graded: {errors.ToString().Trim()}");
         });
 
@@ -143,7 +132,7 @@ public static class AuditCommand
         {
             string folder = Path.Combine(work, Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
-            var (state, interruption) = GradeCommand.RunChecks(repo.Root, AppContext.BaseDirectory, null, Path.Combine(folder, "progress.jsonl"),
+            var (state, interruption) = SubmissionGrader.RunChecks(repo.Root, AppContext.BaseDirectory, null, Path.Combine(folder, "progress.jsonl"),
                 manifest.Items.SelectMany(i => i.Tests).Distinct().ToList(), TimeSpan.FromSeconds(GradeOptions.DefaultTimeoutSeconds), 60, TextWriter.Null, _ => { });
             return (Scorer.Score(manifest, state, interruption, "", 0), FullMarks);
         });

@@ -1,8 +1,9 @@
+using System.CommandLine;
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using GenAI.Autograder.Grading;
 
-namespace GenAI.Autograder.Bundle;
+namespace GenAI.Autograder.Verbs;
 
 /// <summary>
 /// <c>bundle</c>: builds what course staff hand out from the one source tree. The student bundle
@@ -12,32 +13,35 @@ namespace GenAI.Autograder.Bundle;
 /// </summary>
 public static class BundleCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        bundle student|gradescope --assignment NAME [--out DIR]
-          student     DIR/NAME-student/ and .zip: template, public checks, a README; `dotnet test` works offline after one restore
-          gradescope  DIR/NAME-gradescope.zip: setup.sh, run_autograder and a Dockerfile beside the sources (the reference travels
-                      only for setup.sh's audit, which deletes it before any submission runs)
-        """;
+    static readonly Argument<string> Kind = Cli.Validated(new Argument<string>("KIND")
+    {
+        Description = "student: DIR/NAME-student/ and .zip: template, public checks, a README; `dotnet test` works offline after one restore. "
+            + "gradescope: DIR/NAME-gradescope.zip: setup.sh, run_autograder and a Dockerfile beside the sources (the reference travels "
+            + "only for setup.sh's audit, which deletes it before any submission runs)",
+    }, r => { if (r.GetValueOrDefault<string>() is not ("student" or "gradescope") and var kind) r.AddError($"KIND must be student or gradescope, not '{kind}'"); });
+    static readonly Option<string?> Assignment = Cli.Required(Cli.Text("--assignment", "NAME", "the manifest to bundle"));
+    static readonly Option<string?> Out = Cli.Text("--out", "DIR", "where the bundle goes (default: bundles)");
+
+    /// <summary>The <c>bundle</c> verb.</summary>
+    public static Verb Create()
+    {
+        var verb = new Verb("bundle", "make the student bundle or the Gradescope autograder zip (see bundle --help)")
+        {
+            Synopsis = "bundle student|gradescope --assignment NAME [--out DIR]",
+        };
+        verb.Arguments.Add(Kind);
+        verb.Options.Add(Assignment);
+        verb.Options.Add(Out);
+        verb.SetAction(r => Run(r.GetValue(Kind)!, r.GetValue(Assignment)!, r.GetValue(Out) ?? "bundles"));
+        return verb;
+    }
 
     static readonly string[] Skipped = { "bin", "obj", "TestResults", "StrykerOutput", "__mismatch__", ".git", "results" };
 
-    /// <summary>Runs the command line.</summary>
-    public static int Run(string[] args)
+    /// <summary>Makes the <paramref name="kind"/> bundle of <paramref name="assignment"/> in <paramref name="output"/>; returns 0, or 2 on bad set-up.</summary>
+    static int Run(string kind, string assignment, string output)
     {
-        string? kind = args.Length > 0 ? args[0] : null, assignment = null, output = "bundles";
-        for (int i = 1; i < args.Length; i++)
-        {
-            string? Value() => i + 1 < args.Length ? args[++i] : null;
-            switch (args[i])
-            {
-                case "--assignment": assignment = Value(); break;
-                case "--out": output = Value(); break;
-                default: Console.Error.WriteLine($"bad option '{args[i]}'\n\n{Usage}"); return 2;
-            }
-        }
-        if (kind is not ("student" or "gradescope") || assignment is null || output is null) { Console.Error.WriteLine(Usage); return 2; }
-        if (GradeCommand.Load(assignment, Console.Error) is not var (repo, manifests)) return 2;
+        if (SubmissionGrader.Load(assignment, Console.Error) is not var (repo, manifests)) return 2;
         Console.WriteLine($"Making the {kind} bundle of {assignment} in {Path.GetFullPath(output)} ...");
         string made = kind == "student" ? Student(repo, manifests[0], Path.GetFullPath(output), Console.Out) : Gradescope(repo, manifests[0], Path.GetFullPath(output), Console.Out);
         Console.WriteLine($"Wrote {made}");

@@ -4,49 +4,12 @@ using GenAI.Autograder.Reports;
 namespace GenAI.Autograder.Grading;
 
 /// <summary>
-/// <c>grade</c>: builds a submission, runs the checks in a child process, and writes a Gradescope
-/// results.json per assignment, progressively while the checks run and finally at the end.
+/// The grading engine for one submission, shared by the grade, batch and audit verbs: finds the manifests, collects and
+/// compiles the sources, runs the checks in a child judge (with student code in an isolated worker) under a time limit,
+/// and writes results.json and the reports per assignment, progressively while the checks run and finally at the end.
 /// </summary>
-public static class GradeCommand
+public static class SubmissionGrader
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        grade [--submission DIR] [--assignment NAME] [--out DIR] [--timeout SECONDS] [--call-timeout SECONDS]
-          --submission  the student's .cs files: a folder (any depth) or a .zip, the whole template or only
-                        the files they changed (the rest come from the template) (default: reference/, or
-                        GenAI.Course/ in a student bundle)
-          --assignment  a manifest name in autograder/assignments (default: every assignment)
-          --out         where results go (default: ./results): OUT/results.json for one assignment,
-                        OUT/NAME/results.json for several
-          --timeout     wall-clock limit for all checks together, in seconds (default: 480 per
-                        assignment graded, which leaves two minutes of Gradescope's default ten for
-                        the build and start-up)
-          --call-timeout  limit for one call into student code, in seconds (default: 60), scaled up on
-                        a machine slower than the limits assume (measured); a call that exceeds it
-                        fails its check, the worker is restarted, and later calls of the same
-                        function fail at once
-          --keep-work   keep OUT/.work (the submission's build and run folders) for debugging
-        Next to each results.json: report.html (for people), junit.xml (for CI) and
-        classroom-result.b64 (GitHub Classroom's runner result).
-        """;
-
-    /// <summary>Runs the command line; returns 0 when results were written, 2 on bad usage or set-up.</summary>
-    public static int Run(string[] args)
-    {
-        var options = GradeOptions.Parse(args, out string? error);
-        if (options is null && error is null) { Console.WriteLine(Usage); return 0; }
-        if (options is null) { Console.Error.WriteLine($"grade: {error} (grade --help lists the options)"); return 2; }
-        return Grade(options);
-    }
-
-    /// <summary>Grades as <paramref name="options"/> say, reporting on the console; returns 0 when results were written, 2 on bad set-up.</summary>
-    public static int Grade(GradeOptions options)
-    {
-        var outcome = Grade(options, Console.Out, Console.Error);
-        if (outcome.Results.Count > 0) PrintSummary(outcome.Results, Console.Out);
-        return outcome.ExitCode;
-    }
-
     /// <summary>
     /// Finds the repository and the manifests <paramref name="assignment"/> selects (all when null).
     /// Returns null after writing the reason to <paramref name="errors"/>.
@@ -243,23 +206,6 @@ public static class GradeCommand
         // The worker must not see the repository (solutions, hidden checks), the autograder's build or the results.
         info.Environment["GENAI_WORKER_HIDE"] = string.Join(Path.PathSeparator, new[] { repoRoot, autograder, Path.GetDirectoryName(progressPath)!, Path.GetDirectoryName(Path.GetDirectoryName(progressPath)!)! }.Distinct());
     }
-
-    /// <summary>A table per assignment: items, points and the first failure of each.</summary>
-    public static void PrintSummary(IReadOnlyList<(Manifest manifest, GradescopeResults results)> graded, TextWriter log)
-    {
-        foreach (var (m, r) in graded)
-        {
-            log.WriteLine();
-            log.WriteLine($"{m.Name}: {r.Score:0.##} / {m.MaxScore:0.##}   {m.Title}");
-            int width = Math.Max(10, r.Tests.Max(t => t.Name.Length));
-            foreach (var t in r.Tests)
-            {
-                string firstFailure = t.Status == "passed" ? "" : "  " + Scorer.FirstFailure(t.Output);
-                if (firstFailure.Length > 110) firstFailure = firstFailure[..107] + "...";
-                log.WriteLine($"  {t.Number,-5} {t.Name.PadRight(width)} {t.Score,6:0.##} / {t.MaxScore,-5:0.##} {(t.Status == "passed" ? "ok" : "FAIL")}{firstFailure}");
-            }
-        }
-    }
 }
 
 /// <summary>What to grade, where the results go, and the limits.</summary>
@@ -275,37 +221,6 @@ public sealed record GradeOptions(string? Submission, string? Assignment, string
 {
     /// <summary>The default limit for the checks of one assignment: Gradescope's default container (one assignment) stops at 600 s and then shows nothing, so this leaves 120 s for the build and start-up.</summary>
     public const double DefaultTimeoutSeconds = 480;
-
-    /// <summary>Parses the command line; null with a null <paramref name="error"/> means help was asked for.</summary>
-    public static GradeOptions? Parse(string[] args, out string? error)
-    {
-        string? submission = null, assignment = null, output = null;
-        double? timeout = null;
-        double callTimeout = 60;
-        bool keep = false;
-        error = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string? Value() => i + 1 < args.Length ? args[++i] : null;
-            switch (args[i])
-            {
-                case "--submission": submission = Value(); if (submission is null) { error = "--submission needs a folder"; return null; } break;
-                case "--assignment": assignment = Value(); if (assignment is null) { error = "--assignment needs a name"; return null; } break;
-                case "--out": output = Value(); if (output is null) { error = "--out needs a folder"; return null; } break;
-                case "--timeout":
-                    if (!double.TryParse(Value(), System.Globalization.CultureInfo.InvariantCulture, out double seconds) || seconds <= 0) { error = "--timeout needs a positive number of seconds"; return null; }
-                    timeout = seconds;
-                    break;
-                case "--keep-work": keep = true; break;
-                case "--call-timeout":
-                    if (!double.TryParse(Value(), System.Globalization.CultureInfo.InvariantCulture, out callTimeout) || callTimeout <= 0) { error = "--call-timeout needs a positive number of seconds"; return null; }
-                    break;
-                case "-h": case "--help": return null;
-                default: error = $"unknown option '{args[i]}'"; return null;
-            }
-        }
-        return new GradeOptions(submission, assignment, output, timeout, KeepWorkspace: keep, CallTimeoutSeconds: callTimeout);
-    }
 }
 
 /// <summary>How grading a submission ended.</summary>

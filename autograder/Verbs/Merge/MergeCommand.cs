@@ -1,4 +1,7 @@
-namespace GenAI.Autograder.Grading;
+using System.CommandLine;
+using GenAI.Autograder.Grading;
+
+namespace GenAI.Autograder.Verbs;
 
 /// <summary>
 /// <c>merge</c>: joins the output folders of sharded batches (<c>batch --shard I/N</c>, one per CI runner) into one:
@@ -6,33 +9,32 @@ namespace GenAI.Autograder.Grading;
 /// </summary>
 public static class MergeCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        merge --out DIR [--assignment NAME] SHARD_OUT...
-          --out          the merged results folder: OUT/STUDENT/... from every shard, OUT/gradebook.ASSIGNMENT.csv
-                         and OUT/index.html over all of them
-          --assignment   the manifest the shards were graded with (as given to batch; default: every assignment)
-          SHARD_OUT      the --out folders of the shards
-        """;
-
-    /// <summary>Runs the command line; returns 0 when merged, 2 on bad usage or a student graded in two shards.</summary>
-    public static int Run(string[] args)
+    static readonly Option<string?> Out = Cli.Required(Cli.Text("--out", "DIR",
+        "the merged results folder: OUT/STUDENT/... from every shard, OUT/gradebook.ASSIGNMENT.csv and OUT/index.html over all of them"));
+    static readonly Option<string?> Assignment = Cli.Text("--assignment", "NAME", "the manifest the shards were graded with (as given to batch; default: every assignment)");
+    static readonly Argument<string[]> Shards = Cli.Validated(new Argument<string[]>("SHARD_OUT") { Description = "the --out folders of the shards", Arity = ArgumentArity.OneOrMore }, r =>
     {
-        string? output = null, assignment = null;
-        var shards = new List<string>();
-        for (int i = 0; i < args.Length; i++)
-            switch (args[i])
-            {
-                case "--out" when i + 1 < args.Length: output = args[++i]; break;
-                case "--assignment" when i + 1 < args.Length: assignment = args[++i]; break;
-                case "-h": case "--help": Console.WriteLine(Usage); return 0;
-                default:
-                    if (args[i].StartsWith("--", StringComparison.Ordinal) || !Directory.Exists(args[i])) { Console.Error.WriteLine($"bad option or missing folder '{args[i]}'\n\n{Usage}"); return 2; }
-                    shards.Add(args[i]);
-                    break;
-            }
-        if (output is null || shards.Count == 0) { Console.Error.WriteLine(Usage); return 2; }
-        if (GradeCommand.Load(assignment, Console.Error) is not var (_, manifests)) return 2;
+        foreach (var folder in r.GetValueOrDefault<string[]>())
+            if (!Directory.Exists(folder)) { r.AddError($"bad option or missing folder '{folder}'"); return; }
+    });
+
+    /// <summary>The <c>merge</c> verb; returns 0 when merged, 2 on bad usage or a student graded in two shards.</summary>
+    public static Verb Create()
+    {
+        var verb = new Verb("merge", "join the output folders of sharded batches (batch --shard I/N) into one (see merge --help)")
+        {
+            Synopsis = "merge --out DIR [--assignment NAME] SHARD_OUT...",
+        };
+        verb.Options.Add(Out);
+        verb.Options.Add(Assignment);
+        verb.Arguments.Add(Shards);
+        verb.SetAction(r => Run(r.GetValue(Out)!, r.GetValue(Assignment), r.GetValue(Shards)!));
+        return verb;
+    }
+
+    static int Run(string output, string? assignment, IReadOnlyList<string> shards)
+    {
+        if (SubmissionGrader.Load(assignment, Console.Error) is not var (_, manifests)) return 2;
         try { Console.WriteLine($"Merged {Merge(shards, Path.GetFullPath(output), manifests, assignment is not null)} students into {output}."); }
         catch (InvalidDataException e) { Console.Error.WriteLine(e.Message); return 2; }
         return 0;
@@ -44,7 +46,7 @@ public static class MergeCommand
     {
         var from = new Dictionary<string, string>();
         foreach (var shard in shards)
-            foreach (var folder in Directory.EnumerateDirectories(shard).Where(d => File.Exists(Path.Combine(d, BatchCommand.Marker))))
+            foreach (var folder in Directory.EnumerateDirectories(shard).Where(d => File.Exists(Path.Combine(d, Gradebook.Marker))))
             {
                 string student = Path.GetFileName(folder);
                 if (from.TryGetValue(student, out var other)) throw new InvalidDataException($"student '{student}' was graded in two shards: {other} and {shard}.");
@@ -52,7 +54,7 @@ public static class MergeCommand
                 Copy(folder, Path.Combine(output, student));
             }
         var students = from.Keys.Order(StringComparer.Ordinal).ToList();
-        BatchCommand.WriteGradebooks(output, students, manifests, single);
+        Gradebook.WriteGradebooks(output, students, manifests, single);
         Reports.Dashboard.Write(output, students, manifests, single);
         return students.Count;
     }
@@ -63,7 +65,7 @@ public static class MergeCommand
         foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
         {
             string relative = Path.GetRelativePath(from, file);
-            if (relative != BatchCommand.Marker && relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.'))) continue;
+            if (relative != Gradebook.Marker && relative.Split(Path.DirectorySeparatorChar).Any(part => part.StartsWith('.'))) continue;
             string target = Path.Combine(to, relative);
             Directory.CreateDirectory(Path.GetDirectoryName(target)!);
             File.Copy(file, target, overwrite: true);

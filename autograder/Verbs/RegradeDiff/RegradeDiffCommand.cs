@@ -1,25 +1,42 @@
 using System.Globalization;
 using System.Text;
 
-namespace GenAI.Autograder.Grading;
+using System.CommandLine;
+
+namespace GenAI.Autograder.Verbs;
 
 /// <summary><c>regrade-diff OLD_GRADEBOOK NEW_GRADEBOOK</c>: who gains or loses points where, between two gradebooks of one assignment.</summary>
-public static class RegradeDiff
+public static class RegradeDiffCommand
 {
-    /// <summary>Usage text.</summary>
-    public const string Usage = """
-        regrade-diff OLD_GRADEBOOK NEW_GRADEBOOK
-          compares two gradebook.ASSIGNMENT.csv files (before and after a regrade): one line per student whose
-          total changed, with the items that moved; students only in one file; a count of unchanged ones
-        """;
+    static readonly Argument<string> Old = GradebookFile("OLD_GRADEBOOK", "the gradebook.ASSIGNMENT.csv from before the regrade");
+    static readonly Argument<string> New = GradebookFile("NEW_GRADEBOOK", "the gradebook.ASSIGNMENT.csv from after it");
 
-    /// <summary>Runs the command line; returns 0 when no score changed, 1 when some did, 2 on bad usage.</summary>
-    public static int Run(string[] args)
+    static Argument<string> GradebookFile(string name, string description) =>
+        Cli.Validated(new Argument<string>(name) { Description = description },
+            r => { if (!File.Exists(r.GetValueOrDefault<string>())) r.AddError($"{name} {r.GetValueOrDefault<string>()} does not exist"); });
+
+    /// <summary>The <c>regrade-diff</c> verb; returns 0 when no score changed, 1 when some did, 2 on bad usage.</summary>
+    public static Verb Create()
     {
-        if (args.Length != 2 || !File.Exists(args[0]) || !File.Exists(args[1])) { Console.Error.WriteLine(Usage); return 2; }
-        var (text, changed) = Compare(File.ReadAllText(args[0]), File.ReadAllText(args[1]));
-        Console.Write(text);
-        return changed ? 1 : 0;
+        var verb = new Verb("regrade-diff", "compare two gradebooks: who gains or loses points where")
+        {
+            Synopsis = "regrade-diff OLD_GRADEBOOK NEW_GRADEBOOK",
+            Notes = "Compares two gradebook.ASSIGNMENT.csv files (before and after a regrade): one line per student whose\ntotal changed, with the items that moved; students only in one file; a count of unchanged ones.\nExit code 0: no score changed; 1: some did; 2: bad usage.",
+        };
+        verb.Arguments.Add(Old);
+        verb.Arguments.Add(New);
+        verb.SetAction(r =>
+        {
+            string oldPath = r.GetValue(Old)!, newPath = r.GetValue(New)!;
+            try
+            {
+                var (text, changed) = Compare(File.ReadAllText(oldPath), File.ReadAllText(newPath));
+                Console.Write(text);
+                return changed ? 1 : 0;
+            }
+            catch (InvalidDataException e) { Console.Error.WriteLine($"regrade-diff: {e.Message}"); return 2; }
+        });
+        return verb;
     }
 
     /// <summary>The report for two gradebooks' texts, and whether any student's score or item changed.</summary>

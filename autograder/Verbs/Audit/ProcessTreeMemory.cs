@@ -1,4 +1,4 @@
-namespace GenAI.Autograder.Audit;
+namespace GenAI.Autograder.Verbs;
 
 /// <summary>
 /// The peak memory of this process's descendants (the judge and its workers) while it is alive: every
