@@ -35,6 +35,42 @@ public sealed class ManifestTests
             manifests.SelectMany(m => m.Items).Should().Contain(i => i.Tests.Any(p => Manifest.Matches(p, check)), $"{check} must be graded");
     }
 
+    /// <summary>
+    /// Each assignment is a folder named as its manifest, with a README that names each of its topics; every experiment the
+    /// run verb finds is an assignment's; no topic belongs to two assignments (a student bundle carries whole topics), and every topic folder
+    /// of the checks and of the worker's harness belongs to one.
+    /// </summary>
+    [Test]
+    public void EachAssignmentIsAFolderOwningItsTopics()
+    {
+        var manifests = Manifest.LoadAll(Assignments);
+        foreach (var manifest in manifests)
+        {
+            string folder = Path.Combine(Assignments, manifest.Name);
+            File.Exists(Path.Combine(folder, Manifest.FileName)).Should().BeTrue($"{manifest.Name} is the folder's name");
+            string readme = File.ReadAllText(Path.Combine(folder, "README.md"));
+            foreach (var topic in manifest.Topics) readme.Should().Contain($"`{topic}`", $"{manifest.Name}'s README names its topic {topic}");
+        }
+        GenAI.Autograder.Run.Experiments.All.Keys.Should().BeSubsetOf(manifests.Select(m => m.Name), "experiments live in an assignment's folder");
+        foreach (var manifest in manifests)
+        {
+            // What travels in the assignment's bundle names only its own topics of the course (and the shared library).
+            var allowed = manifest.Topics.Append("Formats").Append("Runtime").ToHashSet();
+            var own = new[] { Path.Combine(Assignments, manifest.Name) }
+                .Concat(manifest.Topics.SelectMany(t => new[] { Path.Combine(Paths.Repo, "autograder", "Checks", t), Path.Combine(Paths.Repo, "worker", "Harness", t) }))
+                .Where(Directory.Exists).SelectMany(d => Directory.EnumerateFiles(d, "*.cs", SearchOption.AllDirectories));
+            foreach (var file in own)
+                System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"\bGenAI\.Course\.(\w+)").Select(m => m.Groups[1].Value)
+                    .Should().OnlyContain(t => allowed.Contains(t), $"{Path.GetRelativePath(Paths.Repo, file)} travels in {manifest.Name}'s bundle, which holds only its topics");
+        }
+        var owners = manifests.SelectMany(m => m.Topics.Select(t => (topic: t, m.Name))).GroupBy(p => p.topic).ToList();
+        owners.Where(g => g.Count() > 1).Select(g => g.Key).Should().BeEmpty("a topic belongs to one assignment");
+        var topics = owners.Select(g => g.Key).ToList();
+        foreach (var root in new[] { Path.Combine(Paths.Repo, "autograder", "Checks"), Path.Combine(Paths.Repo, "worker", "Harness"), Path.Combine(Paths.Repo, "reference") })
+            Directory.GetDirectories(root).Select(Path.GetFileName).Where(d => d is not ("bin" or "obj"))
+                .Should().OnlyContain(d => topics.Contains(d!), $"every folder of {Path.GetFileName(root)}/ is a topic of some assignment");
+    }
+
     /// <summary>Patterns match a class or a method on a dot boundary, never a prefix of another name.</summary>
     [TestCase("Vae.ElboChecks", "Vae.ElboChecks.A", true)]
     [TestCase("Vae.ElboChecks", "Vae.ElboChecksExtra.A", false)]

@@ -1,6 +1,5 @@
 using GenAI.Autograder.Figures;
 using GenAI.Course.Faces;
-using GenAI.Course.Ppca;
 using GenAI.Course.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -84,9 +83,9 @@ public static class Cs552Hw2Faces
 
         // (e): the same kind of segment for P-PCA (fitted on the training faces with the same latent size), both projected with the data's PCA.
         var data = train.cpu().to(float64);
-        var ppca = Ppca.Fit(data, Latent);
+        var (w, mu) = PpcaBaseline(data, Latent);
         var ppcaEnds = randn([2, Latent], dtype: float64, generator: rng);
-        var ppcaFaces = Ppca.ExpectedImage(ppca, FaceLoss.Interpolate(ppcaEnds[0], ppcaEnds[1], 20));
+        var ppcaFaces = FaceLoss.Interpolate(ppcaEnds[0], ppcaEnds[1], 20).to(float64).matmul(w.T) + mu;
         Collage.Write(Path.Combine(output, "1e_ppca_interpolation.png"), ppcaFaces.clamp(0, 1), 2, 10, scale: 3, title: "1e: p-PCA, 20 faces from z to z'", rowLabels: ["1-10", "11-20"]);
         var vaePath = Project(vaeFaces.cpu().to(float64), data);
         var ppcaPath = Project(ppcaFaces, data);
@@ -96,6 +95,22 @@ public static class Cs552Hw2Faces
         result["vae_path_step_lengths"] = StepLengths(vaePath);
         result["ppca_path_step_lengths"] = StepLengths(ppcaPath);
         return result;
+    }
+
+    /// <summary>
+    /// The maximum-likelihood p-PCA (Tipping and Bishop) of <paramref name="data"/> [n, m] with latent size <paramref name="d"/>,
+    /// the baseline of (e), whose E[x | z] = W z + mu: from the SVD of the centred data, S's eigenvalues are s_i^2 / n, sigma^2 is
+    /// the mean of the m - d discarded ones and W = V_d (Lambda_d - sigma^2 I)^(1/2). Computed here rather than by CS/DS 552 HW1's
+    /// Ppca, so this assignment's bundle carries none of that assignment's code.
+    /// </summary>
+    static (Tensor w, Tensor mu) PpcaBaseline(Tensor data, int d)
+    {
+        long n = data.shape[0], m = data.shape[1];
+        var mu = data.mean([0]);
+        var (_, s, vh) = linalg.svd(data - mu, fullMatrices: false);
+        var lambda = s.square() / n;
+        double sigma2 = (lambda.sum().ToDouble() - lambda[..d].sum().ToDouble()) / (m - d);
+        return (vh[..d].T * (lambda[..d] - sigma2).clamp_min(0).sqrt(), mu);
     }
 
     /// <summary>Rows of <paramref name="x"/> centred on the mean of <paramref name="basis"/> and projected on its first two principal directions; [N, 2].</summary>
