@@ -79,6 +79,8 @@ public static class BundleCommand
 
         log.WriteLine("  worker, engine and the checks of the visible items");
         CopyTree(Path.Combine(repo.Root, "worker"), Path.Combine(root, "worker"));
+        CopyTree(Path.Combine(repo.Root, "student-host"), Path.Combine(root, "student-host"));
+        CopyTree(Path.Combine(repo.Root, "protocol"), Path.Combine(root, "protocol"));
         CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(root, CourseData));
         CopyTree(Path.Combine(repo.Root, "build", "PointsLogger"), Path.Combine(root, "build", "PointsLogger"));
         string autograder = Path.Combine(root, "autograder");
@@ -97,7 +99,7 @@ public static class BundleCommand
         File.WriteAllText(Path.Combine(autograder, "assignments", $"{manifest.Name}.json"),
             System.Text.Json.JsonSerializer.Serialize(publicManifest, new System.Text.Json.JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase }));
         // The checks build against the student's GenAI.Course/ by default; there is no reference here.
-        foreach (var project in new[] { Path.Combine(autograder, "GenAI.Autograder.csproj"), Path.Combine(root, "worker", "GenAI.Worker.csproj") })
+        foreach (var project in new[] { Path.Combine(autograder, "GenAI.Autograder.csproj"), Path.Combine(root, "student-host", "GenAI.StudentHost.csproj") })
         {
             string text = File.ReadAllText(project)
                 .Replace("<Course Condition=\"'$(Course)' == ''\">reference</Course>", "<Course Condition=\"'$(Course)' == ''\">template</Course>")
@@ -127,6 +129,8 @@ public static class BundleCommand
             <Solution>
               <Project Path="GenAI.Course/GenAI.Course.csproj" />
               <Project Path="course-library/GenAI.Course.Library.csproj" />
+              <Project Path="protocol/GenAI.Protocol.csproj" />
+              <Project Path="student-host/GenAI.StudentHost.csproj" />
               <Project Path="worker/GenAI.Worker.csproj" />
               <Project Path="autograder/GenAI.Autograder.csproj" />
             </Solution>
@@ -166,7 +170,7 @@ public static class BundleCommand
         string staging = Path.Combine(output, $"{manifest.Name}-gradescope");
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         string source = staging;
-        foreach (var folder in new[] { "student-template", "reference", RepoLayout.LibraryFolder, "worker", "autograder", "build" })
+        foreach (var folder in new[] { "student-template", "reference", RepoLayout.LibraryFolder, "protocol", "student-host", "worker", "autograder", "build" })
             CopyTree(Path.Combine(repo.Root, folder), Path.Combine(source, folder), relative =>
                 !(folder == "autograder" && relative.StartsWith("assignments/", StringComparison.Ordinal)) || relative == $"assignments/{manifest.Name}.json");
         CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(source, CourseData));
