@@ -69,4 +69,33 @@ public static class Compute
         using var order = torch.randperm(n, generator: generator);
         return order.data<long>().ToArray().Chunk(batchSize).ToArray();
     }
+
+    /// <summary>
+    /// One shuffled epoch of mini-batches of <paramref name="data"/>'s rows, for <c>foreach (var batch in ...)</c>:
+    /// the order of <see cref="ShuffledBatches"/> (one <c>randperm(N)</c> from <paramref name="generator"/>,
+    /// drawn here, before the first batch), each batch cut with <c>index_select</c> in a dispose scope of its own
+    /// (see <see cref="ShuffledEpoch"/>). <paramref name="dropLast"/> leaves out a last batch smaller than
+    /// <paramref name="batchSize"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="data"/> has no rows or <paramref name="batchSize"/> is below 1.</exception>
+    public static ShuffledEpoch Batches(Tensor data, int batchSize, Generator? generator = null, bool dropLast = false) =>
+        new(data, null, Epoch(data.shape[0], batchSize, generator, dropLast));
+
+    /// <summary>
+    /// As <see cref="Batches(Tensor, int, Generator?, bool)"/>, with the same rows of <paramref name="labels"/> in
+    /// each batch's <see cref="Batch.Labels"/>.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="labels"/> has another number of rows than <paramref name="data"/>.</exception>
+    public static ShuffledEpoch Batches(Tensor data, Tensor labels, int batchSize, Generator? generator = null, bool dropLast = false)
+    {
+        if (labels.shape[0] != data.shape[0])
+            throw new ArgumentException($"labels has {labels.shape[0]} rows, data has {data.shape[0]}", nameof(labels));
+        return new(data, labels, Epoch(data.shape[0], batchSize, generator, dropLast));
+    }
+
+    static IReadOnlyList<long[]> Epoch(long n, int batchSize, Generator? generator, bool dropLast)
+    {
+        var batches = ShuffledBatches(n, batchSize, generator);
+        return dropLast ? batches.Where(b => b.Length == batchSize).ToArray() : batches;
+    }
 }

@@ -101,22 +101,20 @@ public sealed class MnistVae : Module
     public double TrainEpoch(Tensor images, optim.Optimizer optimizer, int batchSize, Generator? generator = null, Action<int, int, double>? progress = null)
     {
         train();
-        long n = images.shape[0];
-        var batches = Compute.ShuffledBatches(n, batchSize, generator);
+        var epoch = Compute.Batches(images, batchSize, generator);
         double total = 0;
-        for (int i = 0; i < batches.Count; i++)
+        foreach (var batch in epoch)
         {
-            using var scope = NewDisposeScope();
-            var x = images.index_select(0, tensor(batches[i], device: images.device));
+            var x = batch.Data;
             optimizer.zero_grad();
             var elbo = Elbo(x, generator);
             (-elbo).backward();
             optimizer.step();
             double value = elbo.ToDouble();
             total += value * x.shape[0];
-            progress?.Invoke(i + 1, batches.Count, value);
+            progress?.Invoke(batch.Number, epoch.Count, value);
         }
-        return total / n;
+        return total / images.shape[0];
     }
 
     /// <summary>

@@ -115,15 +115,11 @@ public static class FashionVaeTraining
     {
         var module = (nn.Module)model;
         module.train();
-        long n = images.shape[0];
-        var batches = Compute.ShuffledBatches(n, batchSize, generator);
+        var epoch = Compute.Batches(images, labels, batchSize, generator);
         double total = 0;
-        for (int i = 0; i < batches.Count; i++)
+        foreach (var batch in epoch)
         {
-            using var scope = NewDisposeScope();
-            var index = tensor(batches[i], device: images.device);
-            var x = images.index_select(0, index);
-            var c = labels.index_select(0, index);
+            var (x, c) = (batch.Data, batch.Labels);
             optimizer.zero_grad();
             var (recon, mu, logvar) = model.Forward(x, c, generator);
             var loss = FashionVaeLoss.Loss(recon, x, mu, logvar);
@@ -131,9 +127,9 @@ public static class FashionVaeTraining
             optimizer.step();
             double value = loss.ToDouble();
             total += value;
-            progress?.Invoke(i + 1, batches.Count, value / x.shape[0]);
+            progress?.Invoke(batch.Number, epoch.Count, value / x.shape[0]);
         }
-        return total / n;
+        return total / images.shape[0];
     }
 
     /// <summary>The mean loss per sample on <paramref name="images"/> (one reparameterised draw each, no gradient).</summary>

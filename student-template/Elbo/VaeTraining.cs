@@ -22,19 +22,18 @@ public static class VaeTraining
     {
         if (images.dim() != 2) throw new ArgumentException($"images must be [N, 784], got [{string.Join(", ", images.shape)}]", nameof(images));
         model.train();
-        var batches = Compute.ShuffledBatches(images.shape[0], batchSize, generator);
-        var losses = new double[batches.Count];
-        for (int i = 0; i < batches.Count; i++)
+        var epoch = Compute.Batches(images, batchSize, generator);
+        var losses = new double[epoch.Count];
+        foreach (var batch in epoch)
         {
-            using var scope = NewDisposeScope();
-            var x = images.index_select(0, tensor(batches[i], device: images.device));
+            var x = batch.Data;
             optimizer.zero_grad();
             var (reconX, mu, logvar) = model.Forward(x, generator);
             var loss = GaussianElbo.ElboLoss(x, reconX, mu, logvar);
             loss.backward();
             optimizer.step();
-            losses[i] = loss.ToDouble();
-            progress?.Invoke(i + 1, batches.Count, losses[i]);
+            losses[batch.Number - 1] = loss.ToDouble();
+            progress?.Invoke(batch.Number, epoch.Count, losses[batch.Number - 1]);
         }
         return losses;
     }

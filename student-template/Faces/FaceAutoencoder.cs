@@ -99,13 +99,11 @@ public static class FaceLoss
                                     Generator? generator = null, Action<int, int, double>? progress = null)
     {
         model.train();
-        long n = faces.shape[0];
-        var batches = Compute.ShuffledBatches(n, batchSize, generator);
+        var epoch = Compute.Batches(faces, batchSize, generator);
         double total = 0;
-        for (int i = 0; i < batches.Count; i++)
+        foreach (var batch in epoch)
         {
-            using var scope = NewDisposeScope();
-            var x = faces.index_select(0, tensor(batches[i], device: faces.device));
+            var x = batch.Data;
             optimizer.zero_grad();
             var (mu, logvar) = model.Encode(x);
             var loss = Loss(model.Decode(model.Latent(mu, logvar, generator)), x, mu, logvar, beta);
@@ -113,9 +111,9 @@ public static class FaceLoss
             optimizer.step();
             double value = loss.ToDouble();
             total += value * x.shape[0];
-            progress?.Invoke(i + 1, batches.Count, value);
+            progress?.Invoke(batch.Number, epoch.Count, value);
         }
-        return total / n;
+        return total / faces.shape[0];
     }
 
     /// <summary>The mean squared error per pixel of Reconstruct on <paramref name="faces"/>, without gradient.</summary>

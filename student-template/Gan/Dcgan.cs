@@ -155,20 +155,18 @@ public sealed class Dcgan : nn.Module
     public (double d, double g) TrainEpoch(Tensor images, int batchSize, Generator? generator = null, Action<int, int, double, double>? progress = null)
     {
         train();
-        long n = images.shape[0];
-        var batches = Compute.ShuffledBatches(n, batchSize, generator).Where(b => b.Length == batchSize).ToList();
+        var epoch = Compute.Batches(images, batchSize, generator, dropLast: true);
         double dTotal = 0, gTotal = 0;
         var device = G.parameters().First().device;
-        for (int i = 0; i < batches.Count; i++)
+        foreach (var batch in epoch)
         {
-            using var scope = NewDisposeScope();
-            var real = images.index_select(0, tensor(batches[i], device: images.device)).to(device);
+            var real = batch.Data.to(device);
             double d = DiscriminatorStep(real, Latent(batchSize, generator));
             double g = GeneratorStep(Latent(batchSize, generator));
             dTotal += d; gTotal += g;
-            progress?.Invoke(i + 1, batches.Count, d, g);
+            progress?.Invoke(batch.Number, epoch.Count, d, g);
         }
-        return (dTotal / batches.Count, gTotal / batches.Count);
+        return (dTotal / epoch.Count, gTotal / epoch.Count);
     }
 }
 

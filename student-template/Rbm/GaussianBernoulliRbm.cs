@@ -90,21 +90,19 @@ public sealed class GaussianBernoulliRbm : nn.Module
     /// </summary>
     public double TrainEpoch(Tensor data, optim.Optimizer optimizer, int k = 5, int batchSize = 128, Generator? generator = null, Action<int, int, double>? progress = null)
     {
-        long n = data.shape[0];
-        var batches = Compute.ShuffledBatches(n, batchSize, generator);
+        var epoch = Compute.Batches(data, batchSize, generator);
         double total = 0;
-        for (int i = 0; i < batches.Count; i++)
+        foreach (var batch in epoch)
         {
-            using var scope = NewDisposeScope();
-            var batch = data.index_select(0, tensor(batches[i], device: data.device));
+            var v = batch.Data;
             optimizer.zero_grad();
-            ContrastiveDivergenceLoss(batch, k, generator).backward();
+            ContrastiveDivergenceLoss(v, k, generator).backward();
             optimizer.step();
             using var noGrad = no_grad();
-            double mse = (Reconstruct(batch) - batch).square().mean().ToDouble();
+            double mse = (Reconstruct(v) - v).square().mean().ToDouble();
             total += mse;
-            progress?.Invoke(i + 1, batches.Count, mse);
+            progress?.Invoke(batch.Number, epoch.Count, mse);
         }
-        return total / batches.Count;
+        return total / epoch.Count;
     }
 }

@@ -53,6 +53,53 @@ public sealed class ComputeTests
         order.Should().BeEquivalentTo(Enumerable.Range(0, 10).Select(i => (long)i));
     }
 
+    /// <summary>
+    /// Batches cuts the rows (and labels) of ShuffledBatches' order for the same seed, numbered from 1; dropLast leaves
+    /// out the short last batch; the generator is drawn once, when the epoch is made.
+    /// </summary>
+    [Test]
+    public void BatchesCutTheRowsOfShuffledBatches()
+    {
+        var data = torch.arange(20, dtype: torch.ScalarType.Float32).reshape(10, 2);
+        var labels = torch.arange(10, dtype: torch.ScalarType.Int64) * 10;
+        var order = Compute.ShuffledBatches(10, 4, new torch.Generator(7));
+        var generator = new torch.Generator(7);
+        var epoch = Compute.Batches(data, labels, 4, generator);
+        var twin = new torch.Generator(7);
+        torch.randperm(10, generator: twin).Dispose();
+        torch.rand(3, generator: generator).equal(torch.rand(3, generator: twin)).all().item<bool>().Should().BeTrue();
+        epoch.Count.Should().Be(3);
+        int seen = 0;
+        foreach (var batch in epoch)
+        {
+            var rows = order[seen++];
+            batch.Number.Should().Be(seen);
+            batch.Data.select(1, 0).data<float>().ToArray().Should().Equal(rows.Select(r => 2f * r));
+            batch.Labels.data<long>().ToArray().Should().Equal(rows.Select(r => 10 * r));
+        }
+        seen.Should().Be(3);
+        var full = Compute.Batches(data, 4, new torch.Generator(7), dropLast: true);
+        full.Count.Should().Be(2);
+        full.Select(b => b.Data.shape[0]).Should().Equal(4L, 4L);
+        var noLabels = () => Compute.Batches(data, 4).First().Labels;
+        noLabels.Should().Throw<InvalidOperationException>();
+    }
+
+    /// <summary>Each batch's tensors are disposed when the loop moves on.</summary>
+    [Test]
+    public void BatchesDisposeEachStep()
+    {
+        var data = torch.ones(6, 3);
+        var kept = new List<torch.Tensor>();
+        foreach (var batch in Compute.Batches(data, 2, new torch.Generator(1)))
+        {
+            batch.Data.IsInvalid.Should().BeFalse();
+            kept.Add(batch.Data * 2);
+        }
+        kept.Should().OnlyContain(t => t.IsInvalid);
+        data.IsInvalid.Should().BeFalse();
+    }
+
     /// <summary>Empty epochs and empty batches are refused.</summary>
     [TestCase(0, 4, "n")]
     [TestCase(10, 0, "batchSize")]

@@ -57,7 +57,7 @@ public sealed class ManifestTests
             // What travels in the assignment's bundle names only its own topics of the course (and the shared library).
             var allowed = manifest.Topics.Append("Formats").Append("Runtime").ToHashSet();
             var own = new[] { Path.Combine(Assignments, manifest.Name) }
-                .Concat(manifest.Topics.SelectMany(t => new[] { Path.Combine(Paths.Repo, "autograder", "Checks", t), Path.Combine(Paths.Repo, "worker", "Harness", t) }))
+                .Concat(manifest.Topics.SelectMany(t => new[] { Path.Combine(Paths.Repo, "autograder", "Checks", t), Path.Combine(Paths.Repo, "student-host", "Harness", t) }))
                 .Where(Directory.Exists).SelectMany(d => Directory.EnumerateFiles(d, "*.cs", SearchOption.AllDirectories));
             foreach (var file in own)
                 System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(file), @"\bGenAI\.Course\.(\w+)").Select(m => m.Groups[1].Value)
@@ -66,7 +66,7 @@ public sealed class ManifestTests
         var owners = manifests.SelectMany(m => m.Topics.Select(t => (topic: t, m.Name))).GroupBy(p => p.topic).ToList();
         owners.Where(g => g.Count() > 1).Select(g => g.Key).Should().BeEmpty("a topic belongs to one assignment");
         var topics = owners.Select(g => g.Key).ToList();
-        foreach (var root in new[] { Path.Combine(Paths.Repo, "autograder", "Checks"), Path.Combine(Paths.Repo, "worker", "Harness"), Path.Combine(Paths.Repo, "reference") })
+        foreach (var root in new[] { Path.Combine(Paths.Repo, "autograder", "Checks"), Path.Combine(Paths.Repo, "student-host", "Harness"), Path.Combine(Paths.Repo, "reference") })
             Directory.GetDirectories(root).Select(Path.GetFileName).Where(d => d is not ("bin" or "obj"))
                 .Should().OnlyContain(d => topics.Contains(d!), $"every folder of {Path.GetFileName(root)}/ is a topic of some assignment");
     }

@@ -55,7 +55,7 @@ public sealed class BundleTests
         File.Exists(Path.Combine(root, "autograder", "Checks", "Vae", "__snapshots__", "DecoderChecks.GeneratedImagesMatchSnapshot.json")).Should().BeTrue("the decoder's snapshot check is public");
         Directory.GetDirectories(Path.Combine(root, "GenAI.Course")).Select(Path.GetFileName).Should().BeEquivalentTo("ScoreMatching", "Vae");
         Directory.GetDirectories(Path.Combine(root, "build", "student-template")).Select(Path.GetFileName).Should().BeEquivalentTo(new[] { "ScoreMatching", "Vae" }, "the bundle holds only its assignment's code");
-        Directory.GetDirectories(Path.Combine(root, "worker", "Harness")).Select(Path.GetFileName).Should().BeEquivalentTo(new[] { "ScoreMatching", "Vae" }, "only its topics' harness operations");
+        Directory.GetDirectories(Path.Combine(root, "student-host", "Harness")).Select(Path.GetFileName).Should().BeEquivalentTo(new[] { "ScoreMatching", "Vae" }, "only its topics' harness operations");
         Directory.GetDirectories(Path.Combine(root, "autograder", "Checks")).Select(Path.GetFileName).Should().BeEquivalentTo(new[] { "ScoreMatching", "Vae" }, "only its topics' checks");
         Directory.GetDirectories(Path.Combine(root, "autograder", "Assignments")).Select(Path.GetFileName).Should().BeEquivalentTo(new[] { "cs446-hw5" }, "only its own assignment folder");
         File.Exists(Path.Combine(root, "course-library", "Runtime", "Compute.cs")).Should().BeTrue("the course library comes whole");

@@ -54,7 +54,7 @@ public static class BundleCommand
     /// <summary>
     /// Writes the student bundle (a folder and its zip); returns the zip's path. It holds only the assignment's own code:
     /// GenAI.Course/ and build/student-template/ (the template as handed out, which grade fills missing files from) hold
-    /// its topics, the worker its topics' harness (worker/Harness/TOPIC/), the autograder its topics' checks and its own
+    /// its topics, the student host its topics' harness (student-host/Harness/TOPIC/), the autograder its topics' checks and its own
     /// folder (Assignments/NAME/), and the course library (course-library/) comes whole. Warnings stay warnings;
     /// `dotnet test` reports through the points logger (build/PointsLogger) and collects no coverage.
     /// </summary>
@@ -74,7 +74,9 @@ public static class BundleCommand
         CopyTree(repo.Library, Path.Combine(root, RepoLayout.LibraryFolder));
 
         log.WriteLine("  worker, engine and the checks of the visible items");
-        CopyTree(Path.Combine(repo.Root, "worker"), Path.Combine(root, "worker"), relative => !relative.StartsWith("Harness/", StringComparison.Ordinal) || Own(relative["Harness/".Length..]));
+        CopyTree(Path.Combine(repo.Root, "worker"), Path.Combine(root, "worker"));
+        CopyTree(Path.Combine(repo.Root, "student-host"), Path.Combine(root, "student-host"), relative => !relative.StartsWith("Harness/", StringComparison.Ordinal) || Own(relative["Harness/".Length..]));
+        CopyTree(Path.Combine(repo.Root, "protocol"), Path.Combine(root, "protocol"));
         CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(root, CourseData));
         CopyTree(Path.Combine(repo.Root, "build", "PointsLogger"), Path.Combine(root, "build", "PointsLogger"));
         string autograder = Path.Combine(root, "autograder");
@@ -90,7 +92,7 @@ public static class BundleCommand
         File.WriteAllText(Path.Combine(autograder, ownFolder, Manifest.FileName),
             System.Text.Json.JsonSerializer.Serialize(publicManifest, new System.Text.Json.JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase }));
         // The checks build against the student's GenAI.Course/ by default; there is no reference here.
-        foreach (var project in new[] { Path.Combine(autograder, "GenAI.Autograder.csproj"), Path.Combine(root, "worker", "GenAI.Worker.csproj") })
+        foreach (var project in new[] { Path.Combine(autograder, "GenAI.Autograder.csproj"), Path.Combine(root, "student-host", "GenAI.StudentHost.csproj") })
         {
             string text = File.ReadAllText(project)
                 .Replace("<Course Condition=\"'$(Course)' == ''\">reference</Course>", "<Course Condition=\"'$(Course)' == ''\">template</Course>")
@@ -120,6 +122,8 @@ public static class BundleCommand
             <Solution>
               <Project Path="GenAI.Course/GenAI.Course.csproj" />
               <Project Path="course-library/GenAI.Course.Library.csproj" />
+              <Project Path="protocol/GenAI.Protocol.csproj" />
+              <Project Path="student-host/GenAI.StudentHost.csproj" />
               <Project Path="worker/GenAI.Worker.csproj" />
               <Project Path="autograder/GenAI.Autograder.csproj" />
             </Solution>
@@ -154,11 +158,11 @@ public static class BundleCommand
     public static string Gradescope(RepoLayout repo, Manifest manifest, string output, TextWriter? log = null)
     {
         log ??= TextWriter.Null;
-        log.WriteLine("  sources: student-template, reference (for setup.sh's audit only), worker, autograder, build, course data");
+        log.WriteLine("  sources: student-template, reference (for setup.sh's audit only), course library, protocol, student host, worker, autograder, build, course data");
         string staging = Path.Combine(output, $"{manifest.Name}-gradescope");
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         string source = staging;
-        foreach (var folder in new[] { "student-template", "reference", RepoLayout.LibraryFolder, "worker", "autograder", "build" })
+        foreach (var folder in new[] { "student-template", "reference", RepoLayout.LibraryFolder, "protocol", "student-host", "worker", "autograder", "build" })
             CopyTree(Path.Combine(repo.Root, folder), Path.Combine(source, folder), relative =>
                 !(folder == "autograder" && relative.StartsWith("Assignments/", StringComparison.Ordinal)) || relative.StartsWith($"Assignments/{manifest.Name}/", StringComparison.Ordinal));
         CopyTree(Path.Combine(repo.Root, CourseData), Path.Combine(source, CourseData));
