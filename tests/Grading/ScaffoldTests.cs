@@ -9,8 +9,7 @@ namespace GenAI.Grader.Tests.Grading;
 /// one function (reference/Toy/Squares.cs), one check (autograder/Checks/Toy/SumOfSquaresChecks.cs) and one manifest
 /// (autograder/Assignments/toy-hw/manifest.json), nothing else edited; the template regenerated with the generate verb.
 /// </summary>
-[Category("EndToEnd")]
-[NonParallelizable]
+[Category("EndToEnd"), Parallelizable(ParallelScope.Self)]
 public sealed class ScaffoldTests
 {
     const string Function = """
