@@ -1,9 +1,7 @@
 using NUnit.Framework;
 
-// Fixtures marked [Parallelizable] run two at a time: the planted and zoo gradings (each keeps about one core
-// busy: the judge and its worker take turns), and the uploads, bundles, scaffold, run-command and grade.ps1
-// tests beside them. Hostile cases (one overwrites every .json under the temporary folder), the audit (it
-// measures time and memory), batches (parallel inside) and timing tests stay unmarked: NUnit runs those alone.
+// End-to-end gradings marked [Parallelizable] (planted and zoo groups) run two at a time: a grading
+// keeps about one core busy (the judge and its worker take turns), so two share a 2-core machine.
 [assembly: LevelOfParallelism(2)]
 
 namespace GenAI.Grader.Tests;

@@ -6,7 +6,6 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Run;
 
 /// <summary>The run verb: the reference's experiments write every figure the homework asks for, and bad input is a clear error.</summary>
-[Parallelizable(ParallelScope.Self)]
 public sealed class RunCommandTests
 {
     static (int exit, string console) RunVerb(params string[] args) =>
