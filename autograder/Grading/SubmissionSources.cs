@@ -82,7 +82,7 @@ public sealed class SubmissionSources
 
         var notes = new List<string>();
         var files = new List<SourceFile>();
-        var library = LibraryTypes(template);
+        var library = new Lazy<HashSet<string>>(() => LibraryTypes(template));   // read only when a file matches no template path
         var ignored = new List<string>();
         foreach (var group in sources.GroupBy(s => TemplatePath(s.path, templateFiles.Keys)))
         {
@@ -91,7 +91,7 @@ public sealed class SubmissionSources
                 foreach (var (path, text) in group)
                 {
                     var types = Types(text).ToList();
-                    if (types.Count > 0 && types.All(t => library.Contains(t.FullName))) ignored.Add(path);
+                    if (types.Count > 0 && types.All(t => library.Value.Contains(t.FullName))) ignored.Add(path);
                     else files.Add(new SourceFile("Submitted/" + path, text, path));
                 }
                 continue;
