@@ -48,6 +48,24 @@ public sealed class NumericsTests
             .Should().Contain("returned Float32 for float64 inputs");
     }
 
+
+    /// <summary>
+    /// Above 64 outputs gradcheck compares random combinations of the outputs: a correct function of 600 outputs passes, and a
+    /// gradient wrong in one output row only (a 5% error in 5 of the 600 outputs) or one input's path detached is still caught.
+    /// </summary>
+    [Test]
+    public void GradCheckOfManyOutputsStillCatchesALocalError()
+    {
+        var x = tensor(new[] { 0.3, -1.2, 2.0 });
+        var w = randn(new long[] { 3, 200 }, dtype: float64, generator: new Generator(5));
+        GradCheck.AssertGradientsMatch(C, a => (a[0].unsqueeze(1) * w).tanh(), new[] { x }, new[] { "x" });
+        var rows = zeros(3, 200, dtype: float64);
+        rows[1, TensorIndex.Slice(0, 5)] = 0.05;
+        FailureOf(() => GradCheck.AssertGradientsMatch(C, a => { var y = a[0].unsqueeze(1) * w; return (y + rows * (y - y.detach())).tanh(); }, new[] { x }, new[] { "x" }))
+            .Should().Contain("(random unit combination").And.Contain("of the 600 outputs)").And.Contain("d x[1]");
+        FailureOf(() => GradCheck.AssertGradientsMatch(C, a => (cat(new[] { a[0][TensorIndex.Slice(0, 2)], a[0][TensorIndex.Slice(2)].detach() }).unsqueeze(1) * w).tanh(), new[] { x }, new[] { "x" }))
+            .Should().Contain("d x[2]").And.Contain("by autograd but");
+    }
     /// <summary>The DKW and Hoeffding bounds equal their closed forms at the documented false-fail probability.</summary>
     [Test]
     public void BoundsHaveTheDocumentedFalseFailProbability()
