@@ -16,14 +16,16 @@ namespace GenAI.Autograder.Checks.Elbo;
 public sealed class ConvVaeTrainingChecks : CheckBase
 {
     /// <summary>
-    /// The reference reaches 20.8 to 23.5 nats per image over seven initialisations (global seeds 1-3, 5-7, 161)
-    /// and 26.05 in one more (seed 4): with a unit-variance Gaussian decoder on [0, 1] pixels the posterior
-    /// sometimes collapses within this budget, leaving the decoder at the mean image (25.9 on these 300 digits).
-    /// A correct model must never fail, so the threshold is the worst of seeds 1-5 and 161 (26.05) plus 1 nat,
-    /// rounded up: the tier catches training that does not work at all (diverging, NaN, nothing learnt); the
-    /// shape, gradient and loss checks catch the finer bugs.
+    /// What a correct model reaches after 3 epochs, measured on the reference for global seeds 1-9 and 161 (the same to two
+    /// decimals with 1 and 2 libtorch threads): 24.4 to 26.3 nats per image, from 39.6 to 78.0 untrained. With a
+    /// unit-variance Gaussian decoder on [0, 1] pixels the posterior sometimes collapses (seed 4: 26.25 after 3 epochs,
+    /// still 26.05 after 12), leaving the decoder at the mean image (25.9 on these 300 digits), so no threshold below the
+    /// mean image's loss is fair to every correct model, and the first epoch already reaches that level (26.4 to 26.9): 12
+    /// epochs had cost four times as long and caught nothing more. The threshold is the worst seed (26.33) plus 1 nat,
+    /// rounded up: the tier catches training that does not work at all (diverging, NaN, nothing learnt); the shape,
+    /// gradient and loss checks catch the finer bugs.
     /// </summary>
-    const double Threshold = 27.1;
+    const double Threshold = 27.4;
 
     /// <summary>
     /// Held-out negative ELBO per image without the constant 392 log(2 pi):
@@ -42,11 +44,11 @@ public sealed class ConvVaeTrainingChecks : CheckBase
         return reconstruction + kl;
     }
 
-    /// <summary>ConvVae(8), 12 epochs of Adam (lr 2e-3, batch 32) on 1,200 fixture digits in [0, 1], one call per epoch (each within the per-call time limit); the loss on 300 others must reach the threshold.</summary>
+    /// <summary>ConvVae(8), 3 epochs of Adam (lr 2e-3, batch 32) on 1,200 fixture digits in [0, 1], one call per epoch (each within the per-call time limit); the loss on 300 others must reach the threshold.</summary>
     [Test]
     public void TrainedConvVaeReachesTheHeldOutLoss()
     {
-        var c = new Case("ConvVae (trained)", "12 epochs on 1,200 digits, 300 held out",
+        var c = new Case("ConvVae (trained)", "3 epochs on 1,200 digits, 300 held out",
             "training lowers the negative ELBO when the encoder, decoder, reparameterize, negative_log_likelihood, kl_diag_normal and the ELBO loss are right: check signs, that z = mu + sigma * eps uses the noise, and that nothing is detached.");
         string folder = Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "digits-idx");
         var train = Idx.LoadSplit(folder, "train").images.flatten(1).to(float32);
@@ -64,5 +66,5 @@ public sealed class ConvVaeTrainingChecks : CheckBase
             Assert.Fail(c.Describe($"held-out negative ELBO {heldOut:F2} > {Threshold} nats per image (training loss per epoch: {perEpoch})."));
     }
 
-    const int Epochs = 12, Seed = 161;
+    const int Epochs = 3, Seed = 161;
 }
