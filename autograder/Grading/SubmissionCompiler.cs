@@ -192,8 +192,12 @@ public static class SubmissionCompiler
         string deps = Path.Combine(autograder, "GenAI.Worker.deps.json");
         if (!File.Exists(deps)) throw new FileNotFoundException($"the worker is missing from {autograder} (GenAI.Worker.deps.json): rebuild the autograder.");
         using var doc = JsonDocument.Parse(File.ReadAllText(deps));
-        var libraries = doc.RootElement.GetProperty("targets").EnumerateObject().First().Value;
-        var course = libraries.EnumerateObject().First(l => l.Name.StartsWith("GenAI.Course/", StringComparison.Ordinal));
+        // A runtime-specific build (dotnet publish -r linux-x64) lists its libraries under the second target, the first being empty.
+        var (libraries, course) = doc.RootElement.GetProperty("targets").EnumerateObject()
+            .Select(t => (t.Value, t.Value.EnumerateObject().FirstOrDefault(l => l.Name.StartsWith("GenAI.Course/", StringComparison.Ordinal))))
+            .FirstOrDefault(t => t.Item2.Value.ValueKind == JsonValueKind.Object);
+        if (libraries.ValueKind != JsonValueKind.Object)
+            throw new FileNotFoundException($"{deps} does not list GenAI.Course: rebuild the autograder.");
         var pending = new Queue<string>(Dependencies(course.Value));
         var seen = new HashSet<string>();
         while (pending.TryDequeue(out var name))

@@ -66,7 +66,15 @@ public static class SubmissionGrader
         log.WriteLine($"Compiling {submission} ...");
         string workspace = Path.Combine(output, ".work");
         string runFolder = Path.Combine(Path.GetTempPath(), $"genai-worker-{Guid.NewGuid():N}");
-        var build = SubmissionBuild.Create(repo, sources, workspace, TimeSpan.FromMinutes(10), autograder, runFolder);
+        SubmissionBuild build;
+        try { build = SubmissionBuild.Create(repo, sources, workspace, TimeSpan.FromMinutes(10), autograder, runFolder); }
+        catch (FileNotFoundException e)
+        {
+            // The autograder's own build is incomplete (no worker beside it): nothing a submission can change.
+            errors.WriteLine(e.Message);
+            foreach (var m in manifests) Scorer.Failed(m, e.Message, clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
+            return setUpError;
+        }
         var identity = SubmissionIdentity.Of(options.Student ?? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(submission)), sources.Files.Select(f => (f.Path, f.Text)), DateTimeOffset.UtcNow);
         if (!build.Succeeded)
         {

@@ -112,21 +112,6 @@ public sealed class GradeEndToEndTests
         run.Results.Values.Should().OnlyContain(r => r.Score == 0 && r.Output.Contains("No C# source files"));
     }
 
-    /// <summary>A call that never returns is stopped at the per-call limit; that check fails and later checks still run.</summary>
-    [Test, NonParallelizable]
-    public void AnEndlessLoopFailsOnlyItsChecks()
-    {
-        var run = Grader.Grade(Grader.Planted(new[] { ("ScoreMatching/ScoreMatching.cs", "double sigmaL = noiseLevels[^1];", "double sigmaL = noiseLevels[^1];\n        while (sigmaL > 0) { }") }),
-            "--call-timeout", "30", "--assignment", "cs446-hw5");
-        run.ExitCode.Should().Be(0, run.Console);
-        var hw5 = run.Results["cs446-hw5"];
-        var langevin = hw5.Tests.Single(t => t.Number == "4.3");
-        langevin.Score.Should().Be(0);
-        langevin.Output.Should().Contain("AnnealedLangevinDynamics did not finish within").And.Contain("the 30 s call limit");
-        foreach (var item in hw5.Tests.Where(t => t.Number != "4.3"))
-            item.Score.Should().Be(item.MaxScore, $"{item.Number} does not call the Langevin sampler: {item.Output}");
-    }
-
     /// <summary>A judge that runs out of its overall time keeps finished checks and zeroes the rest, saying why.</summary>
     [Test, NonParallelizable]
     public void AnOverallTimeoutKeepsFinishedChecks()

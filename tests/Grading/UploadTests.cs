@@ -179,4 +179,15 @@ public sealed class BadInputTests
         (exit, console) = Grade("--assignment", "cs446-hw5", "--out", Path.Combine(file, "alice"));
         OneClearLine(exit, console, "is not a writable folder");
     }
+
+    /// <summary>An autograder build without its worker (a partial copy): one line naming what is missing, no stack trace, and a results.json.</summary>
+    [Test]
+    public void AutograderWithoutItsWorker()
+    {
+        string output = Directory.CreateTempSubdirectory("genai-bad").FullName, autograder = Directory.CreateTempSubdirectory("genai-partial").FullName;
+        var errors = new StringWriter();
+        var outcome = SubmissionGrader.Grade(new GradeOptions(null, "cs446-hw5", output, AutograderFolder: autograder), new StringWriter(), errors);
+        OneClearLine(outcome.ExitCode, errors.ToString(), "the worker is missing from");
+        ResultsOutput(output).Should().Contain("rebuild the autograder");
+    }
 }

@@ -11,7 +11,7 @@ public static class GradeCommand
 {
     static readonly Option<string?> Submission = Cli.Text("--submission", "DIR",
         "the student's .cs files: a folder (any depth) or a .zip, the whole template or only the files they changed (the rest come from the template) (default: reference/, or GenAI.Course/ in a student bundle)");
-    static readonly Option<string?> Assignment = Cli.Text("--assignment", "NAME", "a manifest name in autograder/assignments (default: every assignment)");
+    static readonly Option<string?> Assignment = Cli.Text("--assignment", "NAME", "an assignment: a folder of autograder/Assignments (default: every assignment)");
     static readonly Option<string?> Out = Cli.Text("--out", "DIR",
         "where results go (default: ./results): OUT/results.json for one assignment, OUT/NAME/results.json for several");
     static readonly Option<double?> Timeout = Cli.Seconds("--timeout",
