@@ -8,6 +8,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Engine;
 
 /// <summary>grade.ps1, checked with PowerShell's own parser and run in a hosted runspace (pwsh itself cannot be installed here).</summary>
+[Parallelizable(ParallelScope.All)]
 public sealed class GradeScriptTests
 {
     static string Script => Path.Combine(Paths.Repo, "grade.ps1");

@@ -8,7 +8,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Grading;
 
 /// <summary>Submissions shaped the way students hand them in, graded end to end on cs446-hw5 (the fastest grading).</summary>
-[Category("EndToEnd")]
+[Category("EndToEnd"), Parallelizable(ParallelScope.All)]
 public sealed class UploadTests
 {
     static readonly string Reference = Path.Combine(Paths.Repo, "reference");

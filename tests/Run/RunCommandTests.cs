@@ -6,6 +6,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Run;
 
 /// <summary>The run verb: the reference's experiments write every figure the homework asks for, and bad input is a clear error.</summary>
+[Parallelizable(ParallelScope.All)]
 public sealed class RunCommandTests
 {
     static (int exit, string console) RunVerb(params string[] args) =>
