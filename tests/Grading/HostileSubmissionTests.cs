@@ -10,18 +10,24 @@ namespace GenAI.Grader.Tests.Grading;
 /// results.json, forge nothing, lose points only where its own code misbehaves, and finish in
 /// bounded time. Student code runs in the worker; these run through the real grade command.
 /// </summary>
-[Category("EndToEnd")]
+[Category("EndToEnd"), Parallelizable(ParallelScope.All)]
 public sealed class HostileSubmissionTests
 {
     static JsonElement Catalogue() =>
         JsonDocument.Parse(File.ReadAllText(Path.Combine(Paths.Repo, "fixtures", "submissions", "hostile.json"))).RootElement;
 
-    static IEnumerable<TestCaseData> Cases() => Catalogue().GetProperty("cases").EnumerateArray()
+    static IEnumerable<TestCaseData> Cases(bool alone) => Catalogue().GetProperty("cases").EnumerateArray()
+        .Where(c => (c.TryGetProperty("alone", out var a) && a.GetBoolean()) == alone)
         .Select(c => new TestCaseData(c.GetProperty("name").GetString()).SetName($"Hostile_{c.GetProperty("name").GetString()}"));
 
-    /// <summary>The attack loses points only where it must, with the expected explanation, and forges nothing.</summary>
-    [TestCaseSource(nameof(Cases))]
-    public void IsContained(string name)
+    static IEnumerable<TestCaseData> SharedCases() => Cases(alone: false);
+    internal static IEnumerable<TestCaseData> AloneCases() => Cases(alone: true);
+
+    /// <summary>The attack loses points only where it must, with the expected explanation, and forges nothing (two gradings at a time).</summary>
+    [TestCaseSource(nameof(SharedCases))]
+    public void IsContained(string name) => Contain(name);
+
+    internal static void Contain(string name)
     {
         var entry = Catalogue().GetProperty("cases").EnumerateArray().Single(c => c.GetProperty("name").GetString() == name);
         if (entry.TryGetProperty("needsRoot", out var needsRoot) && needsRoot.GetBoolean() && !(OperatingSystem.IsLinux() && Environment.UserName == "root"))
@@ -61,4 +67,13 @@ public sealed class HostileSubmissionTests
         }
         clock.Elapsed.Should().BeLessThan(TimeSpan.FromMinutes(3));
     }
+}
+
+/// <summary>The hostile submissions that reach beyond their own worker ('alone' in hostile.json), graded with no other test running.</summary>
+[Category("EndToEnd"), NonParallelizable]
+public sealed class HostileSubmissionAloneTests
+{
+    /// <summary>The attack loses points only where it must, with the expected explanation, and forges nothing.</summary>
+    [TestCaseSource(typeof(HostileSubmissionTests), nameof(HostileSubmissionTests.AloneCases))]
+    public void IsContained(string name) => HostileSubmissionTests.Contain(name);
 }
