@@ -8,7 +8,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Grading;
 
 /// <summary>The student bundle and the Gradescope zip, built from this tree and used the way students and Gradescope use them.</summary>
-[Category("EndToEnd")]
+[Category("EndToEnd"), Parallelizable(ParallelScope.All)]
 public sealed class BundleTests
 {
     static (RepoLayout repo, Manifest manifest) Assignment(string name)
