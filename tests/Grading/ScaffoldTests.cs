@@ -9,8 +9,8 @@ namespace GenAI.Grader.Tests.Grading;
 /// one function (reference/Toy/Squares.cs), one check (autograder/Checks/Toy/SumOfSquaresChecks.cs) and one manifest
 /// (autograder/Assignments/toy-hw/manifest.json), nothing else edited; the template regenerated with the generate verb.
 /// </summary>
-[Category("EndToEnd")]
-[NonParallelizable]
+/// <remarks>Beside the other parallel tests: its build and two toy gradings keep less than one core busy.</remarks>
+[Category("EndToEnd"), Parallelizable]
 public sealed class ScaffoldTests
 {
     const string Function = """
