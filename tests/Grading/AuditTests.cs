@@ -12,7 +12,7 @@ public sealed class AuditTests
     /// <summary>
     /// On this machine the reference gets full marks isolated and in-process with 1 and 2 threads, the template zero with
     /// guidance, the sampled planted entries lose and keep where they say, and the assignment fits the box: exit 0, audit.md.
-    /// cs552-hw2, the assignment that grades fastest (the Gradescope bundle test audits cs446-hw5's reference).
+    /// cs552-hw2, the assignment that grades fastest (the Gradescope bundle test audits cs446-hw5's reference isolated with 1 and 2 threads).
     /// </summary>
     [Test, Category("EndToEnd")]
     public void AuditOfOneAssignmentIsClean()
