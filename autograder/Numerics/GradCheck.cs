@@ -38,6 +38,7 @@ public static class GradCheck
         long outputs;
         using (no_grad()) outputs = Evaluate(f, leaves, c).numel();
         Func<long, string> output = j => $"output[{j}]";
+        long compared = outputs;
         if (outputs > MaxFullOutputs)
         {
             using var generator = new Generator(20260715);
@@ -46,8 +47,9 @@ public static class GradCheck
             var full = f;
             f = a => Evaluate(full, a, c).matmul(combinations);
             output = j => $"(random unit combination {j + 1} of the {outputs} outputs)";
+            compared = Projections;
         }
-        var numeric = Numerical(f, leaves, eps, c, outputs > MaxFullOutputs ? Projections : outputs);
+        var numeric = Numerical(f, leaves, eps, c, compared);
         var first = Analytical(f, leaves, c);
         var second = Analytical(f, leaves, c);
         for (int i = 0; i < leaves.Length; i++)
