@@ -4,6 +4,10 @@ using GenAI.Worker.Dispatch;
 // The worker: reads requests on standard input, runs them against the submission, replies on
 // standard output. Anything student code prints goes to standard error instead, so it cannot
 // corrupt (or forge) the replies the judge reads.
+// The run folder's deps.json leaves the submission's GenAI.Course.dll out, so the worker starts while it is still
+// being compiled (SubmissionBuild.PrepareRunFolder); it is loaded from beside the worker when student code is first needed.
+System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += (context, name) =>
+    name.Name == "GenAI.Course" ? context.LoadFromAssemblyPath(Path.Combine(AppContext.BaseDirectory, "GenAI.Course.dll")) : null;
 var input = Console.OpenStandardInput();
 var output = Console.OpenStandardOutput();
 Console.SetOut(Console.Error);

@@ -30,7 +30,7 @@ public static class CheckRunner
         var listener = new Listener(writer);
         runner.Run(listener, only.Count == 0 ? TestFilter.Empty : new SelectedChecks(Selected));
         Seam.Student.Shutdown();
-        writer.WriteLine(ProgressLog.Line(new ProgressEvent(ProgressLog.Done)));
+        writer.WriteLine(ProgressLog.Line(new ProgressEvent(ProgressLog.Done, Seconds: Seam.Student.WaitedSeconds)));
         return listener.Failures;
     }
 

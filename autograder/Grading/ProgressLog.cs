@@ -24,14 +24,14 @@ public static class ProgressLog
     public const string Started = "started";
     /// <summary>Event: a check finished.</summary>
     public const string Finished = "finished";
-    /// <summary>Event: the run completed.</summary>
+    /// <summary>Event: the run completed; its seconds are those checks spent waiting for the build and the worker's start.</summary>
     public const string Done = "done";
 
     /// <summary>Serialises one event as a single line.</summary>
     public static string Line(ProgressEvent e) => JsonSerializer.Serialize(e);
 
-    /// <summary>What a (possibly partial) log says: the checks discovered, the outcomes finished, the check running last, and whether the run completed.</summary>
-    public sealed record State(IReadOnlyList<string> Discovered, IReadOnlyDictionary<string, CheckOutcome> Outcomes, string? Running, bool Done);
+    /// <summary>What a (possibly partial) log says: the checks discovered, the outcomes finished, the check running last, whether the run completed, and the seconds its checks waited for the build and the worker's start.</summary>
+    public sealed record State(IReadOnlyList<string> Discovered, IReadOnlyDictionary<string, CheckOutcome> Outcomes, string? Running, bool Done, double Waited = 0);
 
     /// <summary>Parses a log; malformed lines (a torn last line, garbage) are skipped.</summary>
     public static State Read(string path)
@@ -40,6 +40,7 @@ public static class ProgressLog
         var outcomes = new Dictionary<string, CheckOutcome>();
         string? running = null;
         bool done = false;
+        double waited = 0;
         if (File.Exists(path))
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
@@ -58,10 +59,10 @@ public static class ProgressLog
                         outcomes[e.Test] = new CheckOutcome(e.Test, e.Passed, e.Message ?? "", e.Seconds);
                         if (running == e.Test) running = null;
                         break;
-                    case Done: done = true; break;
+                    case Done: done = true; waited = e.Seconds; break;
                 }
             }
         }
-        return new State(discovered, outcomes, running, done);
+        return new State(discovered, outcomes, running, done, waited);
     }
 }

@@ -4,10 +4,10 @@ using System.Text;
 namespace GenAI.Autograder.Grading;
 
 /// <summary>
-/// Compiles a submission's C# sources in-process (<see cref="SubmissionCompiler"/>) into a workspace
-/// of its own and lays out the worker's run folder: GenAI.Worker and the assemblies its deps.json names, with
-/// the submission's GenAI.Course.dll, and a link to the native libraries. The checks are not in
-/// it. Compiler warnings never fail the build.
+/// Lays out the worker's run folder (GenAI.Worker and the assemblies its deps.json names, a link to the native
+/// libraries) and compiles a submission's C# sources in-process (<see cref="SubmissionCompiler"/>) into a workspace
+/// of its own, then adds the submission's GenAI.Course.dll to the run folder. The checks are not in it. Compiler
+/// warnings never fail the build.
 /// </summary>
 public sealed class SubmissionBuild
 {
@@ -46,16 +46,59 @@ public sealed class SubmissionBuild
     public IReadOnlyList<string> Sources { get; private init; } = Array.Empty<string>();
 
     /// <summary>
-    /// Writes the collected <paramref name="sources"/>, builds them in <paramref name="workspace"/>
-    /// and prepares the run folder from the autograder build in <paramref name="autograder"/>.
+    /// Lays out the worker's run folder from the autograder build in <paramref name="autograder"/>, before the submission
+    /// is compiled: GenAI.Worker and the assemblies its deps.json names, a link to the native libraries, and a deps.json
+    /// without GenAI.Course, so the worker can start (and load libtorch) while the compiler runs; the worker loads the
+    /// submission's GenAI.Course.dll from beside itself when first asked to run student code (<see cref="Create"/> puts it there).
+    /// </summary>
+    public static void PrepareRunFolder(string autograder, string runFolder)
+    {
+        // The run folder lives where an unprivileged worker can read it (the workspace may sit in a private folder).
+        if (Directory.Exists(runFolder)) Directory.Delete(runFolder, recursive: true);
+        Directory.CreateDirectory(runFolder);
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(runFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        // Files are copied (the .NET host resolves a symlinked app back to its real folder); only
+        // runtimes/, the ~500 MB of native libtorch, is linked.
+        foreach (var name in WorkerFiles(autograder).Where(n => n != WorkerDeps))
+            CopyReadable(Path.Combine(autograder, name), Path.Combine(runFolder, name));
+        File.WriteAllText(Path.Combine(runFolder, WorkerDeps), WithoutCourse(File.ReadAllText(Path.Combine(autograder, WorkerDeps))));
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(Path.Combine(runFolder, WorkerDeps), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        if (Directory.Exists(Path.Combine(autograder, "runtimes")))
+            Directory.CreateSymbolicLink(Path.Combine(runFolder, "runtimes"), NativeCache.Ensure(Path.Combine(autograder, "runtimes")));
+    }
+
+    const string WorkerDeps = "GenAI.Worker.deps.json";
+
+    /// <summary>The worker's deps.json with the GenAI.Course library and every dependency on it taken out.</summary>
+    static string WithoutCourse(string deps)
+    {
+        var root = System.Text.Json.Nodes.JsonNode.Parse(deps)!.AsObject();
+        static bool IsCourse(string name) => name.StartsWith("GenAI.Course/", StringComparison.Ordinal);
+        foreach (var (_, target) in root["targets"]!.AsObject())
+        {
+            var libraries = target!.AsObject();
+            foreach (var name in libraries.Select(l => l.Key).Where(IsCourse).ToList()) libraries.Remove(name);
+            foreach (var (_, library) in libraries)
+                if (library?["dependencies"] is System.Text.Json.Nodes.JsonObject dependencies) dependencies.Remove("GenAI.Course");
+        }
+        var all = root["libraries"]!.AsObject();
+        foreach (var name in all.Select(l => l.Key).Where(IsCourse).ToList()) all.Remove(name);
+        return root.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>
+    /// Writes the collected <paramref name="sources"/>, builds them in <paramref name="workspace"/>/course and puts
+    /// GenAI.Course.dll into the run folder <see cref="PrepareRunFolder"/> laid out from <paramref name="autograder"/>.
     /// </summary>
     public static SubmissionBuild Create(RepoLayout repo, SubmissionSources sources, string workspace, TimeSpan timeout, string autograder, string runFolder)
     {
         if (sources.Empty is not null)
             return new SubmissionBuild { Errors = sources.Empty };
 
-        if (Directory.Exists(workspace)) Directory.Delete(workspace, recursive: true);
         string output = Path.Combine(workspace, "course");
+        if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
         var texts = sources.Files.Select(f => (f.Path, f.Text)).ToList();
         var paths = texts.Select(t => t.Path).ToList();
         using var cancel = new CancellationTokenSource(timeout);
@@ -66,24 +109,12 @@ public sealed class SubmissionBuild
         if (!compiled.Succeeded)
             return new SubmissionBuild { Sources = paths, Errors = "The submission does not compile:\n" + compiled.Describe() };
 
-        // The run folder lives where an unprivileged worker can read it (the workspace may sit in a private folder).
-        string run = runFolder;
-        if (Directory.Exists(run)) Directory.Delete(run, recursive: true);
-        Directory.CreateDirectory(run);
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(run, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        // Files are copied (the .NET host resolves a symlinked app back to its real folder); only
-        // runtimes/, the ~500 MB of native libtorch, is linked.
-        foreach (var name in WorkerFiles(autograder))
-            CopyReadable(Path.Combine(autograder, name), Path.Combine(run, name));
-        if (Directory.Exists(Path.Combine(autograder, "runtimes")))
-            Directory.CreateSymbolicLink(Path.Combine(run, "runtimes"), NativeCache.Ensure(Path.Combine(autograder, "runtimes")));
         foreach (var name in CourseFiles)
-            if (File.Exists(Path.Combine(output, name))) CopyReadable(Path.Combine(output, name), Path.Combine(run, name));
+            if (File.Exists(Path.Combine(output, name))) CopyReadable(Path.Combine(output, name), Path.Combine(runFolder, name));
         var missing = File.Exists(Path.Combine(autograder, "GenAI.Course.dll"))
             ? ApiCheck.Missing(Path.Combine(autograder, "GenAI.Course.dll"), Path.Combine(output, "GenAI.Course.dll"), autograder)
             : Array.Empty<string>();
-        return new SubmissionBuild { Succeeded = true, RunFolder = run, Sources = paths, MissingApi = missing, Replaced = replaced };
+        return new SubmissionBuild { Succeeded = true, RunFolder = runFolder, Sources = paths, MissingApi = missing, Replaced = replaced };
     }
 
     /// <summary>The message shown to the student when <see cref="MissingApi"/> is not empty.</summary>
@@ -102,7 +133,7 @@ public sealed class SubmissionBuild
     /// <summary>GenAI.Worker's own files and the managed assemblies its deps.json lists, except the course library.</summary>
     static IEnumerable<string> WorkerFiles(string autograder)
     {
-        string deps = Path.Combine(autograder, "GenAI.Worker.deps.json");
+        string deps = Path.Combine(autograder, WorkerDeps);
         if (!File.Exists(deps)) throw new FileNotFoundException($"the worker is missing from {autograder} (GenAI.Worker.deps.json): rebuild the autograder.");
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(deps));
         var names = new HashSet<string> { "GenAI.Worker.dll", "GenAI.Worker.deps.json", "GenAI.Worker.runtimeconfig.json" };

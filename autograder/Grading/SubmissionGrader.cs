@@ -65,16 +65,25 @@ public static class SubmissionGrader
 
         log.WriteLine($"Compiling {submission} ...");
         string workspace = Path.Combine(output, ".work");
+        if (Directory.Exists(workspace)) Directory.Delete(workspace, recursive: true);
+        Directory.CreateDirectory(workspace);
         string runFolder = Path.Combine(Path.GetTempPath(), $"genai-worker-{Guid.NewGuid():N}");
-        SubmissionBuild build;
-        try { build = SubmissionBuild.Create(repo, sources, workspace, TimeSpan.FromMinutes(10), autograder, runFolder); }
-        catch (FileNotFoundException e)
+        string progress = Path.Combine(workspace, "progress.jsonl");
+        GradeOutcome Incomplete(FileNotFoundException e)
         {
             // The autograder's own build is incomplete (no worker beside it): nothing a submission can change.
             errors.WriteLine(e.Message);
             foreach (var m in manifests) Scorer.Failed(m, e.Message, clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
+            TryDelete(runFolder);
             return setUpError;
         }
+        try { SubmissionBuild.PrepareRunFolder(autograder, runFolder); }
+        catch (FileNotFoundException e) { return Incomplete(e); }
+        // The judge, and the worker in it, start now and call student code once the submission is compiled: their start-ups overlap the compile.
+        using var judge = Judge.Start(repo.Root, autograder, runFolder, progress, manifests.SelectMany(m => m.Items).SelectMany(i => i.Tests).Distinct().ToList(), options.CallTimeoutSeconds, gated: true);
+        SubmissionBuild build;
+        try { build = SubmissionBuild.Create(repo, sources, workspace, TimeSpan.FromMinutes(10), autograder, runFolder); }
+        catch (FileNotFoundException e) { return Incomplete(e); }
         var identity = SubmissionIdentity.Of(options.Student ?? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(submission)), sources.Files.Select(f => (f.Path, f.Text)), DateTimeOffset.UtcNow);
         if (!build.Succeeded)
         {
@@ -93,8 +102,8 @@ public static class SubmissionGrader
         log.WriteLine($"Compiled {build.Sources.Count} source files in {clock.Elapsed.TotalSeconds:F1} s; running the checks ...");
         string sourceReport = sources.Report(string.Join("\n\n", new[] { build.ReplacedMessage, build.ApiMessage }.Where(t => t.Length > 0)));
         if (sourceReport.Length > 0) log.WriteLine(sourceReport);
-        string progress = Path.Combine(workspace, "progress.jsonl");
-        var (state, interruption) = RunChecks(repo.Root, autograder, build.RunFolder, progress, manifests.SelectMany(m => m.Items).SelectMany(i => i.Tests).Distinct().ToList(), TimeSpan.FromSeconds(options.TimeoutSeconds ?? GradeOptions.DefaultTimeoutSeconds * manifests.Count), options.CallTimeoutSeconds, log, s =>
+        judge.Release();
+        var (state, interruption) = judge.Wait(TimeSpan.FromSeconds(options.TimeoutSeconds ?? GradeOptions.DefaultTimeoutSeconds * manifests.Count), log, s =>
         {
             foreach (var m in manifests) Scorer.Score(m, s, null, "Grading in progress.", clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
         });
@@ -157,62 +166,6 @@ public static class SubmissionGrader
         try { if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true); }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
-    }
-
-    /// <summary>
-    /// Runs the judge (<c>run-checks</c>, from the autograder's own build in <paramref name="autograder"/>)
-    /// on the checks matching <paramref name="checks"/> (manifest patterns),
-    /// with student code in a worker started from <paramref name="runFolder"/> (or, when it is null, in the
-    /// judge itself: the course assembly the autograder was built with), calling
-    /// <paramref name="onProgress"/> whenever a check finishes.
-    /// </summary>
-    public static (ProgressLog.State state, string? interruption) RunChecks(string repoRoot, string autograder, string? runFolder, string progressPath, IReadOnlyList<string> checks, TimeSpan timeout, double callTimeoutSeconds, TextWriter log, Action<ProgressLog.State> onProgress)
-    {
-        var info = new ProcessStartInfo("dotnet") { WorkingDirectory = autograder, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { Path.Combine(autograder, "GenAI.Autograder.dll"), "run-checks", "--progress", progressPath, "--only" }.Concat(checks)) info.ArgumentList.Add(a);
-        // Snapshot pictures of failed checks go beside the progress log; grading never rewrites stored snapshots.
-        info.Environment[Checks.ImageSnapshot.FiguresVariable] = Path.Combine(Path.GetDirectoryName(progressPath)!, "figures");
-        info.Environment.Remove(Checks.ImageSnapshot.UpdateVariable);
-        Seam.WorkerSandbox.SleepWhileWaiting(info);
-        if (runFolder is not null) Isolate(info, runFolder, repoRoot, autograder, progressPath, callTimeoutSeconds);
-        using var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var clock = Stopwatch.StartNew();
-        int reported = -1;
-        bool timedOut = false;
-        while (!process.WaitForExit(500))
-        {
-            if (clock.Elapsed > timeout) { process.Kill(entireProcessTree: true); timedOut = true; break; }
-            var s = ProgressLog.Read(progressPath);
-            if (s.Outcomes.Count != reported)
-            {
-                reported = s.Outcomes.Count;
-                onProgress(s);
-                if (s.Discovered.Count > 0 && log == Console.Out && !Console.IsOutputRedirected) log.Write($"\r  {s.Outcomes.Count}/{s.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
-            }
-        }
-        process.WaitForExit();
-        var state = ProgressLog.Read(progressPath);
-        log.WriteLine($"{(log == Console.Out && !Console.IsOutputRedirected ? "\r" : "")}  {state.Outcomes.Count}/{state.Discovered.Count} checks done ({clock.Elapsed.TotalSeconds:F0} s)");
-        string? interruption = state.Done ? null
-            : timedOut ? $"the checks ran out of time ({timeout.TotalSeconds:F0} s) during this check"
-            : $"the check process stopped unexpectedly (exit code {process.ExitCode}) during this check";
-        return (state, interruption);
-    }
-
-    /// <summary>Tells the judge to run student code in a worker from <paramref name="runFolder"/>, under the limits and isolation grading uses.</summary>
-    static void Isolate(ProcessStartInfo info, string runFolder, string repoRoot, string autograder, string progressPath, double callTimeoutSeconds)
-    {
-        info.Environment["GENAI_WORKER"] = runFolder;
-        info.Environment["GENAI_WORKER_CALL_SECONDS"] = callTimeoutSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // As root on Linux the worker runs as nobody; elsewhere it runs as the grader's user.
-        if (OperatingSystem.IsLinux() && Environment.UserName == "root" && Environment.GetEnvironmentVariable("GENAI_WORKER_USER") is null)
-            info.Environment["GENAI_WORKER_USER"] = "65534:65534";
-        // The worker must not see the repository (solutions, hidden checks), the autograder's build or the results.
-        info.Environment["GENAI_WORKER_HIDE"] = string.Join(Path.PathSeparator, new[] { repoRoot, autograder, Path.GetDirectoryName(progressPath)!, Path.GetDirectoryName(Path.GetDirectoryName(progressPath)!)! }.Distinct());
     }
 }
 

@@ -107,6 +107,15 @@ public static partial class Student
     /// <summary>Stops the worker (and everything it started), if any.</summary>
     public static void Shutdown() => (Backend as IDisposable)?.Dispose();
 
+    /// <summary>Starts the worker ahead of the first call (see <see cref="WorkerBackend.StartEarly"/>); nothing in-process.</summary>
+    public static void StartEarly() => (Backend as WorkerBackend)?.StartEarly();
+
+    /// <summary>Waits for the early-started worker's first answer (see <see cref="WorkerBackend.Handshake"/>); nothing in-process.</summary>
+    public static void Handshake() => (Backend as WorkerBackend)?.Handshake();
+
+    /// <summary>Seconds calls waited for the build and the worker's start (0 in-process).</summary>
+    public static double WaitedSeconds => (Backend as WorkerBackend)?.WaitedSeconds ?? 0;
+
     /// <summary>Runs <paramref name="call"/> (one call of student or harness code) where student code runs; its result comes back as data.</summary>
     public static T Call<T>(Expression<Func<T>> call)
     {

@@ -24,6 +24,7 @@ public sealed class WorkerBackendTests
     {
         workspace = Directory.CreateTempSubdirectory("genai-worker-test").FullName;
         run = Path.Combine(Path.GetTempPath(), $"genai-worker-run-{Guid.NewGuid():N}");
+        SubmissionBuild.PrepareRunFolder(Path.GetDirectoryName(Paths.AutograderDll)!, run);
         var build = SubmissionBuild.Create(new RepoLayout(Paths.Repo), SubmissionSources.Collect(Path.Combine(Paths.Repo, "reference"), new RepoLayout(Paths.Repo).Template), Path.Combine(workspace, "build"),
             TimeSpan.FromMinutes(5), Path.GetDirectoryName(Paths.AutograderDll)!, run);
         build.Succeeded.Should().BeTrue(build.Errors);

@@ -132,7 +132,7 @@ public static class AuditCommand
         {
             string folder = Path.Combine(work, Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
-            var (state, interruption) = SubmissionGrader.RunChecks(repo.Root, AppContext.BaseDirectory, null, Path.Combine(folder, "progress.jsonl"),
+            var (state, interruption) = Judge.Run(repo.Root, AppContext.BaseDirectory, null, Path.Combine(folder, "progress.jsonl"),
                 manifest.Items.SelectMany(i => i.Tests).Distinct().ToList(), TimeSpan.FromSeconds(GradeOptions.DefaultTimeoutSeconds), 60, TextWriter.Null, _ => { });
             return (Scorer.Score(manifest, state, interruption, "", 0), FullMarks);
         });

@@ -101,8 +101,10 @@ public static class BundleCommand
             if (project.EndsWith("GenAI.Autograder.csproj", StringComparison.Ordinal))
                 text = text.Replace("</Project>", """
                       <!-- dotnet test: failures without stack traces, then the points of the visible items (build/PointsLogger). -->
+                      <!-- Checks run in-process here, never compiling a submission: Roslyn stays IL (no crossgen2 download). -->
                       <PropertyGroup>
                         <VSTestLogger>console%3Bverbosity=quiet;points</VSTestLogger>
+                        <PrecompileCompiler>false</PrecompileCompiler>
                       </PropertyGroup>
                       <ItemGroup>
                         <ProjectReference Include="../build/PointsLogger/GenAI.Points.TestLogger.csproj" ReferenceOutputAssembly="false" OutputItemType="Content" CopyToOutputDirectory="PreserveNewest" />

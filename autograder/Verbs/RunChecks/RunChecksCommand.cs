@@ -30,6 +30,7 @@ public static class RunChecksCommand
         verb.SetAction(r =>
         {
             GenAI.Worker.NativeSettings.UseCourseKernels();
+            Seam.BuildGate.Listen(Seam.Student.StartEarly, Seam.Student.Handshake);
             CheckRunner.Run(r.GetValue(Progress)!, r.GetValue(Only) ?? []);
             return 0;
         });
