@@ -9,6 +9,12 @@ namespace GenAI.Autograder.Checks;
 /// </summary>
 public abstract class CheckBase
 {
+    /// <summary>
+    /// The category of checks that train or step a model over many batches (seconds each, most of the in-process run):
+    /// the fast tier, <c>dotnet test --filter "TestCategory!=EndToEnd&amp;TestCategory!=Training"</c>, leaves them out.
+    /// </summary>
+    public const string Training = "Training";
+
     DisposeScope? scope;
 
     /// <summary>

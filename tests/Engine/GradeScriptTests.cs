@@ -26,7 +26,7 @@ public sealed class GradeScriptTests
     }
 
     /// <summary>Run in a hosted PowerShell runspace with -Help, it runs the real grade command and prints its usage.</summary>
-    [Test]
+    [Test, Category("EndToEnd")] // dotnet run's build check: 8-10 s
     public void RunsInAHostedRunspace()
     {
         using var runspace = RunspaceFactory.CreateRunspace(InitialSessionState.CreateDefault2());
@@ -44,7 +44,7 @@ public sealed class GradeScriptTests
     /// -Submission and -Out are resolved as PowerShell users mean them: relative to the runspace's current location (not
     /// the process's working directory) and from ~. A missing submission is reported in the results.json written under -Out.
     /// </summary>
-    [Test]
+    [Test, Category("EndToEnd")] // two runs of the grade command through dotnet run: 17 s
     public void ResolvesPathsFromTheCurrentLocationAndHome()
     {
         string here = Directory.CreateTempSubdirectory("genai-ps-location").FullName;

@@ -223,7 +223,7 @@ public sealed class PixelLstmChecks : CheckBase
     /// without beating it, and at
     /// least <see cref="LettersNeeded"/> of 200 samples of the trained model are letters.
     /// </summary>
-    [Test]
+    [Test, Category(Training)]
     public void FitLearnsTheLetters()
     {
         var c = new Case("PixelLstm.Fit", "PixelLstm(32, 2), the 26 letters, 400 epochs, learning rate 0.01",

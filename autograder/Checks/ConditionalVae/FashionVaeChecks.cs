@@ -167,6 +167,7 @@ public sealed class FashionVaeChecks : CheckBase
     /// </summary>
     [TestCase(false)]
     [TestCase(true)]
+    [Category(Training)]
     public void TrainedModelReachesTheHeldOutLoss(bool conditional)
     {
         string name = conditional ? "ConditionalFashionVae" : "FashionVae";

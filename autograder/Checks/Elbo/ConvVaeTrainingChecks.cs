@@ -45,7 +45,7 @@ public sealed class ConvVaeTrainingChecks : CheckBase
     }
 
     /// <summary>ConvVae(8), 3 epochs of Adam (lr 2e-3, batch 32) on 1,200 fixture digits in [0, 1], one call per epoch (each within the per-call time limit); the loss on 300 others must reach the threshold.</summary>
-    [Test]
+    [Test, Category(Training)]
     public void TrainedConvVaeReachesTheHeldOutLoss()
     {
         var c = new Case("ConvVae (trained)", "3 epochs on 1,200 digits, 300 held out",

@@ -145,6 +145,7 @@ public sealed class FaceAutoencoderChecks : CheckBase
     /// </summary>
     [TestCase(true)]
     [TestCase(false)]
+    [Category(Training)]
     public void TrainedModelReconstructsHeldOutFaces(bool variational)
     {
         string name = variational ? "VAE" : "AE";

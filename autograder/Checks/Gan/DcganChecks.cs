@@ -173,7 +173,7 @@ public sealed class DcganChecks : CheckBase
     /// for every initialisation, while a correct step that meets a rare numerical accident on one machine
     /// (a NaN from a saturated float32 kernel) does not cost the student the item.
     /// </summary>
-    [Test]
+    [Test, Category(Training)]
     public void StepsAscendForDAndDescendForG()
     {
         var real = RealDigits();

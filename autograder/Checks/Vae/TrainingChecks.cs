@@ -21,7 +21,7 @@ public sealed class TrainingChecks : CheckBase
     const double Threshold = -192.4;
 
     /// <summary>10 epochs of Adam (lr 1e-3, batch 100) on 1,200 binarised fixture digits; the ELBO on 300 others must reach the threshold.</summary>
-    [Test]
+    [Test, Category(Training)]
     public void TrainedVaeReachesTheHeldOutElbo()
     {
         var c = new Case("MnistVae (trained)", "10 epochs on 1,200 binarised digits, 300 held out",
