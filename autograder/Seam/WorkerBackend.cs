@@ -66,9 +66,10 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
     TimeSpan CallLimit => limits.CallTimeout * slowdown;
 
     /// <summary>
-    /// Measures the machine's speed once, when a call first reaches the configured limit: only then can the slowdown
-    /// matter, so gradings whose calls all finish sooner never spend the 0.3 s (two cores' worth) it takes. Student
-    /// code keeps running meanwhile, which can only make the measured speed lower and the limit longer.
+    /// Measures the machine's speed once, when a call first reaches the configured limit (of machine time, or 8 times
+    /// it of wall-clock time): only then can the slowdown matter, so gradings whose calls all finish sooner never spend
+    /// the 0.3 s (two cores' worth) it takes. Student code keeps running meanwhile, which can only make the measured
+    /// speed lower and the limit longer.
     /// </summary>
     void Calibrate()
     {
@@ -81,9 +82,9 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
     /// <summary>
     /// Waits for <paramref name="task"/> until the call has had <paramref name="limit"/> of machine time: each
     /// second of waiting counts in proportion to the CPU share other processes left (<see cref="MachineLoad"/>),
-    /// never beyond 8 times the limit in wall-clock time; the limit grows by the machine's slowdown once it is first
-    /// reached (<see cref="Calibrate"/>). False when the limit passed; <paramref name="busy"/> is then the fraction
-    /// of the wait that other processes took.
+    /// never beyond 8 times the limit in wall-clock time; the limit grows by the machine's slowdown once either bound
+    /// is first reached (<see cref="Calibrate"/>). False when the limit passed; <paramref name="busy"/> is then the
+    /// fraction of the wait that other processes took.
     /// </summary>
     bool WaitWithin(Task task, ref TimeSpan limit, out double wall, out double busy)
     {
@@ -101,7 +102,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
                 credited += slice.TotalSeconds * share;
                 wall = clock.Elapsed.TotalSeconds;
                 busy = 1 - credited / wall;
-                if (credited >= limit.TotalSeconds && !calibrated)
+                if ((credited >= limit.TotalSeconds || wall >= 8 * limit.TotalSeconds) && !calibrated)
                 {
                     Calibrate();
                     limit = CallLimit;
