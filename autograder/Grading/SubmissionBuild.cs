@@ -60,7 +60,7 @@ public sealed class SubmissionBuild
             File.SetUnixFileMode(runFolder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         // Files are copied (the .NET host resolves a symlinked app back to its real folder); only
         // runtimes/, the ~500 MB of native libtorch, is linked.
-        foreach (var name in WorkerFiles(autograder).Where(n => n != WorkerDeps))
+        foreach (var name in WorkerFiles(autograder))
             CopyReadable(Path.Combine(autograder, name), Path.Combine(runFolder, name));
         File.WriteAllText(Path.Combine(runFolder, WorkerDeps), WithoutCourse(File.ReadAllText(Path.Combine(autograder, WorkerDeps))));
         if (!OperatingSystem.IsWindows())
@@ -130,13 +130,13 @@ public sealed class SubmissionBuild
             File.SetUnixFileMode(to, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
     }
 
-    /// <summary>GenAI.Worker's own files and the managed assemblies its deps.json lists, except the course library.</summary>
+    /// <summary>GenAI.Worker's own files but its deps.json (the run folder gets its own), and the managed assemblies that deps.json lists, except the course library.</summary>
     static IEnumerable<string> WorkerFiles(string autograder)
     {
         string deps = Path.Combine(autograder, WorkerDeps);
         if (!File.Exists(deps)) throw new FileNotFoundException($"the worker is missing from {autograder} (GenAI.Worker.deps.json): rebuild the autograder.");
         using var doc = System.Text.Json.JsonDocument.Parse(File.ReadAllText(deps));
-        var names = new HashSet<string> { "GenAI.Worker.dll", "GenAI.Worker.deps.json", "GenAI.Worker.runtimeconfig.json" };
+        var names = new HashSet<string> { "GenAI.Worker.dll", "GenAI.Worker.runtimeconfig.json" };
         foreach (var target in doc.RootElement.GetProperty("targets").EnumerateObject())
             foreach (var library in target.Value.EnumerateObject())
                 if (library.Value.TryGetProperty("runtime", out var runtime))
