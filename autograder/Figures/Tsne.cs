@@ -25,28 +25,27 @@ public static class Tsne
         var velocity = zeros_like(y);
         var gains = ones_like(y);
         double rate = Math.Max(n / 12.0 / 4, 50);
+        // Every constant is a Scalar made once and disposed here: TorchSharp's implicit double-to-Scalar conversions make
+        // native Scalars that escape dispose scopes and only finalizers free (dotnet/TorchSharp#1496); left among the freed
+        // N x N buffers they kept glibc's heap from shrinking (2,000 points grew the process by ~20 MB per iteration).
+        using Scalar exaggeration = 12.0, one = 1.0, zero = 0.0, floorQ = 1e-12, four = 4.0, shrink = 0.8, grow = 0.2, floorGain = 0.01,
+            rateScalar = rate, earlyMomentum = 0.5, lateMomentum = 0.8;
         for (int it = 0; it < iterations; it++)
         {
             using var step = NewDisposeScope();
             bool early = it < 250;
-            var pEff = early ? p * 12 : p;
+            var pEff = early ? p.mul(exaggeration) : p;
             var d2 = SquaredDistances(y);
-            var num = 1 / (1 + d2);
-            num.diagonal().fill_(0);
-            var q = (num / num.sum()).clamp_min(1e-12);
-            var w = (pEff - q) * num;
-            var gradient = 4 * (w.sum(1, keepdim: true) * y - w.matmul(y));
-            var sameSign = (gradient.sign() == velocity.sign());
-            gains.copy_(where(sameSign, gains * 0.8, gains + 0.2).clamp_min(0.01));
-            double momentum = early ? 0.5 : 0.8;
-            velocity.copy_(momentum * velocity - rate * gains * gradient);
+            var num = d2.add(one).reciprocal_();
+            num.diagonal().fill_(zero);
+            var q = num.div(num.sum()).clamp_min_(floorQ);
+            var w = pEff.sub(q).mul_(num);
+            var gradient = w.sum(1, keepdim: true).mul(y).sub_(w.matmul(y)).mul_(four);
+            var sameSign = gradient.sign().eq(velocity.sign());
+            gains.copy_(where(sameSign, gains.mul(shrink), gains.add(grow)).clamp_min_(floorGain));
+            velocity.mul_(early ? earlyMomentum : lateMomentum).sub_(gains.mul(rateScalar).mul_(gradient));
             y.add_(velocity);
-            if ((it + 1) % 10 != 0) continue;
-            progress?.Invoke(it + 1, iterations);
-            // Tensors made by TorchSharp's implicit scalar conversions escape dispose scopes (dotnet/TorchSharp#1496)
-            // and are freed only by their finalizers: without this, 2,000 points grew the process by ~20 MB per iteration.
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
+            if ((it + 1) % 10 == 0) progress?.Invoke(it + 1, iterations);
         }
         return (y - y.mean([0], keepdim: true)).MoveToOuterDisposeScope();
     }
@@ -74,10 +73,12 @@ public static class Tsne
         return 1 - 2.0 / (n * k * (2.0 * n - 3.0 * k - 1)) * penalty;
     }
 
+    /// <summary>||a_i - a_j||^2 for every pair of rows, clamped at 0 against rounding; its constants are disposed Scalars (see <see cref="Embed"/>).</summary>
     static Tensor SquaredDistances(Tensor a)
     {
+        using Scalar two = 2.0, zero = 0.0;
         var sq = a.square().sum(1, keepdim: true);
-        return (sq + sq.T - 2 * a.matmul(a.T)).clamp_min(0);
+        return sq.add(sq.T).sub_(a.matmul(a.T).mul_(two)).clamp_min_(zero);
     }
 
     /// <summary>Symmetrised affinities P: per-row Gaussian conditionals with entropy log(perplexity), by bisection on the precision.</summary>
