@@ -28,13 +28,14 @@ public sealed class CourseDataTests
         CptSampler.Entropy(cpts).Should().BeApproximately(Math.Log(26), 1e-5);
         var letters = Npy.Read(Data("letters.npy"));
         letters.shape.Should().Equal(26, 25);
-        var index = Enumerable.Range(0, 26).ToDictionary(k => Key(letters[k]), k => k);
+        var index = Keys(letters).Select((key, k) => (key, k)).ToDictionary(p => p.key, p => p.k);
         const int n = 5200;
-        var samples = CptSampler.Sample(cpts, n, new Generator(7));
+        var samples = Keys(CptSampler.Sample(cpts, n, new Generator(7)));
+        samples.Should().HaveCount(n);
         var counts = new int[26];
         for (int k = 0; k < n; k++)
         {
-            index.TryGetValue(Key(samples[k]), out int letter).Should().BeTrue($"sample {k} must be a letter");
+            index.TryGetValue(samples[k], out int letter).Should().BeTrue($"sample {k} must be a letter");
             counts[letter]++;
         }
         double bound = Math.Sqrt(Math.Log(2 * 26 / 1e-6) / (2.0 * n));
@@ -58,7 +59,9 @@ public sealed class CourseDataTests
         CptSampler.Entropy(cpts).Should().BeApproximately(-(0.25 * Math.Log(0.25) + 0.75 * Math.Log(0.75)), 1e-12);
     }
 
-    static string Key(Tensor row) => string.Concat(row.to(float32).data<float>().ToArray().Select(v => v > 0.5f ? '1' : '0'));
+    /// <summary>Each row of a binary [N, 25] tensor as a string of 0s and 1s (one copy of the data, not one per row).</summary>
+    static string[] Keys(Tensor rows) =>
+        rows.to(float32).contiguous().data<float>().ToArray().Chunk((int)rows.shape[1]).Select(r => string.Concat(r.Select(v => v > 0.5f ? '1' : '0'))).ToArray();
 
     /// <summary>classroom_graphs.pkl: 100 graphs of 15 students with 3 features in [-1, 1] and valid edge matrices.</summary>
     [Test]

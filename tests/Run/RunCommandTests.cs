@@ -178,41 +178,33 @@ public sealed class RunCommandTests
         finally { Directory.Delete(output, recursive: true); }
     }
 
-    /// <summary>Unknown experiments, missing folders and missing files are reported, not thrown.</summary>
+    /// <summary>Unknown experiments, missing folders and missing files are reported, not thrown (the eight commands run at once).</summary>
     [Test]
     public void BadInputIsExplained()
     {
-        var (exit, console) = RunVerb("nope");
-        exit.Should().Be(2);
-        console.Should().Contain("unknown experiment 'nope'").And.Contain("cs552-hw1");
-
-        (exit, console) = RunVerb("cs552-hw1", "--data", "/no/such/folder");
-        exit.Should().Be(2);
-        console.Should().Contain("data folder not found: /no/such/folder");
-
         string empty = Directory.CreateTempSubdirectory("genai-run-empty").FullName;
-        (exit, console) = RunVerb("cs552-hw1", "--data", empty, "--out", Path.Combine(empty, "out"));
-        exit.Should().Be(1);
-        console.Should().Contain("none of image_cpts.pkl, image_cpts.pkl.gz is in");
-
-        (exit, console) = RunVerb("ece685d-hw5", "--part", "gans");
-        exit.Should().Be(2);
-        console.Should().Contain("unknown part 'gans' (choose gan, rbm, vae)");
-
-        (exit, console) = RunVerb("cs4331-hw2", "--part", "gan");
-        exit.Should().Be(2);
-        console.Should().Contain("unknown part 'gan' (choose gmm, vae)");
-
-        (exit, console) = RunVerb("cs4331-hw2", "--latents", "2,0");
-        exit.Should().Be(2);
-        console.Should().Contain("--latents takes sizes of 1 or more");
-
-        (exit, console) = RunVerb("ece685d-hw5", "--kmnist", "/no/such/kmnist", "--part", "rbm");
-        exit.Should().Be(2);
-        console.Should().Contain("data folder not found: /no/such/kmnist");
-
-        (exit, console) = RunVerb("ece685d-hw5", "--kmnist", empty, "--part", "rbm", "--out", Path.Combine(empty, "out"));
-        exit.Should().Be(1);
-        console.Should().Contain("neither train-images-idx3-ubyte.gz nor train-images-idx3-ubyte is in");
+        (string[] Args, int Exit, string[] Says)[] cases =
+        [
+            (["nope"], 2, ["unknown experiment 'nope'", "cs552-hw1"]),
+            (["cs552-hw1", "--data", "/no/such/folder"], 2, ["data folder not found: /no/such/folder"]),
+            (["cs552-hw1", "--data", empty, "--out", Path.Combine(empty, "out1")], 1, ["none of image_cpts.pkl, image_cpts.pkl.gz is in"]),
+            (["ece685d-hw5", "--part", "gans"], 2, ["unknown part 'gans' (choose gan, rbm, vae)"]),
+            (["cs4331-hw2", "--part", "gan"], 2, ["unknown part 'gan' (choose gmm, vae)"]),
+            (["cs4331-hw2", "--latents", "2,0"], 2, ["--latents takes sizes of 1 or more"]),
+            (["ece685d-hw5", "--kmnist", "/no/such/kmnist", "--part", "rbm"], 2, ["data folder not found: /no/such/kmnist"]),
+            (["ece685d-hw5", "--kmnist", empty, "--part", "rbm", "--out", Path.Combine(empty, "out2")], 1, ["neither train-images-idx3-ubyte.gz nor train-images-idx3-ubyte is in"]),
+        ];
+        try
+        {
+            var runs = cases.Select(c => Task.Run(() => RunVerb(c.Args))).ToArray();
+            for (int i = 0; i < cases.Length; i++)
+            {
+                var (exit, console) = runs[i].Result;
+                string command = "run " + string.Join(' ', cases[i].Args);
+                exit.Should().Be(cases[i].Exit, $"{command} printed:\n{console}");
+                foreach (var phrase in cases[i].Says) console.Should().Contain(phrase, command);
+            }
+        }
+        finally { Directory.Delete(empty, recursive: true); }
     }
 }
