@@ -2,7 +2,7 @@
 MNIST VAE, faces beta-VAE and CS 4331 conv / MLP VAE training epochs (architectures, batch sizes, data shapes, optimizers) as the C# reference, on
 Debian's python3-torch. Reads one command per line on stdin ("dcgan", "rbm", "mnist_vae", "faces_vae", "conv_vae" or "mlp_vae"), runs one epoch and
 answers "done" on stdout, so the benchmark times only the epoch (no interpreter start).
-"gemm" answers the GFLOP/s of a 1024^3 fp32 matmul instead. The first line, "ready BLAS", names the BLAS
+"gemm" answers the GFLOP/s of a 1024^3 fp32 matmul instead, "op_costs" the per-call costs of benchmarks/OpCosts.cs. The first line, "ready BLAS", names the BLAS
 library this process mapped (read from /proc/self/maps after a matmul).
 
     OPENBLAS_NUM_THREADS=THREADS python3 benchmarks/pytorch/epoch_server.py THREADS
@@ -197,6 +197,31 @@ def gemm_gflops(repeats=10):
     return 2 * 1024 ** 3 / sorted(times)[repeats // 2] / 1e9
 
 
+def op_costs():
+    """benchmarks/OpCosts.cs's measurements, microseconds per call, space-separated: in-place add and add-and-free on one
+    element, then a 576 -> 256 linear layer at batch 64 (x W^T + b), its input gradient g W and weight gradient g^T x
+    and the binary cross-entropy of a [64, 576] batch without gradient and with its backward (medians of 7 rounds after a warm-up)."""
+    def median(calls, call):
+        rounds = []
+        for _ in range(8):
+            start = time.perf_counter()
+            for _ in range(calls):
+                call()
+            rounds.append((time.perf_counter() - start) / calls * 1e6)
+        return sorted(rounds[1:])[3]
+    one, acc = torch.ones(1), torch.zeros(1)
+    x, w, b, g = torch.rand(64, 576), torch.rand(256, 576), torch.rand(256), torch.rand(64, 256)
+    target, probabilities = torch.rand(64, 576), (torch.rand(64, 576) * 0.98 + 0.01).requires_grad_(True)
+
+    def bce_without_gradient():
+        with torch.no_grad():
+            F.binary_cross_entropy(probabilities, target, reduction="none").sum(-1)
+    return [median(20000, lambda: acc.add_(one)), median(20000, lambda: acc.add(one)),
+            median(500, lambda: F.linear(x, w, b)), median(500, lambda: g @ w), median(500, lambda: g.t() @ x),
+            median(500, bce_without_gradient),
+            median(500, lambda: F.binary_cross_entropy(probabilities, target, reduction="none").sum().backward())]
+
+
 def main():
     torch.set_num_threads(int(sys.argv[1]))
     torch.manual_seed(0)
@@ -275,6 +300,9 @@ def main():
             break
         if command == "gemm":
             print(gemm_gflops(), flush=True)
+            continue
+        if command == "op_costs":
+            print(" ".join(f"{v:.3f}" for v in op_costs()), flush=True)
             continue
         epochs[command]()
         print("done", flush=True)
