@@ -18,7 +18,7 @@ static class OpCosts
     static readonly string[] Names = ["in-place add, 1 element", "add and free, 1 element", "linear 576->256, batch 64", "its input gradient", "its weight gradient",
         "BCE 64x576, no gradient", "BCE 64x576 and its backward"];
 
-    /// <summary>Measures in this process and in the PyTorch peer, and prints one table.</summary>
+    /// <summary>Measures in this process and in the PyTorch peer, and prints one table; exits with 2 and one line when the peer does not start.</summary>
     public static void Run()
     {
         int threads = TrainingEpochBenchmarks.Threads;
@@ -27,8 +27,13 @@ static class OpCosts
         string script = Path.Combine(AppContext.BaseDirectory, "pytorch", "epoch_server.py");
         var start = new ProcessStartInfo("/usr/bin/python3", [script, threads.ToString()]) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString();
-        using var python = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
-        string ready = python.StandardOutput.ReadLine() ?? "";
+        using var python = File.Exists(start.FileName) ? Process.Start(start) : null;
+        string ready = python?.StandardOutput.ReadLine() ?? "";
+        if (python is null || !ready.StartsWith("ready ", StringComparison.Ordinal))
+        {
+            Console.Error.WriteLine("the PyTorch peer did not start: install Debian's python3-torch and an optimised BLAS (apt-get install python3-torch libopenblas0-pthread); it must import in /usr/bin/python3.");
+            Environment.Exit(2);
+        }
         python.StandardInput.WriteLine("op_costs");
         var theirs = (python.StandardOutput.ReadLine() ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         python.StandardInput.WriteLine("quit");
