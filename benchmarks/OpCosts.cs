@@ -24,21 +24,21 @@ static class OpCosts
         int threads = TrainingEpochBenchmarks.Threads;
         set_num_threads(threads);
         var ours = Measure();
-        string script = Path.Combine(AppContext.BaseDirectory, "pytorch", "epoch_server.py");
-        var start = new ProcessStartInfo("/usr/bin/python3", [script, threads.ToString()]) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
-        start.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString();
-        using var python = File.Exists(start.FileName) ? Process.Start(start) : null;
-        string ready = python?.StandardOutput.ReadLine() ?? "";
-        if (python is null || !ready.StartsWith("ready ", StringComparison.Ordinal))
+        Process python;
+        string blas;
+        try { (python, blas) = Peers.StartPyTorch(threads); }
+        catch (InvalidOperationException e)
         {
-            Console.Error.WriteLine("the PyTorch peer did not start: install Debian's python3-torch and an optimised BLAS (apt-get install python3-torch libopenblas0-pthread); it must import in /usr/bin/python3.");
+            Console.Error.WriteLine(e.Message);
             Environment.Exit(2);
+            return;
         }
+        using var peer = python;
         python.StandardInput.WriteLine("op_costs");
         var theirs = (python.StandardOutput.ReadLine() ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
         python.StandardInput.WriteLine("quit");
         python.WaitForExit(10000);
-        Console.WriteLine($"{threads} threads; TorchSharp: {Peers.TorchSharpBlas}; PyTorch: {ready.Replace("ready ", "")}");
+        Console.WriteLine($"{threads} threads; TorchSharp: {Peers.TorchSharpBlas}; PyTorch: {blas}");
         Console.WriteLine($"{"microseconds per call",-28} {"TorchSharp",11} {"PyTorch",9} {"ratio",6}");
         for (int i = 0; i < Names.Length; i++)
             Console.WriteLine($"{Names[i],-28} {ours[i],11:F2} {(i < theirs.Length ? theirs[i] : double.NaN),9:F2} {ours[i] / (i < theirs.Length ? theirs[i] : double.NaN),6:F2}");

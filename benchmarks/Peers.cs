@@ -39,6 +39,29 @@ static class Peers
         return Encoding.ASCII.GetString(buffer).TrimEnd('\0').Trim();
     }
 
+    /// <summary>
+    /// Starts the PyTorch peer (benchmarks/pytorch/epoch_server.py under /usr/bin/python3) with <paramref name="threads"/>
+    /// intra-op and OpenBLAS threads, and returns it with the BLAS it names on its first line.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The peer did not start (no python3, or no torch to import).</exception>
+    public static (Process Peer, string Blas) StartPyTorch(int threads)
+    {
+        string script = Path.Combine(AppContext.BaseDirectory, "pytorch", "epoch_server.py");
+        var start = new ProcessStartInfo("/usr/bin/python3", [script, threads.ToString()])
+        {
+            RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
+        };
+        start.Environment["OPENBLAS_NUM_THREADS"] = threads.ToString();
+        var python = File.Exists(start.FileName) ? Process.Start(start) : null;
+        string? ready = python?.StandardOutput.ReadLine();
+        if (python is null || ready is null || !ready.StartsWith("ready ", StringComparison.Ordinal))
+        {
+            python?.Dispose();
+            throw new InvalidOperationException("the PyTorch peer did not start: install Debian's python3-torch and an optimised BLAS (apt-get install python3-torch libopenblas0-pthread); it must import in /usr/bin/python3.");
+        }
+        return (python, ready["ready ".Length..]);
+    }
+
     /// <summary>GFLOP/s of a 1024 x 1024 x 1024 fp32 matmul in TorchSharp: 2 x 1024^3 over the median of 10 timings after one warm-up.</summary>
     public static double TorchSharpGemmGflops()
     {

@@ -85,17 +85,7 @@ public class TrainingEpochBenchmarks
         convOptimizer = new ScopedAdam(convVae.parameters(), 1e-3);
         mlpVae = new MlpVae(784, 400, 16);
         mlpOptimizer = new ScopedAdam(mlpVae.parameters(), 1e-3);
-        string script = Path.Combine(AppContext.BaseDirectory, "pytorch", "epoch_server.py");
-        var start = new ProcessStartInfo("/usr/bin/python3", [script, Threads.ToString()])
-        {
-            RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false,
-        };
-        start.Environment["OPENBLAS_NUM_THREADS"] = Threads.ToString();
-        python = Process.Start(start) ?? throw new InvalidOperationException("python3 did not start");
-        string? ready = python.StandardOutput.ReadLine();
-        if (ready is null || !ready.StartsWith("ready ", StringComparison.Ordinal))
-            throw new InvalidOperationException("the PyTorch peer did not start: install Debian's python3-torch and an optimised BLAS (apt-get install python3-torch libopenblas0-pthread); it must import in /usr/bin/python3.");
-        Peers.PyTorchBlas = ready["ready ".Length..];
+        (python, Peers.PyTorchBlas) = Peers.StartPyTorch(Threads);
         Console.WriteLine($"// {Threads} threads; TorchSharp BLAS: {Peers.TorchSharpBlas}; PyTorch BLAS: {Peers.PyTorchBlas}");
         if (Peers.PyTorchOnReferenceBlas)
             Console.WriteLine("// PyTorch runs on the netlib reference BLAS: no ratio is reported (apt-get install libopenblas0-pthread).");
