@@ -4,8 +4,9 @@ using TorchSharp;
 namespace GenAI.Autograder.Checks;
 
 /// <summary>
-/// Base of every graded check: a dispose scope per test (no tensor outlives it) and a fixed global
-/// seed, so a run is repeatable. Statistical checks hold their false-fail bound for any seed.
+/// Base of every graded check: a dispose scope per test (no tensor outlives it), a fixed global
+/// seed, so a run is repeatable, and the finalizer thread held while the check's code runs
+/// (<see cref="Seam.FinalizerPause"/>). Statistical checks hold their false-fail bound for any seed.
 /// </summary>
 public abstract class CheckBase
 {
@@ -16,6 +17,7 @@ public abstract class CheckBase
     public const string Training = "Training";
 
     DisposeScope? scope;
+    IDisposable? pause;
 
     /// <summary>
     /// Checks run in a test host (dotnet test) take the libtorch thread count of GENAI_THREADS too, as the judge and
@@ -27,17 +29,22 @@ public abstract class CheckBase
     [OneTimeSetUp]
     public void BeginGroup() => Seam.Student.BeginGroup();
 
-    /// <summary>Opens the test's dispose scope and seeds the global CPU generator, here and in the worker.</summary>
+    /// <summary>Opens the test's dispose scope, seeds the global CPU generator, here and in the worker, and holds the finalizer thread.</summary>
     [SetUp]
     public void OpenScope()
     {
         scope = torch.NewDisposeScope();
         Seam.Student.Seed(20261123);
+        pause = Seam.FinalizerPause.Hold();
     }
 
-    /// <summary>Disposes every tensor the test made.</summary>
+    /// <summary>Disposes every tensor the test made, then lets the finalizer thread go.</summary>
     [TearDown]
-    public void CloseScope() => scope?.Dispose();
+    public void CloseScope()
+    {
+        scope?.Dispose();
+        pause?.Dispose();
+    }
 
     /// <summary>A fresh CPU generator with <paramref name="seed"/>.</summary>
     protected static torch.Generator Rng(long seed) => new torch.Generator((ulong)seed);

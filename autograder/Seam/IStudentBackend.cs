@@ -19,11 +19,17 @@ public interface IStudentBackend
     void Seed(long seed);
 }
 
-/// <summary>The fast path: student code in this process, with autograd graphs intact.</summary>
+/// <summary>
+/// The fast path: student code in this process, with autograd graphs intact; the finalizer thread runs while it does
+/// (<see cref="FinalizerPause.Lift"/>).
+/// </summary>
 public sealed class InProcessBackend : IStudentBackend
 {
     /// <inheritdoc />
-    public Value[] Invoke(string op, Value[] args) => Dispatcher.Invoke(op, args);
+    public Value[] Invoke(string op, Value[] args)
+    {
+        using (FinalizerPause.Lift()) return Dispatcher.Invoke(op, args);
+    }
 
     /// <inheritdoc />
     public int Generation => 0;
