@@ -17,25 +17,6 @@ public static class NativeSettings
     }
 
     /// <summary>
-    /// Makes glibc give every allocation of 1 MiB or more its own mapping, returned to the system when freed (a fixed
-    /// M_MMAP_THRESHOLD; glibc otherwise raises the threshold and serves large tensors from its heap, which small
-    /// allocations that outlive them keep from shrinking). For long experiment runs: cs552-hw2's 500 quadratures over a
-    /// 200 x 4001 grid peaked at 4.4 GB resident without it and 320 MB with it. Linux only; gradings do not use it (it
-    /// costs them about 1 s of page faults).
-    /// </summary>
-    public static void MapLargeAllocations()
-    {
-        if (!OperatingSystem.IsLinux()) return;
-        try { MallOpt(MmapThreshold, 1 << 20); }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException) { }
-    }
-
-    const int MmapThreshold = -3;
-
-    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "mallopt")]
-    static extern int MallOpt(int parameter, int value);
-
-    /// <summary>
     /// Runs the course library's module initializer (GenAI.Course.Runtime.CpuKernels: convolutions on ATen's kernels,
     /// not oneDNN's) before the first tensor operation. The library is the worker's own, never the submission's.
     /// </summary>

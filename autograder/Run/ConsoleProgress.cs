@@ -19,7 +19,8 @@ public sealed class ConsoleProgress(string task, int total)
         string line = $"{task} [{new string('#', filled)}{new string('.', 24 - filled)}] {done}/{total} {status} ({elapsed:mm\\:ss}{eta})";
         if (!Console.IsErrorRedirected)
         {
-            Console.Error.Write("\r" + line.PadRight(Math.Min(Console.WindowWidth - 1, 110)));
+            int width = Console.WindowWidth; // 0 on a terminal that reports no size (script, docker -t)
+            Console.Error.Write("\r" + line.PadRight(width > 1 ? Math.Min(width - 1, 110) : 110));
             if (done >= total) Console.Error.WriteLine();
             return;
         }

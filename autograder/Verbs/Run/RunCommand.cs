@@ -90,7 +90,6 @@ public static class RunCommand
                 Seed: seed ?? 552,
                 SeedGiven: seed is not null);
             GenAI.Worker.NativeSettings.ApplyThreadSetting();
-            GenAI.Worker.NativeSettings.MapLargeAllocations();
             GenAI.Worker.NativeSettings.UseCourseKernels();
             if (!Directory.Exists(options.Data)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(options.Data)}"); return 2; }
             try
