@@ -11,9 +11,8 @@ System.Runtime.Loader.AssemblyLoadContext.Default.Resolving += (context, name) =
 var input = Console.OpenStandardInput();
 var output = Console.OpenStandardOutput();
 Console.SetOut(Console.Error);
+NativeSettings.Apply();
 TorchSharp.torch.manual_seed(20261123);
-NativeSettings.ApplyThreadSetting();
-NativeSettings.UseCourseKernels();
 Dispatcher.CollectOnRelease = true;
 while (true)
 {

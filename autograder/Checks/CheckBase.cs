@@ -23,7 +23,7 @@ public abstract class CheckBase
     /// Checks run in a test host (dotnet test) take the libtorch thread count of GENAI_THREADS too, as the judge and
     /// worker do: two intra-op threads beside another busy process made a DCGAN epoch twice as slow as one thread.
     /// </summary>
-    static CheckBase() => GenAI.Worker.NativeSettings.ApplyThreadSetting();
+    static CheckBase() => GenAI.Worker.NativeSettings.Apply();
 
     /// <summary>Each check class is a group: a worker spoiled by the previous group is replaced first.</summary>
     [OneTimeSetUp]

@@ -21,7 +21,7 @@ public static class CheckRunner
     public static int Run(string progressPath, IReadOnlyList<string> only)
     {
         using var writer = new StreamWriter(progressPath, append: false) { AutoFlush = true };
-        GenAI.Worker.NativeSettings.ApplyThreadSetting();
+        GenAI.Worker.NativeSettings.Apply();
         var runner = new NUnitTestAssemblyRunner(new DefaultTestAssemblyBuilder());
         var test = runner.Load(Assembly.GetExecutingAssembly(), new Dictionary<string, object>());
         bool Selected(string name) => only.Count == 0 || only.Any(p => Manifest.Matches(p, name));

@@ -89,8 +89,7 @@ public static class RunCommand
                 Output: r.GetValue(Out) ?? Path.Combine("figures", experiment),
                 Seed: seed ?? 552,
                 SeedGiven: seed is not null);
-            GenAI.Worker.NativeSettings.ApplyThreadSetting();
-            GenAI.Worker.NativeSettings.UseCourseKernels();
+            GenAI.Worker.NativeSettings.Apply();
             if (!Directory.Exists(options.Data)) { Console.Error.WriteLine($"data folder not found: {Path.GetFullPath(options.Data)}"); return 2; }
             try
             {

@@ -29,7 +29,7 @@ public static class RunChecksCommand
         verb.Options.Add(Only);
         verb.SetAction(r =>
         {
-            GenAI.Worker.NativeSettings.UseCourseKernels();
+            GenAI.Worker.NativeSettings.Apply();
             Seam.BuildGate.Listen(Seam.Student.StartEarly, Seam.Student.Handshake);
             CheckRunner.Run(r.GetValue(Progress)!, r.GetValue(Only) ?? []);
             return 0;
