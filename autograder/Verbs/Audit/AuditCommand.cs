@@ -58,6 +58,14 @@ public static class AuditCommand
     {
         if (SubmissionGrader.Load(options.Assignment, errors) is not var (repo, manifests)) return 2;
         if (!Directory.Exists(repo.Reference)) { errors.WriteLine($"audit: no reference solution at {repo.Reference}."); return 2; }
+        // The planted catalogue is checked before any grading: an entry whose edit no longer matches reference/ is a set-up error, said in one line.
+        string catalogue = Path.Combine(repo.Root, "fixtures", "submissions", "planted.json");
+        IReadOnlyList<PlantedSubmission.Group> planted = [];
+        if (!options.ReferenceOnly && File.Exists(catalogue))
+        {
+            try { planted = PlantedSubmission.Pack(Sample(PlantedSubmission.Load(catalogue), manifests, options.Quick).ToList(), repo.Reference).ToList(); }
+            catch (InvalidDataException e) { errors.WriteLine($"audit: {e.Message}"); return 2; }
+        }
         string work = Path.Combine(options.Out, ".work");
         var rows = new List<Row>();
         void Add(Row row)
@@ -78,9 +86,7 @@ public static class AuditCommand
                         : new Row("reference", m.Name, $"in-process, {threads} thread{(threads > 1 ? "s" : "")}", false, "the autograder was built against the template: build it with the default Course=reference", 0, 0));
             foreach (var m in manifests)
                 Add(Isolated("template", repo.Template, m, 2, work, TemplateGuidance));
-            string catalogue = Path.Combine(repo.Root, "fixtures", "submissions", "planted.json");
-            if (File.Exists(catalogue))
-                foreach (var group in PlantedSubmission.Pack(Sample(PlantedSubmission.Load(catalogue), manifests, options.Quick).ToList(), repo.Reference))
+            foreach (var group in planted)
                 foreach (var m in manifests.Where(x => group.Assignment is null || x.Name == group.Assignment))
                 {
                     string folder = PlantedSubmission.Create(repo.Reference, group.Edits, Path.Combine(work, "planted", Guid.NewGuid().ToString("N")));
