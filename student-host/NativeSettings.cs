@@ -6,7 +6,7 @@ namespace GenAI.Worker;
 public static class NativeSettings
 {
     /// <summary>
-    /// Applies the course library's libtorch settings (its module initializer, GenAI.Course.Runtime.CpuKernels: huge pages
+    /// Applies the course library's libtorch settings (its module initializer, GenAI.Course.Runtime.CpuSettings: huge pages
     /// for large CPU tensors, convolutions on ATen's kernels), then libtorch's intra-op thread count from GENAI_THREADS
     /// when that is a positive number (the audit grades with 1 and 2 threads; tests and batches give each of their
     /// parallel processes its share of the cores; otherwise libtorch keeps one thread per core). The worker, the judge,

@@ -20,7 +20,7 @@ public abstract class CheckBase
     IDisposable? pause;
 
     /// <summary>
-    /// Checks run in a test host (dotnet test) take the libtorch thread count of GENAI_THREADS too, as the judge and
+    /// Checks run in a test host (dotnet test) take the course library's libtorch settings and the thread count of GENAI_THREADS too, as the judge and
     /// worker do: two intra-op threads beside another busy process made a DCGAN epoch twice as slow as one thread.
     /// </summary>
     static CheckBase() => GenAI.Worker.NativeSettings.Apply();

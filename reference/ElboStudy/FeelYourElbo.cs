@@ -26,8 +26,8 @@ public static class FeelYourElbo
         logWeights[0] = tensor(Math.Log(h / 2)); logWeights[points - 1] = tensor(Math.Log(h / 2));
         // The terms that depend on z alone, one row shared by every data point: log N(z | 0, 1), the trapezoid weights and the constant of log N(x | theta z, sigma2).
         var row = z.square().mul_(-0.5).add_(logWeights).sub_(0.5 * (Math.Log(2 * Math.PI) + Math.Log(2 * Math.PI * sigma2)));
-        // One [N, points] grid, updated in place: -(x_i - theta z)^2 / (2 sigma2) + row, then log-sum-exp over z by hand (shift by each row's maximum).
-        // In place, so a call allocates one grid-sized tensor rather than eight: Train and the figures call this hundreds of times.
+        // One [N, points] grid, updated in place (one grid-sized allocation per call, not eight: Train calls this hundreds of times):
+        // -(x_i - theta z)^2 / (2 sigma2) + row, then log-sum-exp over z by hand (shift by each row's maximum).
         var logJoint = (x.to(float64).unsqueeze(1) - theta * z).pow_(2).mul_(-0.5 / sigma2).add_(row);
         var peak = logJoint.amax([1], keepdim: true);
         return (logJoint.sub_(peak).exp_().sum(1).log_() + peak.squeeze(1)).sum().ToDouble();

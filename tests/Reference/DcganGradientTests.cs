@@ -9,7 +9,7 @@ namespace GenAI.Grader.Tests.Reference;
 /// <summary>
 /// The reference generator's gradients are finite with two intra-op threads. On an AVX-512 CPU, libtorch 2.10 with
 /// oneDNN computed NaN for every generator gradient here (not saturation: D(G(z)) was between 0.14 and 0.28);
-/// GenAI.Course.Runtime.CpuKernels turns oneDNN off. Where oneDNN's kernels are right this passes either way.
+/// GenAI.Course.Runtime.CpuSettings turns oneDNN off. Where oneDNN's kernels are right this passes either way.
 /// </summary>
 [NonParallelizable]
 public sealed class DcganGradientTests

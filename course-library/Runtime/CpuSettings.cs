@@ -18,12 +18,12 @@ namespace GenAI.Course.Runtime;
 /// </list>
 /// Linux and macOS only (the names below are the Itanium C++ ABI's).
 /// </summary>
-static class CpuKernels
+static class CpuSettings
 {
     /// <summary>Sets THP_MEM_ALLOC_ENABLE for libtorch, then calls <c>at::globalContext().setUserEnabledMkldnn(false)</c> and <c>setUserEnabledNNPACK(false)</c>.</summary>
     [ModuleInitializer]
     [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2255", Justification = "The switches must be set before any host (test runner, worker, experiment) allocates its first tensor or runs its first convolution.")]
-    internal static void ApplyCpuSettings()
+    internal static void Apply()
     {
         if (OperatingSystem.IsWindows()) return;
         // libtorch reads the variable with getenv at its first CPU allocation; Environment.SetEnvironmentVariable would not reach it.
