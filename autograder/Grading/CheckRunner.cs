@@ -34,6 +34,34 @@ public static class CheckRunner
         return listener.Failures;
     }
 
+    /// <summary>
+    /// A warm judge: grades one submission per <see cref="JudgeRequest"/> line read from <paramref name="requests"/>, each
+    /// as a fresh judge would (its environment, a new worker from its run folder, a new NUnit run, the global generator
+    /// as a new process has it), and writes <see cref="JudgeRequest.DoneLine"/> to standard output after each; returns
+    /// when the input ends. Only gradings with student code in a worker are served (the judge holds no student code).
+    /// </summary>
+    public static void Serve(TextReader requests)
+    {
+        GenAI.Worker.NativeSettings.Apply();
+        long freshSeed = TorchSharp.torch.random.initial_seed();
+        using var done = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = true };
+        while (requests.ReadLine() is { } line)
+        {
+            var request = JudgeRequest.Parse(line);
+            foreach (var (name, value) in request.Environment) Environment.SetEnvironmentVariable(name, value);
+            if (!Seam.Student.WillIsolate) throw new InvalidOperationException("a warm judge grades only with student code in a worker (GENAI_WORKER)");
+            Seam.Student.Reset();
+            TorchSharp.torch.random.manual_seed(freshSeed);
+            TorchSharp.torch.set_grad_enabled(true);
+            TorchSharp.torch.set_default_dtype(TorchSharp.torch.float32);
+            Run(request.Progress, request.Only);
+            // Tensors the last grading left to the finaliser go now, not during the next one.
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            done.WriteLine(JudgeRequest.DoneLine);
+        }
+    }
+
     /// <summary>The name relative to <see cref="ChecksNamespace"/>, or null for a test outside it.</summary>
     public static string? Relative(string fullName) =>
         fullName.StartsWith(ChecksNamespace, StringComparison.Ordinal) ? fullName[ChecksNamespace.Length..] : null;

@@ -31,8 +31,12 @@ public static class SubmissionGrader
         catch (Exception e) when (e is IOException or InvalidDataException) { errors.WriteLine(e.Message); return null; }
     }
 
-    /// <summary>Grades one submission, writing progress to <paramref name="log"/>; the outcome holds the final results per manifest.</summary>
-    public static GradeOutcome Grade(GradeOptions options, TextWriter log, TextWriter errors)
+    /// <summary>
+    /// Grades one submission, writing progress to <paramref name="log"/>; the outcome holds the final results per manifest.
+    /// With <paramref name="judges"/>, the checks run in a warm judge from that pool once the submission compiled; without,
+    /// in a one-shot judge started while it compiles.
+    /// </summary>
+    public static GradeOutcome Grade(GradeOptions options, TextWriter log, TextWriter errors, JudgePool? judges = null)
     {
         var setUpError = new GradeOutcome(2, GradeStatus.SetUpError, Array.Empty<(Manifest, GradescopeResults)>());
         string output = Path.GetFullPath(options.Out ?? "results");
@@ -79,8 +83,9 @@ public static class SubmissionGrader
         }
         try { SubmissionBuild.PrepareRunFolder(autograder, runFolder); }
         catch (FileNotFoundException e) { return Incomplete(e); }
-        // The judge, and the worker in it, start now and call student code once the submission is compiled: their start-ups overlap the compile.
-        using var judge = Judge.Start(repo.Root, autograder, runFolder, progress, manifests.SelectMany(m => m.Items).SelectMany(i => i.Tests).Distinct().ToList(), options.CallTimeoutSeconds, gated: true);
+        var checks = manifests.SelectMany(m => m.Items).SelectMany(i => i.Tests).Distinct().ToList();
+        // A one-shot judge, and the worker in it, start now and call student code once the submission is compiled: their start-ups overlap the compile.
+        using var early = judges is null ? Judge.Start(repo.Root, autograder, runFolder, progress, checks, options.CallTimeoutSeconds, gated: true) : null;
         SubmissionBuild build;
         try { build = SubmissionBuild.Create(repo, sources, workspace, TimeSpan.FromMinutes(10), autograder, runFolder); }
         catch (FileNotFoundException e) { return Incomplete(e); }
@@ -102,11 +107,24 @@ public static class SubmissionGrader
         log.WriteLine($"Compiled {build.Sources.Count} source files in {clock.Elapsed.TotalSeconds:F1} s; running the checks ...");
         string sourceReport = sources.Report(string.Join("\n\n", new[] { build.ReplacedMessage, build.ApiMessage }.Where(t => t.Length > 0)));
         if (sourceReport.Length > 0) log.WriteLine(sourceReport);
-        judge.Release();
-        var (state, interruption) = judge.Wait(TimeSpan.FromSeconds(options.TimeoutSeconds ?? GradeOptions.DefaultTimeoutSeconds * manifests.Count), log, s =>
+        var judge = early ?? judges!.Take(autograder);
+        if (early is not null) early.Release();
+        else judge.Submit(repo.Root, autograder, runFolder, progress, checks, options.CallTimeoutSeconds);
+        ProgressLog.State state;
+        string? interruption;
+        try
         {
-            foreach (var m in manifests) Scorer.Score(m, s, null, "Grading in progress.", clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
-        });
+            (state, interruption) = judge.Wait(TimeSpan.FromSeconds(options.TimeoutSeconds ?? GradeOptions.DefaultTimeoutSeconds * manifests.Count), log, s =>
+            {
+                foreach (var m in manifests) Scorer.Score(m, s, null, "Grading in progress.", clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
+            });
+        }
+        catch when (early is null)
+        {
+            judge.Dispose();
+            throw;
+        }
+        if (early is null) judges!.Give(judge, autograder);
         var final = new List<(Manifest, GradescopeResults)>();
         try
         {

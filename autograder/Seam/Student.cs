@@ -74,7 +74,23 @@ public sealed class ScoreModel(Tensor mean, Tensor scale, double a, double b, bo
 /// </summary>
 public static partial class Student
 {
-    static readonly IStudentBackend Backend = WorkerLimits.FromEnvironment() is { } limits ? new WorkerBackend(limits) : new InProcessBackend();
+    static IStudentBackend Backend = FromEnvironment();
+
+    static IStudentBackend FromEnvironment() => WorkerLimits.FromEnvironment() is { } limits ? new WorkerBackend(limits) : new InProcessBackend();
+
+    /// <summary>
+    /// Stops the worker, if any, and reads the backend afresh from the environment, as a new judge process would: a
+    /// warm judge (<see cref="Grading.CheckRunner.Serve"/>) calls it before each submission it grades.
+    /// </summary>
+    public static void Reset()
+    {
+        Shutdown();
+        RemoteAutograd.PendingFailure = null;
+        Backend = FromEnvironment();
+    }
+
+    /// <summary>True when the environment tells <see cref="Reset"/> to run student code in a worker (GENAI_WORKER is set).</summary>
+    public static bool WillIsolate => WorkerLimits.FromEnvironment() is not null;
 
     /// <summary>True when student code runs in a separate worker process.</summary>
     public static bool Isolated => Backend is WorkerBackend;

@@ -35,9 +35,13 @@ static class Grader
         return names.Count == 1 ? ["--assignment", names.Single()] : [];
     }
 
+    /// <summary>The warm judges <see cref="GradeInProcess"/> shares across the run (stopped by <see cref="WarmJudges"/>).</summary>
+    public static readonly JudgePool Judges = new();
+
     /// <summary>
     /// The same through the engine's API in this process, with the same arguments (the checks still run in a child process
-    /// from the autograder's build): no process start and a warm compiler, so the planted and zoo gradings cost only their checks.
+    /// from the autograder's build, a warm judge of <see cref="Judges"/>): no process start, a warm compiler and a warm
+    /// judge, so the planted and zoo gradings cost little more than their checks.
     /// </summary>
     public static Run GradeInProcess(string submission, params string[] extraArgs)
     {
@@ -45,7 +49,7 @@ static class Grader
         var parsed = GradeCommand.Parse(["--submission", submission, "--out", output, .. extraArgs], out string? error);
         if (parsed is null) throw new ArgumentException(error ?? "no options", nameof(extraArgs));
         var console = new StringWriter();
-        var outcome = SubmissionGrader.Grade(parsed with { AutograderFolder = Path.GetDirectoryName(Paths.AutograderDll) }, console, console);
+        var outcome = SubmissionGrader.Grade(parsed with { AutograderFolder = Path.GetDirectoryName(Paths.AutograderDll) }, console, console, Judges);
         if (outcome.Results.Count > 0) GradeCommand.PrintSummary(outcome.Results, console);
         return Collect(outcome.ExitCode, console.ToString(), output, parsed.Assignment);
     }

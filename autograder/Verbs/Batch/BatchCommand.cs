@@ -69,6 +69,8 @@ public static class BatchCommand
         if (string.IsNullOrEmpty(Environment.GetEnvironmentVariable("GENAI_THREADS")))
             Environment.SetEnvironmentVariable("GENAI_THREADS", Math.Max(1, Environment.ProcessorCount / jobs).ToString(System.Globalization.CultureInfo.InvariantCulture));
         log.WriteLine($"Grading {entries.Count} submissions from {submissions}, {jobs} at a time, into {output}");
+        // One warm judge per job: only each judge's first grading pays its start-up.
+        using var judges = new JudgePool();
         Parallel.ForEach(entries, new ParallelOptions { MaxDegreeOfParallelism = jobs }, entry =>
         {
             string name = Path.GetFileNameWithoutExtension(entry);
@@ -89,7 +91,7 @@ public static class BatchCommand
                 {
                     if (File.Exists(marker)) File.Delete(marker);
                     var reason = new StringWriter();
-                    var outcome = SubmissionGrader.Grade(new GradeOptions(source, assignment, target, timeout, autograderFolder, Student: name), TextWriter.Null, reason);
+                    var outcome = SubmissionGrader.Grade(new GradeOptions(source, assignment, target, timeout, autograderFolder, Student: name), TextWriter.Null, reason, judges);
                     if (outcome.ExitCode != 0) throw new InvalidOperationException(reason.ToString().Trim());
                     File.WriteAllText(marker, fingerprint);
                     status = string.Join(", ", outcome.Results.Select(r => $"{r.Manifest.Name} {r.Results.Score:0.##}/{r.Manifest.MaxScore:0.##}")) + (outcome.Status == GradeStatus.Graded ? "" : $" ({outcome.Status})");

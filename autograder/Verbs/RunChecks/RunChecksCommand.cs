@@ -9,7 +9,8 @@ namespace GenAI.Autograder.Verbs;
 /// </summary>
 public static class RunChecksCommand
 {
-    static readonly Option<string?> Progress = Cli.Required(Cli.Text("--progress", "FILE", "the progress log to write, one JSON line per event"));
+    static readonly Option<string?> Progress = Cli.Text("--progress", "FILE", "the progress log to write, one JSON line per event");
+    static readonly Option<bool> Serve = Cli.Flag("--serve", "stay warm: grade one submission per JSON request line on standard input (used by batch and the tests)");
     static readonly Option<string[]> Only = new("--only")
     {
         HelpName = "PATTERN",
@@ -23,12 +24,22 @@ public static class RunChecksCommand
     {
         var verb = new Verb("run-checks", "run the graded checks (or --only those matching manifest patterns) in this process and log progress (used by grade)")
         {
-            Synopsis = "run-checks --progress FILE [--only PATTERN...]",
+            Synopsis = "run-checks --progress FILE [--only PATTERN...] | run-checks --serve",
         };
         verb.Options.Add(Progress);
         verb.Options.Add(Only);
+        verb.Options.Add(Serve);
+        verb.Validators.Add(r =>
+        {
+            if (r.GetValue(Serve) == (r.GetValue(Progress) is not null)) r.AddError("give either --progress FILE or --serve.");
+        });
         verb.SetAction(r =>
         {
+            if (r.GetValue(Serve))
+            {
+                CheckRunner.Serve(Console.In);
+                return 0;
+            }
             GenAI.Worker.NativeSettings.Apply();
             Seam.BuildGate.Listen(Seam.Student.StartEarly, Seam.Student.Handshake);
             CheckRunner.Run(r.GetValue(Progress)!, r.GetValue(Only) ?? []);
