@@ -10,17 +10,23 @@ namespace GenAI.Benchmarks;
 /// the in-process compile of the submission, the judge and the isolated worker) and the overhead
 /// outside the checks (the warm wall time minus the checks' own durations from the judge's progress log), with the peak
 /// resident memory of the command's whole process tree. BenchmarkDotNet's memory diagnoser sees only
-/// this process, so peaks and overheads are printed after the run.
+/// this process, so peaks and overheads are printed after the run. <see cref="Compile"/> <c>cached</c> grades sources
+/// compiled before (the warm-up iteration fills a scratch compile cache: a re-run or regrade), <c>fresh</c> compiles
+/// them every time (the compile cache off: a submission just edited).
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class GradeCommandBenchmarks
 {
-    static readonly Dictionary<string, List<(double peak, double overhead, double compile)>> Samples = new();
+    static readonly Dictionary<(string, string), List<(double peak, double overhead, double compile)>> Samples = new();
     string repo = "", scratch = "", autograderDll = "";
 
     /// <summary>The assignment graded.</summary>
     [Params("cs446-hw5", "cs4331-hw2", "cs552-hw1", "cs552-hw2", "ece685d-hw5")]
     public string Assignment { get; set; } = "";
+
+    /// <summary>Whether the submission's compile comes from the compile cache (<c>cached</c>) or is done again (<c>fresh</c>).</summary>
+    [Params("cached", "fresh")]
+    public string Compile { get; set; } = "";
 
     /// <summary>Builds the autograder once (Release, as the Gradescope set-up does).</summary>
     [GlobalSetup]
@@ -37,9 +43,10 @@ public class GradeCommandBenchmarks
     public void Warm()
     {
         string results = Path.Combine(scratch, "warm-results");
-        var (peak, seconds, output) = ProcessTree.Run("dotnet", repo, autograderDll, "grade", "--assignment", Assignment, "--out", results, "--keep-work");
+        var environment = new Dictionary<string, string> { ["GENAI_COMPILE_CACHE"] = Compile == "cached" ? Path.Combine(scratch, "compiled") : "off" };
+        var (peak, seconds, output) = ProcessTree.Run(environment, "dotnet", repo, autograderDll, "grade", "--assignment", Assignment, "--out", results, "--keep-work");
         double compile = Seconds(output, @"Compiled \d+ source files in ([\d.]+) s");
-        if (!Samples.TryGetValue(Assignment, out var list)) Samples[Assignment] = list = new();
+        if (!Samples.TryGetValue((Assignment, Compile), out var list)) Samples[(Assignment, Compile)] = list = new();
         list.Add((peak, seconds - CheckSeconds(Path.Combine(results, ".work", "progress.jsonl")), compile));
     }
 
@@ -65,8 +72,8 @@ public class GradeCommandBenchmarks
     [GlobalCleanup]
     public void Cleanup()
     {
-        if (Samples.TryGetValue(Assignment, out var list))
-            Console.WriteLine($"// {Assignment}: peak resident memory of the process tree {list.Max(s => s.peak):F0} MiB; "
+        if (Samples.TryGetValue((Assignment, Compile), out var list))
+            Console.WriteLine($"// {Assignment}, compile {Compile}: peak resident memory of the process tree {list.Max(s => s.peak):F0} MiB; "
                 + $"overhead outside the checks (median) {Median(list.Select(s => s.overhead)):F1} s, of which compiling {Median(list.Select(s => s.compile)):F1} s");
         try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
     }

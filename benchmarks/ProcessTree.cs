@@ -10,10 +10,15 @@ static class ProcessTree
     /// (0 where /proc is absent), the wall time in seconds and what the command printed.
     /// </summary>
     /// <exception cref="InvalidOperationException">The command failed.</exception>
-    public static (double PeakMiB, double Seconds, string Output) Run(string file, string workingDirectory, params string[] args)
+    public static (double PeakMiB, double Seconds, string Output) Run(string file, string workingDirectory, params string[] args) =>
+        Run(new Dictionary<string, string>(), file, workingDirectory, args);
+
+    /// <summary>As <see cref="Run(string, string, string[])"/>, with <paramref name="environment"/> added to this process's environment.</summary>
+    public static (double PeakMiB, double Seconds, string Output) Run(IReadOnlyDictionary<string, string> environment, string file, string workingDirectory, params string[] args)
     {
         var info = new ProcessStartInfo(file) { WorkingDirectory = workingDirectory, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in args) info.ArgumentList.Add(a);
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(info)!;
         var output = new System.Text.StringBuilder();

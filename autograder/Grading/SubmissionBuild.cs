@@ -22,6 +22,9 @@ public sealed class SubmissionBuild
     /// <summary>Public API members the checks need that the submission lacks (empty when it matches).</summary>
     public IReadOnlyList<string> MissingApi { get; private init; } = Array.Empty<string>();
 
+    /// <summary>True when GenAI.Course.dll came from the <see cref="CompileCache"/> (these sources compiled before).</summary>
+    public bool Reused { get; private init; }
+
     /// <summary>Files that did not compile and were graded as the template's versions (empty when everything compiled).</summary>
     public IReadOnlyList<SubmissionCompiler.ReplacedFile> Replaced { get; private init; } = Array.Empty<SubmissionCompiler.ReplacedFile>();
 
@@ -114,7 +117,7 @@ public sealed class SubmissionBuild
         var missing = File.Exists(Path.Combine(autograder, "GenAI.Course.dll"))
             ? ApiCheck.Missing(Path.Combine(autograder, "GenAI.Course.dll"), Path.Combine(output, "GenAI.Course.dll"), autograder)
             : Array.Empty<string>();
-        return new SubmissionBuild { Succeeded = true, RunFolder = runFolder, Sources = paths, MissingApi = missing, Replaced = replaced };
+        return new SubmissionBuild { Succeeded = true, Reused = compiled.Reused, RunFolder = runFolder, Sources = paths, MissingApi = missing, Replaced = replaced };
     }
 
     /// <summary>The message shown to the student when <see cref="MissingApi"/> is not empty.</summary>

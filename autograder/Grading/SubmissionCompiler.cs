@@ -30,8 +30,8 @@ public static class SubmissionCompiler
     /// <summary>At most this many errors are listed; the rest are counted.</summary>
     const int ShownErrors = 20;
 
-    /// <summary>The outcome: the compiler errors (empty when it compiled) and, per source file, whether it has errors of its own.</summary>
-    public sealed record Result(IReadOnlyList<Diagnostic> Errors)
+    /// <summary>The outcome: the compiler errors (empty when it compiled), and whether the assembly came from the <see cref="CompileCache"/>.</summary>
+    public sealed record Result(IReadOnlyList<Diagnostic> Errors, bool Reused = false)
     {
         /// <summary>True when GenAI.Course.dll was written.</summary>
         public bool Succeeded => Errors.Count == 0;
@@ -113,11 +113,15 @@ public static class SubmissionCompiler
     /// Compiles <paramref name="sources"/> (path relative to the submission, text) and, when they compile,
     /// writes GenAI.Course.dll and its portable PDB to <paramref name="outputFolder"/>. The course's package
     /// assemblies are found in <paramref name="autograder"/> (the autograder's build, which holds the worker).
+    /// Sources compiled before come from <paramref name="cache"/> (default: <see cref="CompileCache.FromEnvironment"/>).
     /// </summary>
-    public static Result Compile(IReadOnlyList<(string Path, string Text)> sources, string autograder, string outputFolder, CancellationToken cancel = default)
+    public static Result Compile(IReadOnlyList<(string Path, string Text)> sources, string autograder, string outputFolder, CancellationToken cancel = default, CompileCache? cache = null)
     {
         Directory.CreateDirectory(outputFolder);
         string dll = Path.Combine(outputFolder, "GenAI.Course.dll"), pdb = Path.Combine(outputFolder, "GenAI.Course.pdb");
+        cache ??= CompileCache.FromEnvironment();
+        string? key = cache.Folder is null ? null : CompileCache.Key(sources, ReferencePaths(autograder), Settings);
+        if (key is not null && cache.TryRestore(key, dll, pdb)) return new Result(Array.Empty<Diagnostic>(), Reused: true);
         EmitResult emitted;
         using (var peStream = new MemoryStream())
         using (var pdbStream = new MemoryStream())
@@ -127,12 +131,16 @@ public static class SubmissionCompiler
             {
                 File.WriteAllBytes(dll, peStream.ToArray());
                 File.WriteAllBytes(pdb, pdbStream.ToArray());
+                if (key is not null) cache.Store(key, peStream.ToArray(), pdbStream.ToArray());
             }
         }
         var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
             .OrderBy(d => d.Location.SourceTree?.FilePath, StringComparer.Ordinal).ThenBy(d => d.Location.SourceSpan.Start).ToList();
         return new Result(errors);
     }
+
+    /// <summary>Everything <see cref="Emit"/> tells the compiler besides the sources and references (part of the cache key).</summary>
+    static readonly string Settings = string.Join("|", Defines) + "|" + Generated + "|Release|nullable|latest|deterministic|portable-pdb";
 
     /// <summary>Parses, binds and emits <paramref name="sources"/> with the generated file, the template project's options and references.</summary>
     static EmitResult Emit(IReadOnlyList<(string Path, string Text)> sources, string autograder, Stream pe, Stream pdb, CancellationToken cancel)
@@ -151,15 +159,16 @@ public static class SubmissionCompiler
     /// Compiles a small course-like class in memory on a thread of its own and throws it away: the JIT then compiles
     /// Roslyn's parser, binder and emitter (code that precompiling cannot cover: generic instantiations over framework
     /// types) and the references are read, on the core the command's own start leaves idle, before the submission's
-    /// compile needs them. Never fails: the result says whether the class compiled (a test checks it does).
+    /// compile needs them. Never fails: the result says whether the class compiled (a test checks it does); false when
+    /// <paramref name="cancel"/> stopped it (the submission came from the <see cref="CompileCache"/>).
     /// </summary>
-    public static Task<bool> WarmUp(string autograder) => Task.Factory.StartNew(() =>
+    public static Task<bool> WarmUp(string autograder, CancellationToken cancel = default) => Task.Factory.StartNew(() =>
     {
         try
         {
             using var pe = new MemoryStream();
             using var pdb = new MemoryStream();
-            return Emit([("WarmUp.cs", WarmUpSource)], autograder, pe, pdb, CancellationToken.None).Success;
+            return Emit([("WarmUp.cs", WarmUpSource)], autograder, pe, pdb, cancel).Success;
         }
         catch (Exception) { return false; }
     }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
@@ -207,15 +216,26 @@ public static class SubmissionCompiler
         [assembly: System.Runtime.Versioning.TargetFramework(".NETCoreApp,Version=v10.0", FrameworkDisplayName = ".NET 10.0")]
         """;
 
+    static readonly Dictionary<string, IReadOnlyList<string>> Paths = new();
     static readonly Dictionary<string, IReadOnlyList<MetadataReference>> Cache = new();
+
+    /// <summary>The files of the framework's reference assemblies and of the course's package assemblies (cached per autograder folder).</summary>
+    static IReadOnlyList<string> ReferencePaths(string autograder)
+    {
+        lock (Paths)
+        {
+            if (Paths.TryGetValue(autograder, out var cached)) return cached;
+            return Paths[autograder] = FrameworkAssemblies().Concat(CoursePackageAssemblies(autograder)).ToList();
+        }
+    }
 
     /// <summary>The framework's reference assemblies and the course's package assemblies (cached per autograder folder).</summary>
     static IReadOnlyList<MetadataReference> References(string autograder)
     {
+        var paths = ReferencePaths(autograder);
         lock (Cache)
         {
             if (Cache.TryGetValue(autograder, out var cached)) return cached;
-            var paths = FrameworkAssemblies().Concat(CoursePackageAssemblies(autograder)).ToList();
             return Cache[autograder] = paths.Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToList();
         }
     }

@@ -104,7 +104,7 @@ public static class SubmissionGrader
             return new GradeOutcome(0, GradeStatus.DoesNotBuild, failed);
         }
 
-        log.WriteLine($"Compiled {build.Sources.Count} source files in {clock.Elapsed.TotalSeconds:F1} s; running the checks ...");
+        log.WriteLine($"Compiled {build.Sources.Count} source files in {clock.Elapsed.TotalSeconds:F1} s{(build.Reused ? " (compiled before: reused from the cache)" : "")}; running the checks ...");
         string sourceReport = sources.Report(string.Join("\n\n", new[] { build.ReplacedMessage, build.ApiMessage }.Where(t => t.Length > 0)));
         if (sourceReport.Length > 0) log.WriteLine(sourceReport);
         var judge = early ?? judges!.Take(autograder);
