@@ -22,16 +22,5 @@ public static class Program
         };
 
     /// <summary>Entry point: runs the verb <paramref name="args"/> name; exit code 2 on bad usage (one line on stderr).</summary>
-    public static int Main(string[] args)
-    {
-        // A grading compiles one submission: Roslyn warms up on the other core while the command line is read and the
-        // judge starts, unless the submission's compile comes from the cache, which leaves that core to the judge.
-        if (args is ["grade", ..])
-        {
-            var reused = new CancellationTokenSource();
-            Grading.CompileCache.Restored += reused.Cancel;
-            Grading.SubmissionCompiler.WarmUp(AppContext.BaseDirectory, reused.Token);
-        }
-        return Cli.Invoke(Commands(), args);
-    }
+    public static int Main(string[] args) => Cli.Invoke(Commands(), args);
 }

@@ -20,9 +20,6 @@ public sealed class CompileCache(string? folder)
     /// <summary>The environment variable naming the cache's folder, or <c>off</c>.</summary>
     public const string Variable = "GENAI_COMPILE_CACHE";
 
-    /// <summary>Raised when an entry is restored (the grade command then stops warming up the compiler).</summary>
-    public static event Action? Restored;
-
     /// <summary>Where the entries live (null when the cache is off).</summary>
     public string? Folder => folder;
 
@@ -85,7 +82,6 @@ public sealed class CompileCache(string? folder)
             TryDelete(pdb);
             return false;
         }
-        Restored?.Invoke();
         return true;
     }
 

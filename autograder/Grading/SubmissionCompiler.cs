@@ -155,56 +155,6 @@ public static class SubmissionCompiler
         return compilation.Emit(pe, pdb, options: new EmitOptions(debugInformationFormat: DebugInformationFormat.PortablePdb, pdbFilePath: "GenAI.Course.pdb"), cancellationToken: cancel);
     }
 
-    /// <summary>
-    /// Compiles a small course-like class in memory on a thread of its own and throws it away: the JIT then compiles
-    /// Roslyn's parser, binder and emitter (code that precompiling cannot cover: generic instantiations over framework
-    /// types) and the references are read, on the core the command's own start leaves idle, before the submission's
-    /// compile needs them. Never fails: the result says whether the class compiled (a test checks it does); false when
-    /// <paramref name="cancel"/> stopped it (the submission came from the <see cref="CompileCache"/>).
-    /// </summary>
-    public static Task<bool> WarmUp(string autograder, CancellationToken cancel = default) => Task.Factory.StartNew(() =>
-    {
-        try
-        {
-            using var pe = new MemoryStream();
-            using var pdb = new MemoryStream();
-            return Emit([("WarmUp.cs", WarmUpSource)], autograder, pe, pdb, cancel).Success;
-        }
-        catch (Exception) { return false; }
-    }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-
-    /// <summary>What <see cref="WarmUp"/> compiles: a module, tensors, tuples, LINQ and lambdas, as course code uses them.</summary>
-    const string WarmUpSource = """
-        using TorchSharp;
-        using static TorchSharp.torch;
-
-        namespace GenAI.WarmUp;
-
-        /// <summary>A layer and a few statistics.</summary>
-        public sealed class Model : nn.Module
-        {
-            readonly TorchSharp.Modules.Linear layer = nn.Linear(4, 2);
-
-            /// <summary>Registers the layer.</summary>
-            public Model() : base(nameof(Model)) => RegisterComponents();
-
-            /// <summary>Mean and summed squares of the activations.</summary>
-            public (Tensor Mean, Tensor Squares) Encode(Tensor x)
-            {
-                using var scope = NewDisposeScope();
-                var h = nn.functional.relu(layer.forward(x));
-                return (h.mean([1L], keepdim: true).MoveToOuterDisposeScope(), (h.square().sum(-1) * 0.5).MoveToOuterDisposeScope());
-            }
-
-            /// <summary>A weighted mean of the positive values.</summary>
-            public static double Score(IEnumerable<double> values) =>
-                values.Where(v => v > 0).Select((v, i) => v * (i + 1)).DefaultIfEmpty().Average();
-
-            /// <summary>The name and the layer's weight shape.</summary>
-            public override string ToString() => $"{nameof(Model)} [{string.Join(", ", layer.weight?.shape ?? [])}]";
-        }
-        """;
-
     /// <summary>What the SDK generates for the template's project: global usings and the assembly's identity.</summary>
     static string Generated =>
         string.Concat(ImplicitUsings.Select(u => $"global using {u};\n")) + """

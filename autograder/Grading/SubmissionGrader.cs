@@ -55,40 +55,38 @@ public static class SubmissionGrader
         string ResultsPath(Manifest m) => manifests.Count == 1 ? Path.Combine(output, "results.json") : Path.Combine(output, m.Name, "results.json");
         var clock = Stopwatch.StartNew();
 
-        SubmissionSources sources;
-        try { sources = SubmissionSources.Collect(submission, repo.Template, manifests.SelectMany(m => m.Topics).ToHashSet()); }
-        catch (SubmissionException e)
-        {
-            errors.WriteLine(e.Message);
-            foreach (var m in manifests) Scorer.Failed(m, e.Message, 0).Write(ResultsPath(m));
-            return setUpError;
-        }
-
-        var empty = new ProgressLog.State(Array.Empty<string>(), new Dictionary<string, CheckOutcome>(), null, false);
-        foreach (var m in manifests) Scorer.Score(m, empty, null, "Grading in progress.", 0).Write(ResultsPath(m));
-
-        log.WriteLine($"Compiling {submission} ...");
         string workspace = Path.Combine(output, ".work");
         if (Directory.Exists(workspace)) Directory.Delete(workspace, recursive: true);
         Directory.CreateDirectory(workspace);
         string runFolder = Path.Combine(Path.GetTempPath(), $"genai-worker-{Guid.NewGuid():N}");
         string progress = Path.Combine(workspace, "progress.jsonl");
-        GradeOutcome Incomplete(FileNotFoundException e)
+        GradeOutcome SetUpFailed(string message, double seconds)
         {
-            // The autograder's own build is incomplete (no worker beside it): nothing a submission can change.
-            errors.WriteLine(e.Message);
-            foreach (var m in manifests) Scorer.Failed(m, e.Message, clock.Elapsed.TotalSeconds).Write(ResultsPath(m));
+            errors.WriteLine(message);
+            foreach (var m in manifests) Scorer.Failed(m, message, seconds).Write(ResultsPath(m));
+            if (!options.KeepWorkspace) TryDelete(workspace);
             TryDelete(runFolder);
             return setUpError;
         }
+        // The autograder's own build is incomplete (no worker beside it): nothing a submission can change.
         try { SubmissionBuild.PrepareRunFolder(autograder, runFolder); }
-        catch (FileNotFoundException e) { return Incomplete(e); }
+        catch (FileNotFoundException e) { return SetUpFailed(e.Message, 0); }
         var checks = manifests.SelectMany(m => m.Items).SelectMany(i => i.Tests).Distinct().ToList();
-        // A one-shot judge, and the worker in it, start now and call student code once the submission is compiled: their start-ups overlap the compile.
+        // A one-shot judge, and the worker it starts first, start now and call student code once the submission is
+        // compiled: their start-ups overlap reading and compiling the sources.
         using var early = judges is null ? Judge.Start(repo.Root, autograder, runFolder, progress, checks, options.CallTimeoutSeconds, gated: true) : null;
+
+        SubmissionSources sources;
+        try { sources = SubmissionSources.Collect(submission, repo.Template, manifests.SelectMany(m => m.Topics).ToHashSet()); }
+        catch (SubmissionException e) { return SetUpFailed(e.Message, 0); }
+
+        var empty = new ProgressLog.State(Array.Empty<string>(), new Dictionary<string, CheckOutcome>(), null, false);
+        foreach (var m in manifests) Scorer.Score(m, empty, null, "Grading in progress.", 0).Write(ResultsPath(m));
+
+        log.WriteLine($"Compiling {submission} ...");
         SubmissionBuild build;
         try { build = SubmissionBuild.Create(repo, sources, workspace, TimeSpan.FromMinutes(10), autograder, runFolder); }
-        catch (FileNotFoundException e) { return Incomplete(e); }
+        catch (FileNotFoundException e) { return SetUpFailed(e.Message, clock.Elapsed.TotalSeconds); }
         var identity = SubmissionIdentity.Of(options.Student ?? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(submission)), sources.Files.Select(f => (f.Path, f.Text)), DateTimeOffset.UtcNow);
         if (!build.Succeeded)
         {

@@ -22,15 +22,17 @@ public static class BuildGate
     static readonly ManualResetEventSlim Open = new(Environment.GetEnvironmentVariable(Variable) != "1");
 
     /// <summary>
-    /// On a background thread: calls <paramref name="beforeBuild"/> (the worker's start), reads the parent's signal, then
-    /// calls <paramref name="afterBuild"/> (the worker's first answer) and opens the gate. Does nothing when the gate is off.
+    /// Calls <paramref name="beforeBuild"/> (the worker's start) on this thread, then, on a background thread, reads the
+    /// parent's signal, calls <paramref name="afterBuild"/> (the worker's first answer) and opens the gate. Does nothing
+    /// when the gate is off. Call it before this process first touches libtorch: a process start waits while another
+    /// thread loads that library (measured: 0.5 s), so started first, the worker loads libtorch alongside this process.
     /// </summary>
     public static void Listen(Action beforeBuild, Action afterBuild)
     {
         if (Open.IsSet) return;
+        beforeBuild();
         new Thread(() =>
         {
-            beforeBuild();
             if (Console.In.ReadLine() != Go) Environment.Exit(NoBuildExitCode);
             afterBuild();
             Open.Set();

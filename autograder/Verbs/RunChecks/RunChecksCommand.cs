@@ -40,8 +40,9 @@ public static class RunChecksCommand
                 CheckRunner.Serve(Console.In);
                 return 0;
             }
-            GenAI.Worker.NativeSettings.Apply();
+            // The worker starts first, so its start-up (loading libtorch) overlaps this process's own.
             Seam.BuildGate.Listen(Seam.Student.StartEarly, Seam.Student.Handshake);
+            GenAI.Worker.NativeSettings.Apply();
             CheckRunner.Run(r.GetValue(Progress)!, r.GetValue(Only) ?? []);
             return 0;
         });
