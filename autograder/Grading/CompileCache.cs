@@ -48,8 +48,9 @@ public sealed class CompileCache(string? folder)
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         void Add(string text)
         {
-            hash.AppendData(BitConverter.GetBytes(text.Length));
-            hash.AppendData(Encoding.UTF8.GetBytes(text));
+            byte[] bytes = Encoding.UTF8.GetBytes(text);
+            hash.AppendData(BitConverter.GetBytes(bytes.Length));
+            hash.AppendData(bytes);
         }
         Add(typeof(Microsoft.CodeAnalysis.CSharp.CSharpCompilation).Assembly.ManifestModule.ModuleVersionId.ToString());
         Add(typeof(CompileCache).Assembly.ManifestModule.ModuleVersionId.ToString());
