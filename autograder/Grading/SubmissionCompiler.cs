@@ -129,9 +129,10 @@ public static class SubmissionCompiler
             emitted = Emit(sources, autograder, peStream, pdbStream, cancel);
             if (emitted.Success)
             {
-                File.WriteAllBytes(dll, peStream.ToArray());
-                File.WriteAllBytes(pdb, pdbStream.ToArray());
-                if (key is not null) cache.Store(key, peStream.ToArray(), pdbStream.ToArray());
+                byte[] peBytes = peStream.ToArray(), pdbBytes = pdbStream.ToArray();
+                File.WriteAllBytes(dll, peBytes);
+                File.WriteAllBytes(pdb, pdbBytes);
+                if (key is not null) cache.Store(key, peBytes, pdbBytes);
             }
         }
         var errors = emitted.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)
