@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -53,18 +52,20 @@ internal static class NumpyArrays
         var stored = fortranOrder ? shape.Reverse().ToArray() : shape;
         Tensor flat = dtype.ScalarType switch
         {
-            ScalarType.Float32 => torch.tensor(MemoryMarshal.Cast<byte, float>(data).ToArray(), stored),
-            ScalarType.Float64 => torch.tensor(MemoryMarshal.Cast<byte, double>(data).ToArray(), stored),
-            ScalarType.Byte => torch.tensor(data, stored),
-            ScalarType.Int8 => torch.tensor(MemoryMarshal.Cast<byte, sbyte>(data).ToArray(), stored),
-            ScalarType.Int16 => torch.tensor(MemoryMarshal.Cast<byte, short>(data).ToArray(), stored),
-            ScalarType.Int32 => torch.tensor(MemoryMarshal.Cast<byte, int>(data).ToArray(), stored),
-            ScalarType.Int64 => torch.tensor(MemoryMarshal.Cast<byte, long>(data).ToArray(), stored),
             ScalarType.Bool => torch.tensor(data.Select(b => b != 0).ToArray(), stored),
+            ScalarType type => FromBytes(data, type, stored),
             _ => throw new CourseDataException(file, "unsupported dtype."),
         };
         if (!fortranOrder || shape.Length < 2) return flat;
         using (flat) return flat.permute(Enumerable.Range(0, shape.Length).Reverse().Select(i => (long)i).ToArray()).contiguous();
+    }
+
+    /// <summary>A new tensor holding a copy of <paramref name="data"/>'s bytes as elements of <paramref name="type"/> (one copy, no managed array of elements in between).</summary>
+    static Tensor FromBytes(byte[] data, ScalarType type, long[] shape)
+    {
+        var tensor = torch.empty(shape, type);
+        if (data.Length > 0) tensor.bytes = data;
+        return tensor;
     }
 
     static void SwapBytes(byte[] data, int size)
@@ -76,15 +77,16 @@ internal static class NumpyArrays
     public static (byte[] data, string descr) FromTensor(Tensor t)
     {
         using var c = t.detach().cpu().contiguous();
-        switch (c.dtype)
+        string descr = c.dtype switch
         {
-            case ScalarType.Float32: return (MemoryMarshal.AsBytes<float>(c.data<float>().ToArray()).ToArray(), "<f4");
-            case ScalarType.Float64: return (MemoryMarshal.AsBytes<double>(c.data<double>().ToArray()).ToArray(), "<f8");
-            case ScalarType.Byte: return (c.data<byte>().ToArray(), "|u1");
-            case ScalarType.Int32: return (MemoryMarshal.AsBytes<int>(c.data<int>().ToArray()).ToArray(), "<i4");
-            case ScalarType.Int64: return (MemoryMarshal.AsBytes<long>(c.data<long>().ToArray()).ToArray(), "<i8");
-            case ScalarType.Bool: return (c.data<bool>().ToArray().Select(b => (byte)(b ? 1 : 0)).ToArray(), "|b1");
-            default: throw new ArgumentException($"cannot write a {c.dtype} tensor as .npy (use {NumpyDtype.Supported}).", nameof(t));
-        }
+            ScalarType.Float32 => "<f4",
+            ScalarType.Float64 => "<f8",
+            ScalarType.Byte => "|u1",
+            ScalarType.Int32 => "<i4",
+            ScalarType.Int64 => "<i8",
+            ScalarType.Bool => "|b1",
+            _ => throw new ArgumentException($"cannot write a {c.dtype} tensor as .npy (use {NumpyDtype.Supported}).", nameof(t)),
+        };
+        return (c.bytes.ToArray(), descr);
     }
 }

@@ -78,7 +78,9 @@ public static class CptSampler
     /// </summary>
     public static double Entropy(IReadOnlyList<Tensor> cpts)
     {
-        var tables = cpts.Select(t => t.to(float64).cpu().reshape(-1, 2).data<double>().ToArray()).ToArray();
+        using var scope = NewDisposeScope();
+        // Read the tables in place: copying them (2^N entries in all) into managed arrays took seconds.
+        var tables = cpts.Select(t => t.to(float64).cpu().reshape(-1).contiguous().data<double>()).ToArray();
         double Visit(int i, long prefix, double p)
         {
             if (i == tables.Length) return p > 0 ? -p * Math.Log(p) : 0;
