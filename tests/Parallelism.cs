@@ -2,6 +2,8 @@ using NUnit.Framework;
 
 // End-to-end gradings marked [Parallelizable] (planted and zoo groups) run two at a time: a grading
 // keeps about one core busy (the judge and its worker take turns), so two share a 2-core machine.
+// Fast fixtures marked [Parallelizable] touch no process-wide state (torch's global generator or
+// thread count, environment variables, the garbage collector) and run beside each other too.
 [assembly: LevelOfParallelism(2)]
 
 namespace GenAI.Grader.Tests;

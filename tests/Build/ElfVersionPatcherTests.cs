@@ -6,6 +6,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Build;
 
 /// <summary>The GLIBCXX_3.4.32 patch, byte by byte on the library TorchSharp ships, cross-checked with readelf.</summary>
+[Parallelizable]
 public sealed class ElfVersionPatcherTests
 {
     static byte[] Shipped()

@@ -9,6 +9,7 @@ namespace GenAI.Grader.Tests.Build;
 /// The autograder's build carries Roslyn precompiled (ReadyToRun) on Linux x64 (the _PrecompileCompiler target), so
 /// grading does not JIT the compiler for every submission; the NuGet package's assemblies are IL only.
 /// </summary>
+[Parallelizable]
 public sealed class PrecompiledCompilerTests
 {
     static bool ReadyToRun(string assembly)

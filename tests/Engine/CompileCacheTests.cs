@@ -5,6 +5,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Engine;
 
 /// <summary>The compile cache gives back the bytes a compile gives, for exactly the same inputs, and never fails a compile.</summary>
+[Parallelizable]
 public sealed class CompileCacheTests
 {
     static string Autograder => Path.GetDirectoryName(Paths.AutograderDll)!;

@@ -7,6 +7,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Engine;
 
 /// <summary>The class dashboard (OUT/index.html): histogram, item statistics, grouped failures, links, and that a real browser renders it.</summary>
+[Parallelizable]
 public sealed class DashboardTests
 {
     static readonly Manifest Sample = new("demo", "Demo <HW>", [new ManifestItem("1", "first", ["A"], 4), new ManifestItem("2", "second", ["B"], 6, "hidden")]);

@@ -6,6 +6,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Engine;
 
 /// <summary>Assignment manifests: the shipped ones are valid and point at real checks; bad ones are refused.</summary>
+[Parallelizable]
 public sealed class ManifestTests
 {
     static string Assignments => Path.Combine(Paths.Repo, "autograder", "Assignments");

@@ -7,6 +7,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Engine;
 
 /// <summary>The HTML and JUnit reports written beside results.json.</summary>
+[Parallelizable]
 public sealed class ReportWriterTests
 {
     static readonly Manifest Sample = new("demo", "Demo <HW>", new[] { new ManifestItem("1", "first", new[] { "A" }, 4), new ManifestItem("2", "second", new[] { "B" }, 2) });

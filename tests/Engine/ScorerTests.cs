@@ -6,6 +6,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Engine;
 
 /// <summary>Points from outcomes, and results.json as Gradescope specifies it.</summary>
+[Parallelizable]
 public sealed class ScorerTests
 {
     static readonly Manifest Sample = new("demo", "Demo", new[]

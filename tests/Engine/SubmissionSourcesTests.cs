@@ -5,6 +5,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Engine;
 
 /// <summary>How a submission's files are placed, without building or grading them.</summary>
+[Parallelizable]
 public sealed class SubmissionSourcesTests
 {
     /// <summary>

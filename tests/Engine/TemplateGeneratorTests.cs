@@ -5,6 +5,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Engine;
 
 /// <summary>student-template/ is exactly what the generator makes from reference/, and the markers are strict.</summary>
+[Parallelizable]
 public sealed class TemplateGeneratorTests
 {
     /// <summary>The checked-in template equals the generator's output, file by file (run `generate` after editing the reference).</summary>

@@ -7,6 +7,7 @@ using static TorchSharp.torch;
 namespace GenAI.Grader.Tests.Figures;
 
 /// <summary>The t-SNE used for the manifold figures: its trustworthiness metric against a direct count, and the embedding on data with clear clusters.</summary>
+[Parallelizable]
 public sealed class TsneTests
 {
     /// <summary>Trustworthiness equals the textbook double sum counted with plain loops.</summary>

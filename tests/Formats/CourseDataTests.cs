@@ -10,6 +10,7 @@ using static TorchSharp.torch;
 namespace GenAI.Grader.Tests.Formats;
 
 /// <summary>The shipped course-format fixtures load through the course loaders and hold what make_course_data.py says they hold.</summary>
+[Parallelizable]
 public sealed class CourseDataTests
 {
     static string Data(string name) => Path.Combine(Paths.Repo, "fixtures", "course-data", name);

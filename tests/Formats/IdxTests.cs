@@ -8,6 +8,7 @@ using static TorchSharp.torch;
 namespace GenAI.Grader.Tests.Formats;
 
 /// <summary>The IDX reader (MNIST, Fashion-MNIST, KMNIST) on files laid out here byte by byte, plain and gzipped, and on broken ones.</summary>
+[Parallelizable]
 public sealed class IdxTests
 {
     string folder = "";

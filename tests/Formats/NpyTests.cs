@@ -11,6 +11,7 @@ namespace GenAI.Grader.Tests.Formats;
 /// The .npy reader against files numpy itself wrote (fixtures/course-data/formats, made by
 /// make_course_data.py with numpy's np.save), the writer by round trip and by the format's layout rules.
 /// </summary>
+[Parallelizable]
 public sealed class NpyTests
 {
     static string Sample(string name) => Path.Combine(Paths.Repo, "fixtures", "course-data", "formats", name);

@@ -10,6 +10,7 @@ namespace GenAI.Grader.Tests.Formats;
 /// The strict pickle reader against pickles Python and numpy wrote (protocols 2, 4, 5 and gzip),
 /// and against pickles it must refuse: code, objects, object arrays, old protocols, damage.
 /// </summary>
+[Parallelizable]
 public sealed class PickleTests
 {
     static string Sample(string name) => Path.Combine(Paths.Repo, "fixtures", "course-data", "formats", name);

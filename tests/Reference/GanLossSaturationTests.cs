@@ -12,6 +12,7 @@ namespace GenAI.Grader.Tests.Reference;
 /// log(1 - D).clamp_min(-100) has the right value there but a NaN gradient (0 times infinity), which
 /// turned a whole generator step into NaN parameters.
 /// </summary>
+[Parallelizable]
 public sealed class GanLossSaturationTests
 {
     static Tensor Probabilities(params float[] values) => tensor(values, dtype: float32).requires_grad_(true);

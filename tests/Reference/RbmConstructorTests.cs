@@ -10,6 +10,7 @@ namespace GenAI.Grader.Tests.Reference;
 /// The Gaussian-Bernoulli RBM's constructor is given code (the template keeps it, so no graded check
 /// tests it): sigma keeps its precision, and the parameters follow its dtype.
 /// </summary>
+[Parallelizable]
 public sealed class RbmConstructorTests
 {
     /// <summary>A float64 sigma that float32 cannot represent (0.3, 1.1, 2.7) stays exact, and the model is float64, before and after to(float64).</summary>
