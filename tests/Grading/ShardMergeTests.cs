@@ -7,6 +7,7 @@ using YamlDotNet.RepresentationModel;
 namespace GenAI.Grader.Tests.Grading;
 
 /// <summary>Scaling out: shards partition a class, merged shards give the unsharded gradebook, regrade diffs, and the CI workflow that uses them.</summary>
+[Parallelizable]
 public sealed class ShardMergeTests
 {
     static readonly Manifest Sample = new("demo", "Demo", [new ManifestItem("1", "first", ["A"], 4), new ManifestItem("2", "second, with a comma", ["B"], 6)]);
