@@ -12,10 +12,10 @@ namespace GenAI.Autograder.Run;
 /// <param name="SeedGiven">Whether the seed was given (an assignment with its own default seed uses it otherwise).</param>
 /// <param name="Epochs">Overrides every model's number of epochs (the assignment's default when null).</param>
 /// <param name="Latents">Latent sizes to train (cs4331-hw2).</param>
-/// <param name="Tsne">How many test images t-SNE embeds (cs4331-hw2).</param>
+/// <param name="Tsne">How many test images t-SNE embeds (cs4331-hw2, ece685d-hw5); null: the assignment's default.</param>
 /// <param name="Parts">The parts to run; empty: all.</param>
 public sealed record RunOptions(string Data, string Mnist, string Kmnist, string Fashion, string Output, long Seed, bool SeedGiven,
-                                int? Epochs, IReadOnlyList<int> Latents, int Tsne, IReadOnlySet<string> Parts);
+                                int? Epochs, IReadOnlyList<int> Latents, int? Tsne, IReadOnlySet<string> Parts);
 
 /// <summary>
 /// An assignment's experiments (the figures and numbers its text asks for), kept in the assignment's folder

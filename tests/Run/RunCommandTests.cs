@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
 using System.Text.Json;
 using FluentAssertions;
 using GenAI.Autograder.Grading;
@@ -45,7 +47,7 @@ public sealed class RunCommandTests
     }
 
     /// <summary>
-    /// ece685d-hw5 on the shipped subsets for one epoch: every PNG and the numbers exist; a second run
+    /// ece685d-hw5 for one epoch on the shipped subsets (the DCGAN on the first 320 training digits, t-SNE of 100 means): every PNG and the numbers exist; a second run
     /// of the RBM with two epochs resumes from the checkpoint of the first instead of starting again.
     /// </summary>
     [Test, Category("EndToEnd")]
@@ -54,7 +56,8 @@ public sealed class RunCommandTests
         string output = Directory.CreateTempSubdirectory("genai-run").FullName;
         try
         {
-            var (exit, console) = RunVerb("ece685d-hw5", "--epochs", "1", "--out", output);
+            string mnist = DigitsSubset(Path.Combine(output, "mnist-320"), 320);
+            var (exit, console) = RunVerb("ece685d-hw5", "--epochs", "1", "--tsne", "100", "--mnist", mnist, "--out", output);
             exit.Should().Be(0, console);
             string[] figures =
             [
@@ -176,6 +179,32 @@ public sealed class RunCommandTests
             }
         }
         finally { Directory.Delete(output, recursive: true); }
+    }
+
+    /// <summary>
+    /// A copy of fixtures/course-data/digits-idx whose training split keeps only its first <paramref name="count"/> images
+    /// and labels (IDX headers rewritten): the DCGAN's epoch on all 1,200 took most of a whole figures test.
+    /// </summary>
+    static string DigitsSubset(string folder, int count)
+    {
+        string source = Path.Combine(Paths.Repo, "fixtures", "course-data", "digits-idx");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(source))
+        {
+            string target = Path.Combine(folder, Path.GetFileName(file));
+            if (!Path.GetFileName(file).StartsWith("train-", StringComparison.Ordinal)) { File.Copy(file, target); continue; }
+            using var memory = new MemoryStream();
+            using (var input = new GZipStream(File.OpenRead(file), CompressionMode.Decompress)) input.CopyTo(memory);
+            byte[] idx = memory.ToArray();
+            int dimensions = idx[3];
+            long row = 1;
+            for (int d = 1; d < dimensions; d++) row *= BinaryPrimitives.ReadInt32BigEndian(idx.AsSpan(4 + 4 * d));
+            BinaryPrimitives.ReadInt32BigEndian(idx.AsSpan(4)).Should().BeGreaterThanOrEqualTo(count);
+            BinaryPrimitives.WriteInt32BigEndian(idx.AsSpan(4), count);
+            using var output = new GZipStream(File.Create(target), CompressionLevel.Fastest);
+            output.Write(idx, 0, 4 + 4 * dimensions + (int)(count * row));
+        }
+        return folder;
     }
 
     /// <summary>Unknown experiments, missing folders and missing files are reported, not thrown (the eight commands run at once).</summary>

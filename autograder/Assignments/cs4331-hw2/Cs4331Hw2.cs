@@ -22,7 +22,7 @@ public sealed class Cs4331Hw2 : IExperiments
     public int Run(RunOptions o)
     {
         if (!Experiments.FolderExists(o.Mnist)) return 2;
-        Run(o.Output, o.Seed, o.Parts.Count > 0 ? o.Parts.ToHashSet() : Parts.ToHashSet(), new Cs4331Hw2Vae.Options(o.Mnist, o.Output, o.Seed, o.Epochs ?? 20, o.Latents, o.Tsne));
+        Run(o.Output, o.Seed, o.Parts.Count > 0 ? o.Parts.ToHashSet() : Parts.ToHashSet(), new Cs4331Hw2Vae.Options(o.Mnist, o.Output, o.Seed, o.Epochs ?? 20, o.Latents, o.Tsne ?? 1000));
         return 0;
     }
 

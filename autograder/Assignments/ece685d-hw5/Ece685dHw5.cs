@@ -27,7 +27,7 @@ public sealed class Ece685dHw5 : IExperiments
     public int Run(RunOptions o)
     {
         if (!new[] { o.Mnist, o.Kmnist, o.Fashion }.All(Experiments.FolderExists)) return 2;
-        Run(new Options(o.Mnist, o.Kmnist, o.Fashion, o.Output, o.Seed, o.Epochs, o.Parts.Count > 0 ? o.Parts : AllParts.ToHashSet()));
+        Run(new Options(o.Mnist, o.Kmnist, o.Fashion, o.Output, o.Seed, o.Epochs, o.Tsne ?? 2000, o.Parts.Count > 0 ? o.Parts : AllParts.ToHashSet()));
         return 0;
     }
 
@@ -38,8 +38,9 @@ public sealed class Ece685dHw5 : IExperiments
     /// <param name="Output">Where figures, checkpoints and summary.json go.</param>
     /// <param name="Seed">The seed of every random choice.</param>
     /// <param name="Epochs">Overrides every model's number of epochs (the assignment's when null).</param>
+    /// <param name="Tsne">How many test images (at most) the t-SNE panels of 3.3 embed.</param>
     /// <param name="Parts">Any of gan, rbm, vae.</param>
-    public sealed record Options(string Mnist, string Kmnist, string Fashion, string Output, long Seed, int? Epochs, IReadOnlySet<string> Parts);
+    public sealed record Options(string Mnist, string Kmnist, string Fashion, string Output, long Seed, int? Epochs, int Tsne, IReadOnlySet<string> Parts);
 
     /// <summary>The parts, in the order they run.</summary>
     public static readonly string[] AllParts = ["gan", "rbm", "vae"];
@@ -230,8 +231,8 @@ public sealed class Ece685dHw5 : IExperiments
             curves.Add(new Plots.Series($"{name.ToUpperInvariant()} training", epochsAxis, history.Select(h => h[0]).ToArray()));
             curves.Add(new Plots.Series($"{name.ToUpperInvariant()} validation", epochsAxis, history.Select(h => h[1]).ToArray()));
 
-            // 3.3: t-SNE of the test-set means (at most 2,000 points: exact t-SNE is O(N^2)).
-            int shown = (int)Math.Min(2000, testX.shape[0]);
+            // 3.3: t-SNE of the test-set means (at most o.Tsne points, 2,000 by default: exact t-SNE is O(N^2)).
+            int shown = (int)Math.Min(o.Tsne, testX.shape[0]);
             var mu = FashionVaeTraining.Means(model, testX[..shown], testY[..shown]).cpu();
             var bar2 = new ConsoleProgress($"t-SNE of the {name.ToUpperInvariant()} means", 1000);
             var embedded = Tsne.Embed(mu, seed: o.Seed, progress: (i, n) => bar2.Report(i));

@@ -49,7 +49,7 @@ public static class RunCommand
             return sizes;
         },
     };
-    static readonly Option<int?> Tsne = Cli.Count("--tsne", "N", "cs4331-hw2: how many test images t-SNE embeds (default 1000; exact t-SNE is O(N^2))", 91, "--tsne needs at least 91 points (perplexity 30)");
+    static readonly Option<int?> Tsne = Cli.Count("--tsne", "N", "how many test images t-SNE embeds (default: cs4331-hw2 1000, ece685d-hw5 2000; exact t-SNE is O(N^2))", 91, "--tsne needs at least 91 points (perplexity 30)");
     static readonly Option<string?> Out = Cli.Text("--out", "DIR", "where PNG figures and summary.json go (default: figures/EXPERIMENT)");
     static readonly Option<long?> Seed = new("--seed")
     {
@@ -85,7 +85,7 @@ public static class RunCommand
                 Parts: (r.GetValue(Part) ?? []).ToHashSet(),
                 Epochs: r.GetValue(Epochs),
                 Latents: r.GetValue(Latents)!,
-                Tsne: r.GetValue(Tsne) ?? 1000,
+                Tsne: r.GetValue(Tsne),
                 Output: r.GetValue(Out) ?? Path.Combine("figures", experiment),
                 Seed: seed ?? 552,
                 SeedGiven: seed is not null);
