@@ -6,6 +6,7 @@ using TorchSharp;
 namespace GenAI.Grader.Tests.Engine;
 
 /// <summary>The device choice: CUDA when present, GENAI_DEVICE overrides, bad requests are explained; seeded noise; epoch batches.</summary>
+[Parallelizable]
 public sealed class ComputeTests
 {
     /// <summary>Unset picks CUDA when available and the CPU otherwise; cpu is always honoured.</summary>

@@ -114,6 +114,7 @@ public sealed class UploadTests
 }
 
 /// <summary>Bad input for TAs: one line on the console, exit code 2, no stack trace, and a results.json saying the same wherever the output folder is known. Nothing is built.</summary>
+[Parallelizable(ParallelScope.All)]
 public sealed class BadInputTests
 {
     static (int exit, string console) Grade(params string[] args) =>

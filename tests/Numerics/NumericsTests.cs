@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 namespace GenAI.Grader.Tests.Numerics;
 
 /// <summary>The autograder's comparison, gradient and statistics helpers fail when they should, with useful messages.</summary>
+[Parallelizable]
 public sealed class NumericsTests
 {
     static readonly Case C = new("F", "case", "the hint");

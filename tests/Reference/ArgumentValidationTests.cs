@@ -10,6 +10,7 @@ using NUnit.Framework;
 namespace GenAI.Grader.Tests.Reference;
 
 /// <summary>Argument checks that the template keeps from the reference (students do not write them, so the graded checks do not test them).</summary>
+[Parallelizable]
 public sealed class ArgumentValidationTests
 {
     /// <summary>Noise levels must be positive and at least two.</summary>
