@@ -15,8 +15,11 @@ public static class Wire
 
     /// <summary>Request kinds.</summary>
     public const byte Call = 1, Vjp = 2;
-    /// <summary>Reply kinds.</summary>
-    public const byte Ok = 0, Failure = 1;
+    /// <summary>
+    /// Reply kinds: a failure that ended at a NotImplementedException (a stub) is told apart, since it leaves nothing in
+    /// the worker that a successful call would not, and so does not cost a fresh worker.
+    /// </summary>
+    public const byte Ok = 0, Failure = 1, NotImplemented = 2;
 
     /// <summary>Writes one frame built by <paramref name="body"/>.</summary>
     public static void WriteFrame(Stream stream, Action<BinaryWriter> body)

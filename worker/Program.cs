@@ -38,6 +38,7 @@ while (true)
     catch (Exception e) when (e is StudentFailure or InvalidDataException)
     {
         string message = e is StudentFailure ? e.Message : "harness error: " + e.Message;
-        Wire.WriteFrame(output, w => { w.Write(Wire.Failure); w.Write(message); });
+        byte reply = e is StudentFailure { NotImplemented: true } ? Wire.NotImplemented : Wire.Failure;
+        Wire.WriteFrame(output, w => { w.Write(reply); w.Write(message); });
     }
 }

@@ -127,7 +127,7 @@ public static class Dispatcher
         try { return body(); }
         catch (StudentFailure) { throw; }
         catch (InvalidDataException) { throw; }
-        catch (NotImplementedException e) { throw new StudentFailure($"{function} is not implemented yet: {e.Message}"); }
+        catch (NotImplementedException e) { throw new StudentFailure($"{function} is not implemented yet: {e.Message}", notImplemented: true); }
         catch (Exception e) { throw new StudentFailure($"{function} threw {e.GetType().Name}: {FirstLines(e.Message)}"); }
     }
 

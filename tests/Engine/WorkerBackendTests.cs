@@ -110,6 +110,41 @@ public sealed class WorkerBackendTests
         act.Should().Throw<StudentFailure>().WithMessage("harness error: unknown operation*ModuleAccess has no public Evaluate taking (Module)");
     }
 
+    /// <summary>
+    /// A stub's NotImplementedException keeps the worker for the next group of checks (a template pays one worker start,
+    /// not one per group); any other failure has it replaced before the next group, and objects behind handles go with it.
+    /// </summary>
+    [Test]
+    public void AStubFailureKeepsTheWorkerAndAnyOtherFailureReplacesIt()
+    {
+        string templateWorkspace = Directory.CreateTempSubdirectory("genai-worker-template").FullName;
+        string templateRun = Path.Combine(Path.GetTempPath(), $"genai-worker-run-{Guid.NewGuid():N}");
+        SubmissionBuild.PrepareRunFolder(Path.GetDirectoryName(Paths.AutograderDll)!, templateRun);
+        var repo = new RepoLayout(Paths.Repo);
+        SubmissionBuild.Create(repo, SubmissionSources.Collect(repo.Template, repo.Template), Path.Combine(templateWorkspace, "build"),
+            TimeSpan.FromMinutes(5), Path.GetDirectoryName(Paths.AutograderDll)!, templateRun).Succeeded.Should().BeTrue();
+        var template = new WorkerBackend(new WorkerLimits(templateRun, TimeSpan.FromSeconds(30), 6L << 30, 256, null, Array.Empty<string>()));
+        try
+        {
+            var stub = () => template.Invoke(LogPdf, Args(zeros(2), zeros(2), ones(2)));
+            stub.Should().Throw<StudentFailure>().Where(f => f.NotImplemented).WithMessage("Distributions.LogPdfDiagonalGaussian is not implemented yet: *");
+            int generation = template.Generation;
+            template.BeginGroup();
+            template.Generation.Should().Be(generation, "a stub leaves nothing behind that a successful call would not");
+            string missing = LogPdf.Replace("LogPdfDiagonalGaussian", "LogPdfPoisson");
+            var other = () => template.Invoke(missing, Args(ones(2), ones(2)));
+            other.Should().Throw<StudentFailure>().Where(f => !f.NotImplemented);
+            template.BeginGroup();
+            template.Generation.Should().Be(generation + 1, "any other failure may have left state behind");
+            stub.Should().Throw<StudentFailure>().Where(f => f.NotImplemented, "the fresh worker answers");
+        }
+        finally
+        {
+            template.Dispose();
+            foreach (var folder in new[] { templateWorkspace, templateRun }) if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        }
+    }
+
     /// <summary>A record the student's code returns crosses as its fields and comes back equal to the in-process one.</summary>
     [Test]
     public void RecordsCrossAsTheirFields()
