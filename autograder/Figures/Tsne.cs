@@ -21,15 +21,18 @@ public static class Tsne
         using var scope = NewDisposeScope();
         var data = x.detach().cpu().to(float64);
         var p = Affinities(data, perplexity);
-        var y = randn([n, 2], dtype: float64, generator: new Generator((ulong)seed)) * 1e-4;
+        double rate = Math.Max(n / 12.0 / 4, 50);
+        // Every constant is a Scalar made once and disposed here, and so is the generator: TorchSharp's implicit conversions
+        // (a double, or the alpha of 1 that add(Tensor) supplies) make native Scalars that escape dispose scopes and only
+        // finalizers free (dotnet/TorchSharp#1496). Left among the freed N x N buffers they kept glibc's heap from shrinking
+        // (2,000 points grew the process by ~20 MB per iteration); and a temporary's finalizer can run while libtorch still
+        // reads it (the run verb once died in add's alpha: "Expected false to be true" from Scalar::toDouble).
+        using Scalar exaggeration = 12.0, one = 1.0, zero = 0.0, floorQ = 1e-12, four = 4.0, shrink = 0.8, grow = 0.2, floorGain = 0.01,
+            rateScalar = rate, earlyMomentum = 0.5, lateMomentum = 0.8, initialScale = 1e-4;
+        using var generator = new Generator((ulong)seed);
+        var y = randn([n, 2], dtype: float64, generator: generator).mul_(initialScale);
         var velocity = zeros_like(y);
         var gains = ones_like(y);
-        double rate = Math.Max(n / 12.0 / 4, 50);
-        // Every constant is a Scalar made once and disposed here: TorchSharp's implicit double-to-Scalar conversions make
-        // native Scalars that escape dispose scopes and only finalizers free (dotnet/TorchSharp#1496); left among the freed
-        // N x N buffers they kept glibc's heap from shrinking (2,000 points grew the process by ~20 MB per iteration).
-        using Scalar exaggeration = 12.0, one = 1.0, zero = 0.0, floorQ = 1e-12, four = 4.0, shrink = 0.8, grow = 0.2, floorGain = 0.01,
-            rateScalar = rate, earlyMomentum = 0.5, lateMomentum = 0.8;
         for (int it = 0; it < iterations; it++)
         {
             using var step = NewDisposeScope();
@@ -44,7 +47,7 @@ public static class Tsne
             var sameSign = gradient.sign().eq(velocity.sign());
             gains.copy_(where(sameSign, gains.mul(shrink), gains.add(grow)).clamp_min_(floorGain));
             velocity.mul_(early ? earlyMomentum : lateMomentum).sub_(gains.mul(rateScalar).mul_(gradient));
-            y.add_(velocity);
+            y.add_(velocity, one);
             if ((it + 1) % 10 == 0) progress?.Invoke(it + 1, iterations);
         }
         return (y - y.mean([0], keepdim: true)).MoveToOuterDisposeScope();
@@ -59,57 +62,60 @@ public static class Tsne
     {
         using var scope = NewDisposeScope();
         long n = data.shape[0];
+        using Scalar infinity = double.PositiveInfinity, first = 1, end = n + 1, kScalar = k, zero = 0;
         var high = SquaredDistances(data.detach().cpu().to(float64));
-        high.diagonal().fill_(double.PositiveInfinity);
+        high.diagonal().fill_(infinity);
         var low = SquaredDistances(embedding.detach().cpu().to(float64));
-        low.diagonal().fill_(double.PositiveInfinity);
+        low.diagonal().fill_(infinity);
         // rank[i, j] = position (1-based) of j among i's neighbours in the data.
         var order = high.argsort(1);
         var rank = empty_like(order);
-        rank.scatter_(1, order, arange(1, n + 1, dtype: int64).expand(n, n).contiguous());
+        rank.scatter_(1, order, arange(first, end, dtype: int64).expand(n, n).contiguous());
         var lowNeighbours = low.argsort(1)[.., ..k];
         var ranks = rank.gather(1, lowNeighbours).to(float64);
-        double penalty = (ranks - k).clamp_min(0).sum().ToDouble();
+        double penalty = ranks.sub(kScalar).clamp_min(zero).sum().ToDouble();
         return 1 - 2.0 / (n * k * (2.0 * n - 3.0 * k - 1)) * penalty;
     }
 
     /// <summary>||a_i - a_j||^2 for every pair of rows, clamped at 0 against rounding; its constants are disposed Scalars (see <see cref="Embed"/>).</summary>
     static Tensor SquaredDistances(Tensor a)
     {
-        using Scalar two = 2.0, zero = 0.0;
+        using Scalar one = 1.0, two = 2.0, zero = 0.0;
         var sq = a.square().sum(1, keepdim: true);
-        return sq.add(sq.T).sub_(a.matmul(a.T).mul_(two)).clamp_min_(zero);
+        return sq.add(sq.T, one).sub_(a.matmul(a.T).mul_(two)).clamp_min_(zero);
     }
 
     /// <summary>Symmetrised affinities P: per-row Gaussian conditionals with entropy log(perplexity), by bisection on the precision.</summary>
     static Tensor Affinities(Tensor x, double perplexity)
     {
         long n = x.shape[0];
-        var d2 = SquaredDistances(x);
-        d2.diagonal().fill_(0);
-        var mask = ones(n, n, dtype: float64) - eye(n, dtype: float64);
-        var beta = ones(n, 1, dtype: float64);
-        var lo = full(n, 1, 0.0, dtype: float64);
-        var hi = full(n, 1, double.PositiveInfinity, dtype: float64);
         double target = Math.Log(perplexity);
+        // Constants as disposed Scalars, as in Embed.
+        using Scalar zero = 0, one = 1.0, two = 2, far = 1e300, infinity = double.PositiveInfinity, targetScalar = target, twoN = 2 * n, floorP = 1e-12;
+        var d2 = SquaredDistances(x);
+        d2.diagonal().fill_(zero);
+        var mask = ones(n, n, dtype: float64) - eye(n, dtype: float64);
+        var diagonalFar = eye(n, dtype: float64).mul_(far); // (1 - mask) * 1e300
+        var beta = ones(n, 1, dtype: float64);
+        var lo = zeros(n, 1, dtype: float64);
+        var hi = full(n, 1, infinity, dtype: float64);
         Tensor conditional = zeros_like(d2);
         for (int it = 0; it < 100; it++)
         {
             using var step = NewDisposeScope();
             // Shift by each row's smallest off-diagonal distance so exp never underflows to 0 everywhere.
-            var shifted = d2 - (d2 + (1 - mask) * 1e300).min(1, keepdim: true).values;
-            var e = (-shifted * beta).exp() * mask;
+            var shifted = d2 - d2.add(diagonalFar, one).min(1, keepdim: true).values;
+            var e = shifted.neg().mul_(beta).exp_().mul_(mask);
             var sum = e.sum(1, keepdim: true);
             var pRow = e / sum;
-            var entropy = (beta * (pRow * shifted).sum(1, keepdim: true)) + sum.log();
+            var entropy = beta.mul(pRow.mul(shifted).sum(1, keepdim: true)).add_(sum.log(), one);
             conditional = pRow.MoveToOuterDisposeScope();
-            var tooFlat = entropy > target;
+            var tooFlat = entropy.gt(targetScalar);
             lo.copy_(where(tooFlat, beta, lo));
             hi.copy_(where(tooFlat, hi, beta));
-            beta.copy_(where(hi.isinf(), beta * 2, (lo + hi) / 2));
-            if ((entropy - target).abs().max().ToDouble() < 1e-5) break;
+            beta.copy_(where(hi.isinf(), beta.mul(two), lo.add(hi, one).div(two)));
+            if (entropy.sub(targetScalar).abs().max().ToDouble() < 1e-5) break;
         }
-        var p = (conditional + conditional.T) / (2 * n);
-        return p.clamp_min(1e-12);
+        return conditional.add(conditional.T, one).div(twoN).clamp_min_(floorP);
     }
 }
