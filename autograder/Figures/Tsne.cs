@@ -94,8 +94,9 @@ public static class Tsne
         using Scalar zero = 0, one = 1.0, two = 2, far = 1e300, infinity = double.PositiveInfinity, targetScalar = target, twoN = 2 * n, floorP = 1e-12;
         var d2 = SquaredDistances(x);
         d2.diagonal().fill_(zero);
-        var mask = ones(n, n, dtype: float64) - eye(n, dtype: float64);
-        var diagonalFar = eye(n, dtype: float64).mul_(far); // (1 - mask) * 1e300
+        var identity = eye(n, dtype: float64);
+        var mask = ones(n, n, dtype: float64) - identity;
+        var diagonalFar = identity.mul(far); // (1 - mask) * 1e300
         var beta = ones(n, 1, dtype: float64);
         var lo = zeros(n, 1, dtype: float64);
         var hi = full(n, 1, infinity, dtype: float64);
