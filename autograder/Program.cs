@@ -3,7 +3,7 @@ using GenAI.Autograder.Verbs;
 
 namespace GenAI.Autograder;
 
-/// <summary>The autograder's verbs: grade, batch, merge, regrade-diff, bundle, run, audit, generate, and run-checks (the child side of grade).</summary>
+/// <summary>The autograder's verbs: grade, batch, merge, regrade-diff, bundle, run, audit, generate, run-checks (the child side of grade) and compile-server (the warm compiler grade starts).</summary>
 public static class Program
 {
     /// <summary>The command line: one verb per folder under Verbs/, each parsed by System.CommandLine.</summary>
@@ -19,6 +19,7 @@ public static class Program
             AuditCommand.Create(),
             GenerateCommand.Create(),
             RunChecksCommand.Create(),
+            CompileServerCommand.Create(),
         };
 
     /// <summary>Entry point: runs the verb <paramref name="args"/> name; exit code 2 on bad usage (one line on stderr).</summary>

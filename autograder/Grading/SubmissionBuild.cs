@@ -25,6 +25,9 @@ public sealed class SubmissionBuild
     /// <summary>True when GenAI.Course.dll came from the <see cref="CompileCache"/> (these sources compiled before).</summary>
     public bool Reused { get; private init; }
 
+    /// <summary>True when the <see cref="CompileServer"/> at the socket <see cref="Create"/> was given compiled it (or restored it from the cache).</summary>
+    public bool ByServer { get; private init; }
+
     /// <summary>Files that did not compile and were graded as the template's versions (empty when everything compiled).</summary>
     public IReadOnlyList<SubmissionCompiler.ReplacedFile> Replaced { get; private init; } = Array.Empty<SubmissionCompiler.ReplacedFile>();
 
@@ -93,9 +96,10 @@ public sealed class SubmissionBuild
 
     /// <summary>
     /// Writes the collected <paramref name="sources"/>, builds them in <paramref name="workspace"/>/course and puts
-    /// GenAI.Course.dll into the run folder <see cref="PrepareRunFolder"/> laid out from <paramref name="autograder"/>.
+    /// GenAI.Course.dll into the run folder <see cref="PrepareRunFolder"/> laid out from <paramref name="autograder"/>;
+    /// a <see cref="CompileServer"/> listening at the socket <paramref name="compileServer"/> compiles them when it answers.
     /// </summary>
-    public static SubmissionBuild Create(RepoLayout repo, SubmissionSources sources, string workspace, TimeSpan timeout, string autograder, string runFolder)
+    public static SubmissionBuild Create(RepoLayout repo, SubmissionSources sources, string workspace, TimeSpan timeout, string autograder, string runFolder, string? compileServer = null)
     {
         if (sources.Empty is not null)
             return new SubmissionBuild { Errors = sources.Empty };
@@ -104,20 +108,23 @@ public sealed class SubmissionBuild
         if (Directory.Exists(output)) Directory.Delete(output, recursive: true);
         var texts = sources.Files.Select(f => (f.Path, f.Text)).ToList();
         var paths = texts.Select(t => t.Path).ToList();
-        using var cancel = new CancellationTokenSource(timeout);
-        SubmissionCompiler.Result compiled;
-        IReadOnlyList<SubmissionCompiler.ReplacedFile> replaced;
-        try { (compiled, replaced) = SubmissionCompiler.CompileWithFallback(texts, repo.Template, autograder, output, cancel.Token); }
-        catch (OperationCanceledException) { return new SubmissionBuild { Sources = paths, Errors = $"The submission could not be compiled within {timeout.TotalSeconds:F0} s." }; }
+        string? cache = CompileCache.FromEnvironment().Folder;
+        // The warm compile server when there is one (any problem with it: this process compiles, the same way).
+        var compiled = compileServer is null ? null
+            : CompileServer.TryBuild(compileServer, new CompileServer.Request(texts.Select(t => new CompileServer.Source(t.Path, t.Text)).ToList(), repo.Template, autograder, output, cache, timeout.TotalSeconds));
+        bool byServer = compiled is not null;
+        compiled ??= SubmissionCompiler.Build(texts, repo.Template, autograder, output, cache, timeout);
+        if (compiled.TimedOut)
+            return new SubmissionBuild { Sources = paths, Errors = $"The submission could not be compiled within {timeout.TotalSeconds:F0} s." };
         if (!compiled.Succeeded)
-            return new SubmissionBuild { Sources = paths, Errors = "The submission does not compile:\n" + compiled.Describe() };
+            return new SubmissionBuild { Sources = paths, Errors = "The submission does not compile:\n" + compiled.Errors };
 
         foreach (var name in CourseFiles)
             if (File.Exists(Path.Combine(output, name))) CopyReadable(Path.Combine(output, name), Path.Combine(runFolder, name));
         var missing = File.Exists(Path.Combine(autograder, "GenAI.Course.dll"))
             ? ApiCheck.Missing(Path.Combine(autograder, "GenAI.Course.dll"), Path.Combine(output, "GenAI.Course.dll"), autograder)
             : Array.Empty<string>();
-        return new SubmissionBuild { Succeeded = true, Reused = compiled.Reused, RunFolder = runFolder, Sources = paths, MissingApi = missing, Replaced = replaced };
+        return new SubmissionBuild { Succeeded = true, Reused = compiled.Reused, ByServer = byServer, RunFolder = runFolder, Sources = paths, MissingApi = missing, Replaced = compiled.Replaced };
     }
 
     /// <summary>The message shown to the student when <see cref="MissingApi"/> is not empty.</summary>

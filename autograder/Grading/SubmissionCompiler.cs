@@ -76,9 +76,9 @@ public static class SubmissionCompiler
     /// compile costs only the items that need it. When no such replacement compiles, the result is the first
     /// compilation's, with no file replaced.
     /// </summary>
-    public static (Result Result, IReadOnlyList<ReplacedFile> Replaced) CompileWithFallback(IReadOnlyList<(string Path, string Text)> sources, string template, string autograder, string outputFolder, CancellationToken cancel = default)
+    public static (Result Result, IReadOnlyList<ReplacedFile> Replaced) CompileWithFallback(IReadOnlyList<(string Path, string Text)> sources, string template, string autograder, string outputFolder, CancellationToken cancel = default, CompileCache? cache = null)
     {
-        var first = Compile(sources, autograder, outputFolder, cancel);
+        var first = Compile(sources, autograder, outputFolder, cancel, cache);
         var current = sources.ToList();
         var replaced = new List<ReplacedFile>();
         var result = first;
@@ -93,10 +93,43 @@ public static class SubmissionCompiler
                 replaced.Add(new ReplacedFile(file, result.Describe(file), StubMessages(text!)));
                 current[current.FindIndex(s => s.Path == file)] = (file, text!);
             }
-            result = Compile(current, autograder, outputFolder, cancel);
+            result = Compile(current, autograder, outputFolder, cancel, cache);
         }
         return result.Succeeded ? (result, replaced) : (first, Array.Empty<ReplacedFile>());
     }
+
+    /// <summary>
+    /// What a build of a submission comes to, in plain data (it crosses to and from the <see cref="CompileServer"/>).
+    /// </summary>
+    /// <param name="Succeeded">GenAI.Course.dll and .pdb were written to the output folder.</param>
+    /// <param name="Reused">They came from the <see cref="CompileCache"/>.</param>
+    /// <param name="TimedOut">The compile ran past its time limit (nothing was written).</param>
+    /// <param name="Errors">The compiler errors as <see cref="Result.Describe"/> shows them (empty when it succeeded).</param>
+    /// <param name="Replaced">Files graded as the template's versions (see <see cref="CompileWithFallback"/>).</param>
+    public sealed record Report(bool Succeeded, bool Reused, bool TimedOut, string Errors, IReadOnlyList<ReplacedFile> Replaced);
+
+    /// <summary>
+    /// <see cref="CompileWithFallback"/> within <paramref name="timeout"/>, with the given cache (null: none), as a
+    /// <see cref="Report"/>: the one compile both this process and the <see cref="CompileServer"/> run.
+    /// </summary>
+    public static Report Build(IReadOnlyList<(string Path, string Text)> sources, string template, string autograder, string outputFolder, string? cacheFolder, TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            var (result, replaced) = CompileWithFallback(sources, template, autograder, outputFolder, cancel.Token, new CompileCache(cacheFolder));
+            return new Report(result.Succeeded, result.Reused, false, result.Succeeded ? "" : result.Describe(), replaced);
+        }
+        catch (OperationCanceledException) { return new Report(false, false, true, "", Array.Empty<ReplacedFile>()); }
+    }
+
+    /// <summary>
+    /// The size and write time of every reference the compile of <paramref name="autograder"/>'s submissions reads, and of
+    /// the worker's deps.json that lists them: a long-lived compiler whose stamp changed holds stale references.
+    /// </summary>
+    public static string ReferenceStamp(string autograder) =>
+        string.Join("\n", ReferencePaths(autograder).Append(Path.Combine(autograder, "GenAI.Worker.deps.json"))
+            .Select(p => new FileInfo(p)).Select(f => $"{f.FullName}|{(f.Exists ? f.Length : -1)}|{(f.Exists ? f.LastWriteTimeUtc.Ticks : 0)}"));
 
     static string? TemplateText(string template, string file)
     {

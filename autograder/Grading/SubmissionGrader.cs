@@ -85,8 +85,13 @@ public static class SubmissionGrader
 
         log.WriteLine($"Compiling {submission} ...");
         SubmissionBuild build;
-        try { build = SubmissionBuild.Create(repo, sources, workspace, TimeSpan.FromMinutes(10), autograder, runFolder); }
+        string? compileServer = options.UseCompileServer ? CompileServer.SocketFor(autograder) : null;
+        try { build = SubmissionBuild.Create(repo, sources, workspace, TimeSpan.FromMinutes(10), autograder, runFolder, compileServer); }
         catch (FileNotFoundException e) { return SetUpFailed(e.Message, clock.Elapsed.TotalSeconds); }
+        // No server answered: start one once this grading is done (its warm-up then competes with nothing), for the next grade.
+        // Not in CI, where a grade runs once in a machine that is thrown away.
+        bool startServer = compileServer is not null && !build.ByServer && Environment.GetEnvironmentVariable("CI") is not ("true" or "1");
+        void StartServer() { if (startServer) CompileServer.StartInBackground(compileServer!, autograder, repo.Template, submission); }
         var identity = SubmissionIdentity.Of(options.Student ?? Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(submission)), sources.Files.Select(f => (f.Path, f.Text)), DateTimeOffset.UtcNow);
         if (!build.Succeeded)
         {
@@ -99,10 +104,11 @@ public static class SubmissionGrader
             }
             log.WriteLine(report);
             if (!options.KeepWorkspace) { TryDelete(workspace); TryDelete(runFolder); }
+            StartServer();
             return new GradeOutcome(0, GradeStatus.DoesNotBuild, failed);
         }
 
-        log.WriteLine($"Compiled {build.Sources.Count} source files in {clock.Elapsed.TotalSeconds:F1} s{(build.Reused ? " (compiled before: reused from the cache)" : "")}; running the checks ...");
+        log.WriteLine($"Compiled {build.Sources.Count} source files in {clock.Elapsed.TotalSeconds:F1} s{(build.Reused ? " (compiled before: reused from the cache)" : build.ByServer ? " (by the warm compile server)" : "")}; running the checks ...");
         string sourceReport = sources.Report(string.Join("\n\n", new[] { build.ReplacedMessage, build.ApiMessage }.Where(t => t.Length > 0)));
         if (sourceReport.Length > 0) log.WriteLine(sourceReport);
         var judge = early ?? judges!.Take(autograder);
@@ -139,6 +145,7 @@ public static class SubmissionGrader
         }
         catch (InvalidDataException e) { errors.WriteLine(e.Message); return new GradeOutcome(2, GradeStatus.SetUpError, Array.Empty<(Manifest, GradescopeResults)>()); }
         if (!options.KeepWorkspace) { TryDelete(workspace); TryDelete(runFolder); }
+        StartServer();
         // In a GitHub Actions step, hand the result to Classroom's reporter as the step output `result`.
         if (Environment.GetEnvironmentVariable("GITHUB_OUTPUT") is { Length: > 0 } githubOutput && final.Count == 1)
             File.AppendAllText(githubOutput, $"result={File.ReadAllText(Path.Combine(Path.GetDirectoryName(ResultsPath(final[0].Item1))!, "classroom-result.b64"))}\n");
@@ -194,7 +201,8 @@ public static class SubmissionGrader
 /// <param name="KeepWorkspace">Keep OUT/.work (the build and run folders) after grading, for debugging.</param>
 /// <param name="CallTimeoutSeconds">Wall-clock limit for one call into student code.</param>
 /// <param name="Student">Who the submission is from, for the reports (null: the submission folder's name).</param>
-public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double? TimeoutSeconds = null, string? AutograderFolder = null, bool KeepWorkspace = false, double CallTimeoutSeconds = 60, string? Student = null)
+/// <param name="UseCompileServer">Compile in the warm <see cref="CompileServer"/> where one answers, and start one after grading where none did (the grade verb; batch and audit compile in their own long-lived process).</param>
+public sealed record GradeOptions(string? Submission, string? Assignment, string? Out, double? TimeoutSeconds = null, string? AutograderFolder = null, bool KeepWorkspace = false, double CallTimeoutSeconds = 60, string? Student = null, bool UseCompileServer = false)
 {
     /// <summary>The default limit for the checks of one assignment: Gradescope's default container (one assignment) stops at 600 s and then shows nothing, so this leaves 120 s for the build and start-up.</summary>
     public const double DefaultTimeoutSeconds = 480;

@@ -221,7 +221,8 @@ public static class BundleCommand
         set -uo pipefail
         root="${AUTOGRADER_ROOT:-/autograder}"
         cd "$root/source"
-        dotnet autograder/bin/Release/net10.0/GenAI.Autograder.dll grade \
+        # One grade per container: no background compiler for a next one.
+        GENAI_COMPILE_SERVER=off dotnet autograder/bin/Release/net10.0/GenAI.Autograder.dll grade \
           --submission "$root/submission" --assignment ASSIGNMENT --out "$root/results"
         """;
 

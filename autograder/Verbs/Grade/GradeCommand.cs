@@ -26,7 +26,10 @@ public static class GradeCommand
         var verb = new Verb("grade", "build a submission and grade it (see grade --help)")
         {
             Synopsis = "grade [--submission DIR] [--assignment NAME] [--out DIR] [--timeout SECONDS] [--call-timeout SECONDS] [--keep-work]",
-            Notes = "Next to each results.json: report.html (for people), junit.xml (for CI) and\nclassroom-result.b64 (GitHub Classroom's runner result).",
+            Notes = "Next to each results.json: report.html (for people), junit.xml (for CI) and\nclassroom-result.b64 (GitHub Classroom's runner result).\n\n"
+                + "The first grade starts a warm compiler in the background (compile-server; it exits after 10 idle minutes) that\n"
+                + "compiles the next grades' submissions in a fraction of the time; GENAI_COMPILE_SERVER=off keeps it from starting\n"
+                + "(it is never started where CI=true, nor on Windows).",
         };
         foreach (var option in new Option[] { Submission, Assignment, Out, Timeout, CallTimeout, KeepWork }) verb.Options.Add(option);
         verb.SetAction(result => Grade(Read(result)));
@@ -42,7 +45,7 @@ public static class GradeCommand
 
     static GradeOptions Read(ParseResult result) =>
         new(result.GetValue(Submission), result.GetValue(Assignment), result.GetValue(Out), result.GetValue(Timeout),
-            KeepWorkspace: result.GetValue(KeepWork), CallTimeoutSeconds: result.GetValue(CallTimeout) ?? 60);
+            KeepWorkspace: result.GetValue(KeepWork), CallTimeoutSeconds: result.GetValue(CallTimeout) ?? 60, UseCompileServer: true);
 
     /// <summary>Grades as <paramref name="options"/> say, reporting on the console; returns 0 when results were written, 2 on bad set-up.</summary>
     public static int Grade(GradeOptions options)
