@@ -9,23 +9,26 @@ namespace GenAI.Benchmarks;
 /// Wall time of the grade command on the reference, per assignment: warm (autograder already built:
 /// the in-process compile of the submission, the judge and the isolated worker) and the overhead
 /// outside the checks (the warm wall time minus the checks' own durations from the judge's progress log), with the peak
-/// resident memory of the command's whole process tree. BenchmarkDotNet's memory diagnoser sees only
-/// this process, so peaks and overheads are printed after the run. <see cref="Compile"/> <c>cached</c> grades sources
+/// resident memory of the command's whole process tree (and of the compile server, which is not in it). BenchmarkDotNet's
+/// memory diagnoser sees only this process, so peaks and overheads are printed after the run, over the measured iterations. <see cref="Compile"/> <c>cached</c> grades sources
 /// compiled before (the warm-up iteration fills a scratch compile cache: a re-run or regrade), <c>fresh</c> compiles
-/// them every time (the compile cache off: a submission just edited).
+/// them every time in the grade process (the compile cache and the compile server off: a submission just edited, the first
+/// grade on a machine), <c>server</c> compiles them every time in the warm compile server the warm-up iteration started
+/// (the cache off: a submission just edited, graded again within ten minutes).
 /// </summary>
 [SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 3)]
 public class GradeCommandBenchmarks
 {
     static readonly Dictionary<(string, string), List<(double peak, double overhead, double compile)>> Samples = new();
     string repo = "", scratch = "", autograderDll = "";
+    double serverPeak;
 
     /// <summary>The assignment graded.</summary>
     [Params("cs446-hw5", "cs4331-hw2", "cs552-hw1", "cs552-hw2", "ece685d-hw5")]
     public string Assignment { get; set; } = "";
 
-    /// <summary>Whether the submission's compile comes from the compile cache (<c>cached</c>) or is done again (<c>fresh</c>).</summary>
-    [Params("cached", "fresh")]
+    /// <summary>Whether the submission's compile comes from the compile cache (<c>cached</c>), is done again in the grade process (<c>fresh</c>) or in the warm compile server (<c>server</c>).</summary>
+    [Params("cached", "fresh", "server")]
     public string Compile { get; set; } = "";
 
     /// <summary>
@@ -47,11 +50,60 @@ public class GradeCommandBenchmarks
     public void Warm()
     {
         string results = Path.Combine(scratch, "warm-results");
-        var environment = new Dictionary<string, string> { ["GENAI_COMPILE_CACHE"] = Compile == "cached" ? Path.Combine(scratch, "compiled") : "off" };
+        string servers = Path.Combine(scratch, "server");
+        var environment = new Dictionary<string, string>
+        {
+            ["GENAI_COMPILE_CACHE"] = Compile == "cached" ? Path.Combine(scratch, "compiled") : "off",
+            ["GENAI_COMPILE_SERVER"] = Compile == "server" ? servers : "off",
+        };
+        // After the warm-up iteration, whose grade started the server, wait until it listens (it does once warm).
+        if (Compile == "server" && Samples.ContainsKey((Assignment, Compile))) WaitForServer(servers);
         var (peak, seconds, output) = ProcessTree.Run(environment, "dotnet", repo, autograderDll, "grade", "--assignment", Assignment, "--out", results, "--keep-work");
         double compile = Seconds(output, @"Compiled \d+ source files in ([\d.]+) s");
-        if (!Samples.TryGetValue((Assignment, Compile), out var list)) Samples[(Assignment, Compile)] = list = new();
+        // The warm-up iteration (it fills the cache, starts the server) is not a sample.
+        if (!Samples.TryGetValue((Assignment, Compile), out var list)) { Samples[(Assignment, Compile)] = new(); return; }
+        if (Compile == "server")
+        {
+            if (!output.Contains("(by the warm compile server)")) throw new InvalidOperationException($"the compile server did not compile:\n{output}");
+            serverPeak = Math.Max(serverPeak, ServerPeakMiB(servers));
+        }
         list.Add((peak, seconds - CheckSeconds(Path.Combine(results, ".work", "progress.jsonl")), compile));
+    }
+
+    /// <summary>The peak resident memory (VmHWM) of the compile server listening in <paramref name="folder"/>, from /proc; 0 where none is found.</summary>
+    static double ServerPeakMiB(string folder)
+    {
+        foreach (var process in Directory.GetDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                string commandLine = File.ReadAllText(Path.Combine(process, "cmdline")).Replace('\0', ' ');
+                if (!commandLine.Contains("compile-server") || !commandLine.Contains(folder)) continue;
+                string line = File.ReadLines(Path.Combine(process, "status")).First(l => l.StartsWith("VmHWM:"));
+                return double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+            }
+            catch (IOException) { }
+        }
+        return 0;
+    }
+
+    /// <summary>Waits (up to a minute) until a compile server listens in <paramref name="folder"/>.</summary>
+    static void WaitForServer(string folder)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromMinutes(1))
+        {
+            if (Directory.Exists(folder) && Directory.GetFiles(folder, "*.sock").Any(Answers)) return;
+            Thread.Sleep(100);
+        }
+        throw new InvalidOperationException($"no compile server listens in {folder} a minute after the warm-up grade (is CI=true set?)");
+    }
+
+    static bool Answers(string socket)
+    {
+        using var client = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Unspecified);
+        try { client.Connect(new System.Net.Sockets.UnixDomainSocketEndPoint(socket)); return true; }
+        catch (System.Net.Sockets.SocketException) { return false; }
     }
 
     /// <summary>
@@ -77,7 +129,8 @@ public class GradeCommandBenchmarks
     public void Cleanup()
     {
         if (Samples.TryGetValue((Assignment, Compile), out var list))
-            Console.WriteLine($"// {Assignment}, compile {Compile}: peak resident memory of the process tree {list.Max(s => s.peak):F0} MiB; "
+            Console.WriteLine($"// {Assignment}, compile {Compile}: peak resident memory of the process tree {list.Max(s => s.peak):F0} MiB"
+                + (Compile == "server" ? $" (and of the compile server, outside it, {serverPeak:F0} MiB)" : "") + "; "
                 + $"overhead outside the checks (median) {Median(list.Select(s => s.overhead)):F1} s, of which compiling {Median(list.Select(s => s.compile)):F1} s");
         try { Directory.Delete(scratch, recursive: true); } catch (IOException) { }
     }
