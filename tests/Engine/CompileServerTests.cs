@@ -146,6 +146,8 @@ public sealed class CompileServerTests
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!CompileServer.Answers(socket) && clock.Elapsed < TimeSpan.FromMinutes(2)) Thread.Sleep(100);
         CompileServer.Answers(socket).Should().BeTrue("the first grade starts a server that listens once warm");
+        if (OperatingSystem.IsLinux())
+            ServerEnvironment(socket).Should().Contain("DOTNET_TieredCompilation=0", "the server JIT-compiles during its warm-up only, not on the cores of later gradings");
 
         var second = Grade("second");
         second.Console.Should().Contain("(by the warm compile server)");
@@ -159,6 +161,23 @@ public sealed class CompileServerTests
             try { using var _ = new FileStream(socket + ".lock", FileMode.Open, FileAccess.ReadWrite, FileShare.None); break; }
             catch (IOException) when (clock.Elapsed < TimeSpan.FromSeconds(30)) { Thread.Sleep(100); }
         }
+    }
+
+    /// <summary>The environment of the process whose command line names <paramref name="socket"/> (Linux's /proc).</summary>
+    static string[] ServerEnvironment(string socket)
+    {
+        foreach (var process in Directory.EnumerateDirectories("/proc").Where(d => int.TryParse(Path.GetFileName(d), out _)))
+        {
+            try
+            {
+                var arguments = File.ReadAllText(Path.Combine(process, "cmdline")).Split('\0');
+                if (arguments.Contains("compile-server") && arguments.Contains(socket))
+                    return File.ReadAllText(Path.Combine(process, "environ")).Split('\0');
+            }
+            catch (IOException) { } // a process that exited meanwhile
+            catch (UnauthorizedAccessException) { }
+        }
+        throw new AssertionException($"no compile-server process for {socket}");
     }
 
     /// <summary>Where sockets go: the variable's folder or none, else the runtime folder, else the cache under XDG or the home folder.</summary>
