@@ -45,19 +45,30 @@ public class GradeCommandBenchmarks
         autograderDll = Path.Combine(artifacts, "bin", "GenAI.Autograder", "release", "GenAI.Autograder.dll");
     }
 
+    /// <summary>
+    /// After the warm-up iteration, whose grade started the server, waits until it listens (it does once warm); outside the
+    /// timed iteration, which is one grade.
+    /// </summary>
+    [IterationSetup]
+    public void WaitForTheServer()
+    {
+        if (Compile == "server" && Samples.ContainsKey((Assignment, Compile))) WaitForServer(Servers);
+    }
+
+    /// <summary>The compile server's socket folder of the <c>server</c> case.</summary>
+    string Servers => Path.Combine(scratch, "server");
+
     /// <summary>Grade the reference on one assignment with an already built autograder.</summary>
     [Benchmark]
     public void Warm()
     {
         string results = Path.Combine(scratch, "warm-results");
-        string servers = Path.Combine(scratch, "server");
+        string servers = Servers;
         var environment = new Dictionary<string, string>
         {
             ["GENAI_COMPILE_CACHE"] = Compile == "cached" ? Path.Combine(scratch, "compiled") : "off",
             ["GENAI_COMPILE_SERVER"] = Compile == "server" ? servers : "off",
         };
-        // After the warm-up iteration, whose grade started the server, wait until it listens (it does once warm).
-        if (Compile == "server" && Samples.ContainsKey((Assignment, Compile))) WaitForServer(servers);
         var (peak, seconds, output) = ProcessTree.Run(environment, "dotnet", repo, autograderDll, "grade", "--assignment", Assignment, "--out", results, "--keep-work");
         double compile = Seconds(output, @"Compiled \d+ source files in ([\d.]+) s");
         // The warm-up iteration (it fills the cache, starts the server) is not a sample.
