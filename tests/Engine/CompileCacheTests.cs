@@ -6,20 +6,8 @@ namespace GenAI.Grader.Tests.Engine;
 
 /// <summary>The compile cache gives back the bytes a compile gives, for exactly the same inputs, and never fails a compile.</summary>
 [Parallelizable]
-public sealed class CompileCacheTests
+public sealed class CompileCacheTests() : CompileFixture("genai-compile-cache")
 {
-    static string Autograder => Path.GetDirectoryName(Paths.AutograderDll)!;
-
-    static readonly (string, string)[] Valid = [("Vae/A.cs", "namespace GenAI.Course;\npublic static class A\n{\n    public static int Twice(int x) => 2 * x;\n}\n")];
-
-    string scratch = "";
-
-    [SetUp]
-    public void Scratch() => scratch = Directory.CreateTempSubdirectory("genai-compile-cache").FullName;
-
-    [TearDown]
-    public void Clean() => Directory.Delete(scratch, recursive: true);
-
     (SubmissionCompiler.Result Result, byte[] Dll, byte[] Pdb) Compile(IReadOnlyList<(string, string)> sources, CompileCache cache, string name)
     {
         string output = Path.Combine(scratch, name);

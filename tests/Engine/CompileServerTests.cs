@@ -9,21 +9,11 @@ namespace GenAI.Grader.Tests.Engine;
 /// stale socket, a refusal) leaves the grade to compile itself; one server per socket, gone when idle or when its socket goes.
 /// </summary>
 [Parallelizable]
-public sealed class CompileServerTests
+public sealed class CompileServerTests() : CompileFixture("genai-compile-server")
 {
-    static string Autograder => Path.GetDirectoryName(Paths.AutograderDll)!;
     static string Template => Path.Combine(Paths.Repo, "student-template");
 
-    static readonly (string, string)[] Valid = [("Vae/A.cs", "namespace GenAI.Course;\npublic static class A\n{\n    public static int Twice(int x) => 2 * x;\n}\n")];
     static readonly (string, string)[] Broken = [("Vae/A.cs", "namespace GenAI.Course;\npublic static class A\n{\n    public static int Twice(int x) => 2 * y;\n}\n")];
-
-    string scratch = "";
-
-    [SetUp]
-    public void Scratch() => scratch = Directory.CreateTempSubdirectory("genai-compile-server").FullName;
-
-    [TearDown]
-    public void Clean() => Directory.Delete(scratch, recursive: true);
 
     /// <summary>A server for this test's autograder build, listening on a socket in the scratch folder; stopped by cancelling.</summary>
     (string Socket, Task Running) Start(CancellationToken stop, TimeSpan? idle = null, string? autograder = null)
