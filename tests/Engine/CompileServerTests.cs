@@ -19,7 +19,7 @@ public sealed class CompileServerTests() : CompileFixture("genai-compile-server"
     (string Socket, Task Running) Start(CancellationToken stop, TimeSpan? idle = null, string? autograder = null)
     {
         string socket = CompileServer.SocketIn(Path.Combine(scratch, "server"), autograder ?? Autograder)!;
-        var running = Task.Run(() => CompileServer.Serve(socket, autograder ?? Autograder, Template, Template, idle ?? TimeSpan.FromMinutes(5), stop, warmUps: 1));
+        var running = Task.Run(() => CompileServer.Serve(socket, autograder ?? Autograder, Template, Template, idle ?? TimeSpan.FromMinutes(5), stop));
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (!CompileServer.Answers(socket))
         {
@@ -102,7 +102,7 @@ public sealed class CompileServerTests() : CompileFixture("genai-compile-server"
     {
         using var stop = new CancellationTokenSource();
         var (socket, running) = Start(stop.Token, idle: TimeSpan.FromSeconds(3));
-        var second = Task.Run(() => CompileServer.Serve(socket, Autograder, Template, Template, TimeSpan.FromMinutes(5), warmUps: 1));
+        var second = Task.Run(() => CompileServer.Serve(socket, Autograder, Template, Template, TimeSpan.FromMinutes(5)));
         second.Wait(TimeSpan.FromSeconds(30)).Should().BeTrue("the first server holds the socket's lock");
         CompileServer.Answers(socket).Should().BeTrue("the first server still listens");
         running.Wait(TimeSpan.FromSeconds(60)).Should().BeTrue("three idle seconds stop it");

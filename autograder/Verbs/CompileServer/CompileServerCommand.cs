@@ -11,7 +11,7 @@ public static class CompileServerCommand
     static readonly Option<string?> Socket = Cli.Required(Cli.Text("--socket", "PATH", "the Unix socket to listen on (its folder is made private to the user)"));
     static readonly Option<string?> Autograder = Cli.Required(Cli.Text("--autograder", "DIR", "the autograder build whose references submissions compile against"));
     static readonly Option<string?> Template = Cli.Required(Cli.Text("--template", "DIR", "the student template (compiled once to warm up, and the fallback for files that do not compile)"));
-    static readonly Option<string?> WarmUp = Cli.Text("--warm-up", "DIR", "a submission (folder or .zip) to compile a few times before listening (default: the template)");
+    static readonly Option<string?> WarmUp = Cli.Text("--warm-up", "DIR", "a submission (folder or .zip) to compile once before listening (default: the template)");
     static readonly Option<double?> Idle = Cli.Seconds("--idle", "exit after this many seconds without a request (default: 600)");
 
     /// <summary>The <c>compile-server</c> verb; returns 0 when it stops.</summary>
