@@ -68,6 +68,8 @@ public class GradeCommandBenchmarks
         {
             ["GENAI_COMPILE_CACHE"] = Compile == "cached" ? Path.Combine(scratch, "compiled") : "off",
             ["GENAI_COMPILE_SERVER"] = Compile == "server" ? servers : "off",
+            // --keep-work (for the checks' times in progress.jsonl) keeps the worker's run folder too: in the scratch folder, deleted at the end.
+            ["TMPDIR"] = Directory.CreateDirectory(Path.Combine(scratch, "tmp")).FullName,
         };
         var (peak, seconds, output) = ProcessTree.Run(environment, "dotnet", repo, autograderDll, "grade", "--assignment", Assignment, "--out", results, "--keep-work");
         double compile = Seconds(output, @"Compiled \d+ source files in ([\d.]+) s");

@@ -68,6 +68,11 @@ public static class SubmissionGrader
             TryDelete(runFolder);
             return setUpError;
         }
+        void KeepOrDelete()
+        {
+            if (options.KeepWorkspace) log.WriteLine($"Kept the build in {workspace} and the worker's run folder in {runFolder}.");
+            else { TryDelete(workspace); TryDelete(runFolder); }
+        }
         // The autograder's own build is incomplete (no worker beside it): nothing a submission can change.
         try { SubmissionBuild.PrepareRunFolder(autograder, runFolder); }
         catch (FileNotFoundException e) { return SetUpFailed(e.Message, 0); }
@@ -103,7 +108,7 @@ public static class SubmissionGrader
                 ReportWriter.Write(m, r, Path.GetDirectoryName(ResultsPath(m))!);
             }
             log.WriteLine(report);
-            if (!options.KeepWorkspace) { TryDelete(workspace); TryDelete(runFolder); }
+            KeepOrDelete();
             StartServer();
             return new GradeOutcome(0, GradeStatus.DoesNotBuild, failed);
         }
@@ -144,7 +149,7 @@ public static class SubmissionGrader
             }
         }
         catch (InvalidDataException e) { errors.WriteLine(e.Message); return new GradeOutcome(2, GradeStatus.SetUpError, Array.Empty<(Manifest, GradescopeResults)>()); }
-        if (!options.KeepWorkspace) { TryDelete(workspace); TryDelete(runFolder); }
+        KeepOrDelete();
         StartServer();
         // In a GitHub Actions step, hand the result to Classroom's reporter as the step output `result`.
         if (Environment.GetEnvironmentVariable("GITHUB_OUTPUT") is { Length: > 0 } githubOutput && final.Count == 1)
@@ -198,7 +203,7 @@ public static class SubmissionGrader
 /// <param name="Out">Results folder (null: ./results).</param>
 /// <param name="TimeoutSeconds">Wall-clock limit for all checks together (null: <see cref="GradeOptions.DefaultTimeoutSeconds"/> per assignment graded).</param>
 /// <param name="AutograderFolder">The autograder build the checks run from (null: this process's own folder).</param>
-/// <param name="KeepWorkspace">Keep OUT/.work (the build and run folders) after grading, for debugging.</param>
+/// <param name="KeepWorkspace">Keep OUT/.work (the build) and the worker's run folder (under the temp folder) after grading, and say where, for debugging.</param>
 /// <param name="CallTimeoutSeconds">Wall-clock limit for one call into student code.</param>
 /// <param name="Student">Who the submission is from, for the reports (null: the submission folder's name).</param>
 /// <param name="UseCompileServer">Compile in the warm <see cref="CompileServer"/> where one answers, and start one after grading where none did (the grade verb; batch and audit compile in their own long-lived process).</param>

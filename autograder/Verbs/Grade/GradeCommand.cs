@@ -18,7 +18,7 @@ public static class GradeCommand
         "wall-clock limit for all checks together, in seconds (default: 480 per assignment graded, which leaves two minutes of Gradescope's default ten for the build and start-up)");
     static readonly Option<double?> CallTimeout = Cli.Seconds("--call-timeout",
         "limit for one call into student code, in seconds (default: 60), scaled up on a machine slower than the limits assume (measured); a call that exceeds it fails its check, the worker is restarted, and later calls of the same function fail at once");
-    static readonly Option<bool> KeepWork = Cli.Flag("--keep-work", "keep OUT/.work (the submission's build and run folders) for debugging");
+    static readonly Option<bool> KeepWork = Cli.Flag("--keep-work", "keep OUT/.work (the submission's build) and the worker's run folder, and print where they are, for debugging");
 
     /// <summary>The <c>grade</c> verb.</summary>
     public static Verb Create()
