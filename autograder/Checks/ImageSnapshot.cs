@@ -33,12 +33,13 @@ public static class ImageSnapshot
     /// Compares <paramref name="generate"/>(float32), a grid [rows, columns, H, W], with the stored snapshot (which
     /// <see cref="UpdateCommand"/> writes from <paramref name="generate"/>(float64)): every pixel within
     /// <paramref name="tolerance"/>, or, when <paramref name="equivalent"/> is given, every pixel within it of
-    /// <paramref name="equivalent"/>(snapshot) (an output the assignment accepts too). Pictures show values in
-    /// <paramref name="range"/> (null: the snapshot's own range).
+    /// <paramref name="equivalent"/>(snapshot) (an output the assignment accepts too), or, when <paramref name="alternative"/>
+    /// is given, every pixel of <paramref name="alternative"/>(float32) within it of the snapshot (the same weights laid out for
+    /// another layout the assignment accepts). Pictures show values in <paramref name="range"/> (null: the snapshot's own range).
     /// </summary>
     public static void Match(Func<ScalarType, Tensor> generate, double tolerance, Case c, (double low, double high)? range = null,
         IReadOnlyList<string>? rowLabels = null, IReadOnlyList<string>? columnLabels = null, Func<Tensor, Tensor>? equivalent = null,
-        [CallerFilePath] string file = "", [CallerMemberName] string member = "")
+        Func<ScalarType, Tensor>? alternative = null, [CallerFilePath] string file = "", [CallerMemberName] string member = "")
     {
         string name = Path.GetFileNameWithoutExtension(file) + "." + member + Variant();
         string path = Path.Combine(Path.GetDirectoryName(file)!, "__snapshots__", name + ".json");
@@ -50,6 +51,7 @@ public static class ImageSnapshot
         var diff = Difference(got, expected);
         if (diff.max().ToDouble() <= tolerance) return;
         if (equivalent is not null && Difference(got, equivalent(expected)).max().ToDouble() <= tolerance) return;
+        if (alternative is not null && Difference(alternative(float32).detach().cpu().to(float64), expected).max().ToDouble() <= tolerance) return;
         Fail(name, got, expected, diff, tolerance, c, range, rowLabels, columnLabels);
     }
 

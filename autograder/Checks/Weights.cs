@@ -64,6 +64,31 @@ public static class Weights
         return shapes.SequenceEqual(expected.Select(Numeric.Format).Order(StringComparer.Ordinal));
     }
 
+    /// <summary>
+    /// Whether a fully connected decoder latent -> hidden -> pixels, in a model with the reference's parameter shapes, has a
+    /// ReLU hidden layer: with the [hidden, latent] weight 0, the [hidden] biases a grid t on [-4, 4] (an encoder bias of
+    /// that shape gets it too, unused by decoding), the [pixels, hidden] weight passing hidden unit j to output j and the
+    /// [pixels] bias 0, <paramref name="decode"/>(z = 0) in eval mode is act(t_j) in output j, or its sigmoid; it must be relu(t_j) or
+    /// sigmoid(relu(t_j)). The snapshots of decoders whose activation the assignment leaves free apply only where it is.
+    /// </summary>
+    public static bool DecoderHiddenIsRelu(StudentModule module, int latent, int hidden, int pixels, Func<Tensor, Tensor> decode)
+    {
+        var t = linspace(-4, 4, hidden, dtype: float64).to(float32).to(float64);
+        var passOn = zeros(pixels, hidden, dtype: float64);
+        int passed = Math.Min(pixels, hidden);
+        passOn[..passed, ..passed] = eye(passed, dtype: float64);
+        Student.LoadParameters(module, Student.Parameters(module).ToDictionary(p => p.name, p =>
+            p.value.shape.SequenceEqual(new long[] { hidden }) ? t
+            : p.value.shape.SequenceEqual(new long[] { pixels, hidden }) ? passOn
+            : zeros(p.value.shape, dtype: float64)));
+        Student.Eval(module);
+        var output = decode(zeros(1, latent)).to(float64).cpu().reshape(-1);
+        if (output.numel() != pixels) return false;
+        var relu = t[..passed].relu();
+        double worst(Tensor expected) => (output[..passed] - expected).abs().max().ToDouble();
+        return worst(relu) <= 1e-7 || worst(relu.sigmoid()) <= 2e-7;
+    }
+
     /// <summary>The number of values in the module's parameters.</summary>
     public static long Count(StudentModule module) => Student.Parameters(module).Sum(p => p.value.numel());
 

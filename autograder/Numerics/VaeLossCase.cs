@@ -24,6 +24,15 @@ public sealed record VaeLossCase(Tensor ReconX, Tensor X, Tensor Mu, Tensor Logv
         return total;
     }
 
+    /// <summary>sum over every pixel of (x - r)^2: the squared error, MSELoss with reduction 'sum'.</summary>
+    public double SquaredErrorSum()
+    {
+        double[] r = ReconX.data<double>().ToArray(), x = X.data<double>().ToArray();
+        double total = 0;
+        for (int i = 0; i < r.Length; i++) total += (x[i] - r[i]) * (x[i] - r[i]);
+        return total;
+    }
+
     /// <summary>sum over every latent of -1/2 (1 + logvar - mu^2 - exp(logvar)), KL(N(mu, exp(logvar)) || N(0, 1)).</summary>
     public double KlSum()
     {

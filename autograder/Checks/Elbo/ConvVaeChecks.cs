@@ -67,6 +67,8 @@ public sealed class ConvVaeChecks : CheckBase
     {
         using var vae = Student.NewConvVae(2);
         Student.ToFloat64(vae);
+        // Eval mode: the architecture is free, and a dropout layer would draw new masks between the two backward passes.
+        Student.Eval(vae);
         var x0 = rand(2, 784, dtype: float64, generator: Rng(47));
         var directions = randn(2, 1, 784, dtype: float64, generator: Rng(48)) * 0.1;
         for (int k = 0; k < 2; k++)
@@ -96,8 +98,8 @@ public sealed class ConvVaeChecks : CheckBase
     /// nonlinearity the course accepts), so either matches. VAE.py accepts any convolutional encoder and decoder with the
     /// right input and output shapes, and fixed weights fit only one layout: the snapshot applies to a model with exactly the
     /// reference's parameter shapes (<see cref="ReferenceShapes"/>, which leave one way to go from 7x7 to 28x28 with 4x4
-    /// kernels: stride 2, padding 1) and wired as the reference is (ReLU after every hidden layer); any other layout passes
-    /// with a note (the other checks of this item judge it). Tolerance 1e-4 on outputs of size 1: each output is a chain of
+    /// kernels: stride 2, padding 1) with ReLU after the decoder's hidden layers (<see cref="DecoderActivationsAreRelu"/>;
+    /// the assignment leaves activations free too); any other layout passes with a note (the other checks of this item judge it). Tolerance 1e-4 on outputs of size 1: each output is a chain of
     /// dot products (lengths 20, 256, at most 64 * 4 and 32 * 4 terms in the transposed convolutions) that err in float32 by
     /// at most gamma_n sum |w x| in any summation order, ReLU is exact and 1-Lipschitz, so an equivalent formula moves an
     /// output by about 1e-6; the harness tests measure the reference in float32 against float64 and require 10 times less.
@@ -106,14 +108,56 @@ public sealed class ConvVaeChecks : CheckBase
     public void DecodedImagesMatchSnapshot()
     {
         using (var vae = Student.NewConvVae(20))
+        {
             if (!Weights.HasShapes(vae, ReferenceShapes, out string found))
             {
                 TestContext.Out.WriteLine($"Snapshot not applicable: your ConvVae(20) has parameter shapes {found}, not the reference's layout; the other checks judge it.");
                 return;
             }
+            if (!DecoderActivationsAreRelu(vae))
+            {
+                TestContext.Out.WriteLine("Snapshot not applicable: your decoder's activations are not ReLU (the assignment leaves them free); the other checks judge it.");
+                return;
+            }
+        }
         ImageSnapshot.Match(DecodedImages, SnapshotTolerance, new Case("ConvVae.Decode", "ConvVae(20) with fixed weights, 8 fixed codes",
                 "z -> Linear(20, 256) -> ReLU -> Linear(256, 64 * 7 * 7) -> ReLU -> [B, 64, 7, 7] -> ConvTranspose2d(64, 32, 4, stride 2, padding 1) -> ReLU -> ConvTranspose2d(32, 1, 4, stride 2, padding 1) -> flatten to [B, 784]."),
             rowLabels: ["codes 1-4", "codes 5-8"], columnLabels: ["z1", "z2", "z3", "z4"], equivalent: e => e.sigmoid());
+    }
+
+    /// <summary>
+    /// Whether the decoder of a model with <see cref="ReferenceShapes"/> applies ReLU after its three hidden layers, in eval
+    /// mode: with the [256, 20] weight 0 and the [256] biases a grid t on [-4, 4], the [3136, 256] weight passing hidden unit
+    /// 5m to entry m of channel 0's 7x7 grid, each transposed convolution passing channel 0 through its (1, 1) tap only (so
+    /// grid cell (y, x) lands on (2y, 2x), then (4y, 4x)) and the other parameters 0, Decode(0) at pixel (4y, 4x) is
+    /// act(act(act(t_5m))) with m = 7y + x, or its sigmoid; it must be relu(t_5m) (LeakyReLU(0.01) differs by 1e-6 t there).
+    /// Parameters of a shape the encoder shares get the same values, which decoding never reads.
+    /// </summary>
+    public static bool DecoderActivationsAreRelu(StudentModule vae)
+    {
+        // float32 numbers, so a float32 model holds t exactly and passes it on exactly (products by 1, sums with 0).
+        var t = linspace(-4, 4, 256, dtype: float64).to(float32).to(float64);
+        var toGrid = zeros(3136, 256, dtype: float64);
+        for (int m = 0; m < 49; m++) toGrid[m, 5 * m] = 1;
+        Tensor Tap(long input, long output)
+        {
+            var w = zeros(input, output, 4, 4, dtype: float64);
+            w[0, 0, 1, 1] = 1;
+            return w;
+        }
+        Student.LoadParameters(vae, Student.Parameters(vae).ToDictionary(p => p.name, p => Numeric.Format(p.value.shape) switch
+        {
+            "[256]" => t,
+            "[3136, 256]" => toGrid,
+            "[64, 32, 4, 4]" => Tap(64, 32),
+            "[32, 1, 4, 4]" => Tap(32, 1),
+            _ => zeros(p.value.shape, dtype: float64),
+        }));
+        Student.Eval(vae);
+        var image = Student.VaeDecode(vae, zeros(1, 20)).to(float64).cpu().reshape(28, 28);
+        var probed = stack(Enumerable.Range(0, 49).Select(m => image[4 * (m / 7), 4 * (m % 7)]).ToArray());
+        var relu = t[TensorIndex.Slice(0, 245, 5)].relu();
+        return (probed - relu).abs().max().ToDouble() <= 1e-7 || (probed - relu.sigmoid()).abs().max().ToDouble() <= 2e-7;
     }
 
     /// <summary>The snapshot's decoded codes in <paramref name="dtype"/>, [2, 4, 28, 28].</summary>

@@ -39,7 +39,13 @@ public sealed class FeelYourElboChecks : CheckBase
 
     static readonly (double theta, double sigma2)[] Models = [(0.0, 1.0), (0.5, 1.0), (2.0, 1.0), (3.0, 0.25), (-1.5, 2.0)];
 
-    /// <summary>The quadrature log-likelihood equals the closed form sum_i log N(x_i | 0, theta^2 + sigma2) (within 1e-6) for 5 models.</summary>
+    /// <summary>
+    /// The quadrature log-likelihood equals the closed form sum_i log N(x_i | 0, theta^2 + sigma2) within 0.5 nats (on totals
+    /// of -460 to -750) for 5 models. The grid's dtype is the student's: a float32 grid (torch's default for linspace) with
+    /// its spacing taken as z[1] - z[0] is off by up to ulp(range) / h relative in h, the same for every data point, which
+    /// costs 0.015 nats on [-12, 12] with 4,001 points and 0.27 on [-20, 20] with 100,000 (measured in PyTorch, float32
+    /// against float64); a missing normaliser or grid spacing, or a grid too narrow for the two far-out points, costs 15 or more.
+    /// </summary>
     [Test]
     public void QuadratureMatchesTheClosedForm()
     {
@@ -48,11 +54,11 @@ public sealed class FeelYourElboChecks : CheckBase
         {
             var c = new Case("FeelYourElbo.LogLikelihoodByQuadrature", $"theta = {theta}, sigma2 = {sigma2}, 202 points",
                 "log p(x_i) = log integral N(x_i | theta z, sigma2) N(z | 0, 1) dz on a z grid (with the prior's density and the grid spacing), summed over i; work in log space.");
-            Numeric.AssertClose(Student.LogLikelihoodByQuadrature(tensor(x, dtype: float64), theta, sigma2), LogMarginal(x, theta, sigma2), c, rtol: 0, atol: 1e-6);
+            Numeric.AssertClose(Student.LogLikelihoodByQuadrature(tensor(x, dtype: float64), theta, sigma2), LogMarginal(x, theta, sigma2), c, rtol: 0, atol: 0.5);
         }
     }
 
-    /// <summary>The posterior equals the closed form for 5 models.</summary>
+    /// <summary>The posterior equals the closed form for 5 models (within 1e-6 relative: float32 arithmetic is legal).</summary>
     [Test]
     public void PosteriorIsExact()
     {
@@ -61,14 +67,15 @@ public sealed class FeelYourElboChecks : CheckBase
             var c = new Case("FeelYourElbo.Posterior", $"theta = {theta}, sigma2 = {sigma2}", "complete the square in z: precision 1 + theta^2 / sigma2, mean theta x / sigma2 / precision.");
             var (slope, variance) = Student.ElboPosterior(theta, sigma2);
             var (s, v) = TruePosterior(theta, sigma2);
-            Numeric.AssertClose(slope, s, c with { Input = c.Input + ", slope" }, rtol: 1e-12, atol: 1e-12);
-            Numeric.AssertClose(variance, v, c with { Input = c.Input + ", variance" }, rtol: 1e-12, atol: 1e-12);
+            Numeric.AssertClose(slope, s, c with { Input = c.Input + ", slope" }, rtol: 1e-6, atol: 1e-9);
+            Numeric.AssertClose(variance, v, c with { Input = c.Input + ", variance" }, rtol: 1e-6, atol: 1e-9);
         }
     }
 
     /// <summary>
     /// For 60 random (theta, sigma2, slope, variance) the ELBO equals log p(x) - KL(q || p(z | x)) and is
-    /// at most log p(x); the gap is the KL, so it is 0 exactly where q is the posterior.
+    /// at most log p(x); the gap is the KL, so it is 0 exactly where q is the posterior. Within 1e-5 relative: the same ELBO in
+    /// float32 is off by at most 1.9e-7 relative over 200 such draws (PyTorch, against float64), a wrong term by 1e-3 or more.
     /// </summary>
     [Test]
     public void ElboIsTheLogLikelihoodMinusTheGap()
@@ -84,13 +91,13 @@ public sealed class FeelYourElboChecks : CheckBase
             double logP = LogMarginal(x, theta, sigma2);
             double expected = logP - KlToPosterior(x, theta, sigma2, slope, variance);
             double elbo = Student.FeelYourElbo(tensor(x, dtype: float64), theta, sigma2, slope, variance);
-            if (!(elbo <= logP + 1e-9 * Math.Abs(logP)))
+            if (!(elbo <= logP + 1e-5 * Math.Abs(logP)))
                 Assert.Fail(c.Describe($"the ELBO {elbo:G10} exceeds log p(x) = {logP:G10}; a lower bound never does (check the KL's sign)."));
-            Numeric.AssertClose(elbo, expected, c, rtol: 1e-9, atol: 1e-7);
+            Numeric.AssertClose(elbo, expected, c, rtol: 1e-5, atol: 1e-7);
         }
     }
 
-    /// <summary>With q set to the exact posterior (closed form), the ELBO equals log p(x) for 5 models.</summary>
+    /// <summary>With q set to the exact posterior (closed form), the ELBO equals log p(x) for 5 models (within 1e-5 relative, as above).</summary>
     [Test]
     public void ElboIsTightAtThePosterior()
     {
@@ -99,7 +106,7 @@ public sealed class FeelYourElboChecks : CheckBase
         {
             var c = new Case("FeelYourElbo.Elbo", $"q = p(z | x) for theta = {theta}, sigma2 = {sigma2}", "at the exact posterior the KL gap is zero, so ELBO = log p(x).");
             var (s, v) = TruePosterior(theta, sigma2);
-            Numeric.AssertClose(Student.FeelYourElbo(tensor(x, dtype: float64), theta, sigma2, s, v), LogMarginal(x, theta, sigma2), c, rtol: 1e-10, atol: 1e-8);
+            Numeric.AssertClose(Student.FeelYourElbo(tensor(x, dtype: float64), theta, sigma2, s, v), LogMarginal(x, theta, sigma2), c, rtol: 1e-5, atol: 1e-8);
         }
     }
 }

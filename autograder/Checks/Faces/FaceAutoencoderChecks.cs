@@ -14,7 +14,8 @@ namespace GenAI.Autograder.Checks.Faces;
 /// </summary>
 public sealed class FaceAutoencoderChecks : CheckBase
 {
-    const string LossHint = "loss = mean over the batch of ( BCE(reconX, x) summed over pixels + beta * KL ), KL = -1/2 sum(1 + logvar - mu^2 - exp(logvar)): beta multiplies the KL only.";
+    const string LossHint = "loss = mean over the batch of ( BCE(reconX, x) summed over pixels + beta * KL ), KL = -1/2 sum(1 + logvar - mu^2 - exp(logvar)): beta multiplies the KL only "
+        + "(a Gaussian decoder's squared error summed over pixels, as MSELoss with reduction 'sum', halved or not, may stand for the BCE).";
 
     /// <summary>
     /// Held-out reconstruction MSE per pixel after the training tier. The reference, over six
@@ -25,20 +26,51 @@ public sealed class FaceAutoencoderChecks : CheckBase
     const double VaeThreshold = 0.0175, AeThreshold = 0.0080;
 
     /// <summary>
+    /// The VAE's threshold for a Gaussian decoder's loss, where the KL weighs more against the squared error than against
+    /// the BCE (a variance of 1/2 or 1 per pixel), so the codes carry less: over the same six initialisations the reference
+    /// with the squared error in place of the BCE reached 0.0155-0.0176, with half of it 0.0238-0.0266 (its AE
+    /// 0.0049-0.0053 either way, inside <see cref="AeThreshold"/>); the thresholds are again the worst times 1.25.
+    /// </summary>
+    const double SquaredErrorVaeThreshold = 0.0220, HalfSquaredErrorVaeThreshold = 0.0333;
+
+    /// <summary>The reconstruction terms <see cref="LossWeighsOnlyTheKlByBeta"/> accepts.</summary>
+    enum Reconstruction { Bce, SquaredError, HalfSquaredError }
+
+    /// <summary>
     /// The loss equals the closed form for beta = 0.3 and beta = 0 (the AE), on grey pixels, within what an epsilon clamp
     /// up to 1e-5 in the BCE can move it: log(p + eps) - log p &lt;= eps / p (a clamp to [eps, 1 - eps] changes nothing on
     /// means in [0.01, 0.99]), so eps * sum over pixels of (x / p + (1 - x) / (1 - p)), averaged over the batch, bounds the
     /// change. Here that is 0.028 on a loss of 560.7, while a wrong constant, reduction or KL weight moves it by 1 or more.
+    /// The assignment's hint (2) allows a Gaussian decoder trained with MSELoss in place of BCE ("everything else in the VAE
+    /// stays the same"), so the reconstruction term may also be the squared error summed over pixels, as MSELoss(reduction
+    /// 'sum') gives (a variance of 1/2), half of it (a variance of 1), or half of it plus the Gaussian's constant
+    /// 288 log(2 pi); every other part of the loss is judged the same way.
     /// </summary>
     [TestCase(0.3)]
     [TestCase(0.0)]
     public void LossWeighsOnlyTheKlByBeta(double beta)
     {
         var c = new Case("FaceLoss.Loss", $"a batch of 3 faces, latent 16, beta = {beta}", LossHint);
+        var (got, bce, allowance, form) = LossOnTheFixedBatch(beta, c);
+        if (form is null) Numeric.AssertClose(got, bce, c, rtol: 1e-9, atol: allowance);
+    }
+
+    /// <summary>
+    /// The student's loss on <see cref="LossWeighsOnlyTheKlByBeta"/>'s batch, the BCE form's value and allowance there, and
+    /// the accepted form it matches (null: none).
+    /// </summary>
+    static (double got, double bce, double allowance, Reconstruction? form) LossOnTheFixedBatch(double beta, Case c)
+    {
         var batch = VaeLossCase.Draw(Rng(131), 3, 576, 16);
-        double expected = (batch.BceSum() + beta * batch.KlSum()) / 3;
-        double clampAllowance = 1e-5 * (batch.X / batch.ReconX + (1 - batch.X) / (1 - batch.ReconX)).sum().ToDouble() / 3;
-        Numeric.AssertClose(Numeric.Scalar(Student.FaceLossValue(batch.ReconX, batch.X, batch.Mu, batch.Logvar, beta), c), expected, c, rtol: 1e-9, atol: 1e-7 + clampAllowance);
+        double kl = beta * batch.KlSum() / 3, squared = batch.SquaredErrorSum() / 3, bce = batch.BceSum() / 3 + kl;
+        double allowance = 1e-7 + 1e-5 * (batch.X / batch.ReconX + (1 - batch.X) / (1 - batch.ReconX)).sum().ToDouble() / 3;
+        double got = Numeric.Scalar(Student.FaceLossValue(batch.ReconX, batch.X, batch.Mu, batch.Logvar, beta), c);
+        bool Near(double value, double atol) => Math.Abs(got - value) <= atol + 1e-9 * Math.Abs(value);
+        Reconstruction? form = Near(bce, allowance) ? Reconstruction.Bce
+            : Near(squared + kl, 1e-7) ? Reconstruction.SquaredError
+            : Near(squared / 2 + kl, 1e-7) || Near(squared / 2 + 288 * Math.Log(2 * Math.PI) + kl, 1e-7) ? Reconstruction.HalfSquaredError
+            : null;
+        return (got, bce, allowance, form);
     }
 
     /// <summary>gradcheck of the loss (beta = 0.3) in reconX, mu and logvar.</summary>
@@ -69,7 +101,10 @@ public sealed class FaceAutoencoderChecks : CheckBase
         if (Student.FaceLatent(vae, mu, logvar, Rng(136)).eq(z).all().ToBoolean()) Assert.Fail(c.Describe("two seeds gave the same codes: the VAE must sample."));
     }
 
-    /// <summary>The AE has exactly the VAE's parameter shapes, and its code is mu itself for any seed (no sampling).</summary>
+    /// <summary>
+    /// The AE has the VAE's parameter shapes ("the exact same architecture"), or those without the log-variance head (one
+    /// [latent, hidden] weight and one [latent] bias), which an AE never uses; and its code is mu itself for any seed (no sampling).
+    /// </summary>
     [Test]
     public void AeUsesTheSameLayersAndDoesNotSample()
     {
@@ -78,7 +113,13 @@ public sealed class FaceAutoencoderChecks : CheckBase
         using var vae = Student.NewFaceAutoencoder(true, 16, 256);
         var shapes = Student.Parameters(ae).Select(p => string.Join("x", p.value.shape)).Order().ToArray();
         var vaeShapes = Student.Parameters(vae).Select(p => string.Join("x", p.value.shape)).Order().ToArray();
-        if (!shapes.SequenceEqual(vaeShapes)) Assert.Fail(c.Describe($"the AE's parameter shapes [{string.Join(", ", shapes)}] differ from the VAE's [{string.Join(", ", vaeShapes)}]."));
+        // Without the log-variance head: one [16, 256] weight and one [16] bias fewer, or, where one layer gives mu and logvar
+        // together, that layer's [32, 256] and [32] halved.
+        var withoutHead = vaeShapes.ToList();
+        bool separate = withoutHead.Remove("16x256") && withoutHead.Remove("16");
+        var halved = vaeShapes.Select(s => s switch { "32x256" => "16x256", "32" => "16", _ => s }).Order().ToArray();
+        bool sameLayers = shapes.SequenceEqual(vaeShapes) || (separate && shapes.SequenceEqual(withoutHead)) || shapes.SequenceEqual(halved);
+        if (!sameLayers) Assert.Fail(c.Describe($"the AE's parameter shapes [{string.Join(", ", shapes)}] differ from the VAE's [{string.Join(", ", vaeShapes)}]."));
         var mu = randn([8, 16], generator: Rng(137));
         var logvar = randn([8, 16], generator: Rng(138));
         foreach (long seed in new long[] { 139, 140 })
@@ -105,14 +146,35 @@ public sealed class FaceAutoencoderChecks : CheckBase
     /// the decoder's two dot products (lengths 16 and 256) err in float32 by at most gamma_n sum |w x| in any order,
     /// ReLU is exact and the sigmoid 1/4-Lipschitz and correctly rounded to a few ulp, so an equivalent formula moves a
     /// pixel by about 1e-7; the harness tests measure the reference in float32 against float64 and require 10 times
-    /// less than the tolerance.
+    /// less than the tolerance. The assignment leaves the architecture free ("either a convolutional or fully-connected"
+    /// VAE), so the snapshot applies only to the reference's layout: its parameter shapes (<see cref="ReferenceShapes"/>,
+    /// names and order free) with a ReLU hidden layer in the decoder (<see cref="Weights.DecoderHiddenIsRelu"/>); any other
+    /// passes with a note, and the item's other checks judge it.
     /// </summary>
     [TestCase(true)]
     [TestCase(false)]
-    public void DecodedFacesMatchSnapshot(bool variational) =>
+    public void DecodedFacesMatchSnapshot(bool variational)
+    {
+        using (var model = Student.NewFaceAutoencoder(variational, 16, 256))
+        {
+            if (!Weights.HasShapes(model, ReferenceShapes, out string found))
+            {
+                TestContext.Out.WriteLine($"Snapshot not applicable: your model has parameter shapes {found}, not the reference's layout; the other checks judge it.");
+                return;
+            }
+            if (!Weights.DecoderHiddenIsRelu(model, 16, 256, 576, z => Student.FaceDecode(model, z)))
+            {
+                TestContext.Out.WriteLine("Snapshot not applicable: your decoder's hidden activation is not ReLU (the assignment leaves it free); the other checks judge it.");
+                return;
+            }
+        }
         ImageSnapshot.Match(dtype => DecodedFaces(variational, dtype), SnapshotTolerance,
             new Case("FaceAutoencoder.Decode", $"{(variational ? "VAE" : "AE")} with fixed weights, 10 fixed codes", "Decode(z) = sigmoid(fc4(relu(fc3(z)))): latent -> hidden (ReLU) -> 576 (sigmoid)."),
             (0, 1), ["codes 1-5", "codes 6-10"], ["z1", "z2", "z3", "z4", "z5"]);
+    }
+
+    /// <summary>The reference's parameter shapes (latent 16, hidden 256): fc1 576 -> 256, fcMu and fcLogvar 256 -> 16, fc3 16 -> 256, fc4 256 -> 576.</summary>
+    static readonly long[][] ReferenceShapes = [[256, 576], [256], [16, 256], [16], [16, 256], [16], [256, 16], [256], [576, 256], [576]];
 
     /// <summary>The snapshot's decoded faces in <paramref name="dtype"/>, [2, 5, 24, 24].</summary>
     public static Tensor DecodedFaces(bool variational, ScalarType dtype)
@@ -141,7 +203,8 @@ public sealed class FaceAutoencoderChecks : CheckBase
 
     /// <summary>
     /// Training tier: 40 epochs of Adam (lr 1e-3, batch 32) on 240 fixture faces (beta 0.5 for the VAE,
-    /// 0 for the AE), then Reconstruct's MSE per pixel on the 60 other faces must be at most the threshold.
+    /// 0 for the AE), then Reconstruct's MSE per pixel on the 60 other faces must be at most the threshold (for the VAE,
+    /// that of the reconstruction term its loss uses; a loss of no accepted form, which 1a charges already, gets the BCE's).
     /// </summary>
     [TestCase(true)]
     [TestCase(false)]
@@ -156,7 +219,12 @@ public sealed class FaceAutoencoderChecks : CheckBase
         using var model = Student.NewFaceAutoencoder(variational, 16, 256);
         using var failures = Student.For(c);
         var (epochs, mse) = Student.FaceTrain(model, faces[..240], faces[240..], 40, 32, 1e-3, variational ? 0.5 : 0, Rng(145));
-        double threshold = variational ? VaeThreshold : AeThreshold;
+        double threshold = !variational ? AeThreshold : LossOnTheFixedBatch(0.5, c).form switch
+        {
+            Reconstruction.SquaredError => SquaredErrorVaeThreshold,
+            Reconstruction.HalfSquaredError => HalfSquaredErrorVaeThreshold,
+            _ => VaeThreshold,
+        };
         TestContext.Out.WriteLine($"{name}: loss per face {epochs[0]:F1} -> {epochs[^1]:F1}; held-out MSE {mse:F5} (threshold {threshold})");
         if (!(mse <= threshold))
             Assert.Fail(c.Describe($"held-out reconstruction MSE {mse:F5} > {threshold} (loss per face: first epoch {epochs[0]:F1}, last {epochs[^1]:F1})."));

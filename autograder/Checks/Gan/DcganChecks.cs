@@ -37,7 +37,12 @@ public sealed class DcganChecks : CheckBase
         if (!(p.gt(0).all().ToBoolean() && p.lt(1).all().ToBoolean())) Assert.Fail(c.Describe("D(x) must be a probability in (0, 1): end with a sigmoid."));
     }
 
-    /// <summary>G maps z [B, 100] to [B, 1, 28, 28] with pixels in [-1, 1], and different z to different images.</summary>
+    /// <summary>
+    /// G maps z [B, 100] to [B, 1, 28, 28] with pixels in [-1, 1] on both sides of 0 (the data is scaled to [-1, 1], so G ends
+    /// in tanh; a sigmoid never goes below 0), and different z to different images. The assignment leaves G's activations,
+    /// dropout and batch norm free, so its images are not compared with the reference's (no snapshot): fixed weights give
+    /// other images through LeakyReLU, another batch-norm eps or batch norm after the activation, all of them legal.
+    /// </summary>
     [Test]
     public void GeneratorHasTheAssignmentsShapes()
     {
@@ -47,71 +52,8 @@ public sealed class DcganChecks : CheckBase
         Numeric.AssertShape(images, [5, 1, 28, 28], c);
         Numeric.AssertFinite(images, c);
         if (!(images.ge(-1).all().ToBoolean() && images.le(1).all().ToBoolean())) Assert.Fail(c.Describe("pixels must lie in [-1, 1] (tanh), like the scaled data."));
+        if (!images.lt(0).any().ToBoolean()) Assert.Fail(c.Describe($"no pixel of 5 fresh images is below 0 (from {images.min().ToDouble():G4} to {images.max().ToDouble():G4}): the data lies in [-1, 1], so end with tanh, not a sigmoid."));
         if ((images[0] - images[1]).abs().max().ToDouble() == 0) Assert.Fail(c.Describe("two different z gave the same image."));
-    }
-
-    /// <summary>Pixel tolerance of <see cref="GeneratedImagesMatchSnapshot"/>.</summary>
-    public const double SnapshotTolerance = 1e-4;
-
-    /// <summary>
-    /// The reference generator's parameter shapes: Linear(100, 7*7*256) and BatchNorm1d, ConvTranspose2d(256, 128, 4) and
-    /// ConvTranspose2d(128, 64, 4) (stride 2, padding 1), Conv2d(64, 32, 3) and Conv2d(32, 1, 3) (padding 1), batch norm after
-    /// each but the last.
-    /// </summary>
-    public static readonly long[][] ReferenceGeneratorShapes =
-    [
-        [12544, 100], [12544], [12544], [12544],
-        [256, 128, 4, 4], [128], [128], [128],
-        [128, 64, 4, 4], [64], [64], [64],
-        [32, 64, 3, 3], [32], [32], [32],
-        [1, 32, 3, 3], [1],
-    ];
-
-    /// <summary>
-    /// Snapshot of generated images: G(z) in eval mode (as Dcgan.Sample generates) for eight fixed z, with fixed weights chosen
-    /// by parameter shape (names free; batch norm's scales, the 1-D parameters named weight, near 1 and biases small), as 28x28
-    /// pictures. The assignment fixes G's layer sizes and its tanh but not
-    /// its kernels or where batch norm goes, and fixed weights fit only one layout: the snapshot applies to a generator with
-    /// exactly the reference's parameter shapes (<see cref="ReferenceGeneratorShapes"/>) wired as the reference is (batch norm,
-    /// with PyTorch's eps 1e-5 and fresh running statistics, before each ReLU); any other layout passes with a note, and the
-    /// other checks of the item judge it. Tolerance 1e-4 on pixels in [-1, 1]: every output is a chain of dot products
-    /// (lengths 100, at most 256 * 4, 128 * 4, 64 * 9 and 32 * 9 terms) that err in float32 by at most gamma_n sum |w x| in
-    /// any summation order; batch norm in eval mode is an affine map, ReLU exact and tanh 1-Lipschitz, so an equivalent
-    /// formula moves a pixel by about 1e-6; the harness tests measure the reference in float32 against float64 and require 10
-    /// times less than the tolerance.
-    /// </summary>
-    [Test]
-    public void GeneratedImagesMatchSnapshot()
-    {
-        using (var g = Student.NewImageGenerator())
-            if (!Weights.HasShapes(g, ReferenceGeneratorShapes, out string found))
-            {
-                TestContext.Out.WriteLine($"Snapshot not applicable: your generator has parameter shapes {found}, not the reference's layout; the other checks judge it.");
-                return;
-            }
-        ImageSnapshot.Match(GeneratedImages, SnapshotTolerance, new Case("ImageGenerator.forward", "the reference's layout with fixed weights, eval mode, 8 fixed z",
-                "z -> Linear(100, 7*7*256) -> BatchNorm1d -> ReLU -> [B, 256, 7, 7] -> ConvTranspose2d(256, 128, 4, 2, 1) -> BatchNorm2d -> ReLU -> ConvTranspose2d(128, 64, 4, 2, 1) -> BatchNorm2d -> ReLU -> Conv2d(64, 32, 3, padding 1) -> BatchNorm2d -> ReLU -> Conv2d(32, 1, 3, padding 1) -> tanh."),
-            (-1, 1), ["z 1-4", "z 5-8"], ["z1", "z2", "z3", "z4"]);
-    }
-
-    /// <summary>The snapshot's generated images in <paramref name="dtype"/>, [2, 4, 28, 28].</summary>
-    public static Tensor GeneratedImages(ScalarType dtype)
-    {
-        using var g = Student.NewImageGenerator();
-        if (dtype == float64) Student.ToFloat64(g);
-        Weights.LoadByShape(g, 685);
-        // Batch norm's scales (its 1-D weights) near 1 and every bias small: with LoadByShape's ±0.5 for both, four layers of
-        // x * gamma + beta shrank what z contributes below the constant part, and the eight images looked alike.
-        Student.LoadParameters(g, Student.Parameters(g).Where(p => p.value.dim() == 1).ToDictionary(p => p.name, p =>
-        {
-            var u = rand(p.value.shape, dtype: float64, generator: Rng(p.value.shape[0] * 2 + (p.name.EndsWith("weight", StringComparison.Ordinal) ? 1 : 0))) * 2 - 1;
-            return (p.name.EndsWith("weight", StringComparison.Ordinal) ? 1 + 0.25 * u : 0.1 * u).to(float32).to(float64);
-        }));
-        Student.Eval(g);
-        var z = randn([8, 100], dtype: float64, generator: Rng(99)).to(float32).to(dtype);
-        var images = Student.ImageGeneratorForward(g, z);
-        Numeric.AssertShape(images, [8, 1, 28, 28], new Case("ImageGenerator.forward", "z [8, 100]"));
-        return images.reshape(2, 4, 28, 28);
     }
 
     /// <summary>The largest epsilon a student may add inside (or clamp) a log: log(p + 1e-5), clamp(p, 1e-5, 1 - 1e-5).</summary>

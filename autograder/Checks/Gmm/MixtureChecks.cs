@@ -85,7 +85,8 @@ public sealed class MixtureChecks : CheckBase
         var got = Student.MixtureLogDensity(m, x);
         Numeric.AssertShape(got, [8], c);
         Numeric.AssertFinite(got, c);
-        Numeric.AssertClose(got, expected, c, rtol: 1e-9, atol: 1e-9);
+        // Within 1e-6 relative: the assignment fixes no dtype, and the same formula in float32 is off by about 4e-8 of log p.
+        Numeric.AssertClose(got, expected, c, rtol: 1e-6, atol: 1e-6);
     }
 
     /// <summary>exp(log p) integrates to 1 over the plane (midpoint quadrature on a 0.04 grid over [-14, 14]^2, within 1e-4).</summary>
@@ -126,7 +127,10 @@ public sealed class MixtureChecks : CheckBase
         }
     }
 
-    /// <summary>On given samples the estimate is -mean log p (explicit formula) and its standard error sd / sqrt(N) (either variance divisor).</summary>
+    /// <summary>
+    /// On given samples the estimate is -mean log p (explicit formula; within 1e-6 relative, as float32 log-densities give) and
+    /// its standard error sd / sqrt(N) (either variance divisor).
+    /// </summary>
     [Test]
     public void EntropyEstimateIsMinusTheMeanLogDensity()
     {
@@ -139,7 +143,7 @@ public sealed class MixtureChecks : CheckBase
         var logP = Enumerable.Range(0, 20000).Select(i => LogDensity(plain, p[2 * i], p[2 * i + 1])).ToArray();
         double mean = logP.Average(), sd = Math.Sqrt(logP.Sum(v => (v - mean) * (v - mean)) / (logP.Length - 1));
         var (estimate, standardError) = Student.MixtureEntropyEstimate(m, points);
-        Numeric.AssertClose(estimate, -mean, c with { Input = c.Input + ", estimate" }, rtol: 1e-9, atol: 1e-9);
+        Numeric.AssertClose(estimate, -mean, c with { Input = c.Input + ", estimate" }, rtol: 1e-6, atol: 1e-6);
         Numeric.AssertClose(standardError, sd / Math.Sqrt(logP.Length), c with { Input = c.Input + ", standard error" }, rtol: 1e-3, atol: 0);
     }
 
@@ -176,6 +180,6 @@ public sealed class MixtureChecks : CheckBase
         var a = randn([d, d], dtype: float64, generator: Rng(74 + d));
         var covariance = a.matmul(a.T) + eye(d, dtype: float64);
         double expected = 0.5 * d * (1 + Math.Log(2 * Math.PI)) + 0.5 * linalg.eigvalsh(covariance).log().sum().ToDouble();
-        Numeric.AssertClose(Student.GaussianEntropy(covariance), expected, c, rtol: 1e-10, atol: 1e-10);
+        Numeric.AssertClose(Student.GaussianEntropy(covariance), expected, c, rtol: 1e-6, atol: 1e-6);
     }
 }
