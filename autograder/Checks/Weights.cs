@@ -65,14 +65,15 @@ public static class Weights
     }
 
     /// <summary>
-    /// Whether a fully connected decoder latent -> hidden -> pixels, in a model with the reference's parameter shapes, has a
-    /// ReLU hidden layer: with the [hidden, latent] weight 0, the [hidden] biases a grid t on [-4, 4] (an encoder bias of
+    /// The hidden activation of a fully connected decoder latent -> hidden -> pixels, in a model with the reference's
+    /// parameter shapes: with the [hidden, latent] weight 0, the [hidden] biases a grid t on [-4, 4] (an encoder bias of
     /// that shape gets it too, unused by decoding), the [pixels, hidden] weight passing hidden unit j to output j and the
-    /// [pixels] bias 0, <paramref name="decode"/>(z = 0) in eval mode is act(t_j) in output j, or its sigmoid; it must be relu(t_j) or
-    /// sigmoid(relu(t_j)). The snapshots of decoders whose activation the assignment leaves free apply only where it is.
+    /// [pixels] bias 0, <paramref name="decode"/>(z = 0) in eval mode is act(t_j) in output j, or its sigmoid. The snapshots
+    /// of decoders whose activation the assignment leaves free apply only to ReLU; no activation at all is a mistake.
     /// </summary>
-    public static bool DecoderHiddenIsRelu(StudentModule module, int latent, int hidden, int pixels, Func<Tensor, Tensor> decode)
+    public static Activation DecoderHiddenActivation(StudentModule module, int latent, int hidden, int pixels, Func<Tensor, Tensor> decode)
     {
+        // float32 numbers, so a float32 model holds t exactly and passes it on exactly (products by 1, sums with 0).
         var t = linspace(-4, 4, hidden, dtype: float64).to(float32).to(float64);
         var passOn = zeros(pixels, hidden, dtype: float64);
         int passed = Math.Min(pixels, hidden);
@@ -83,11 +84,24 @@ public static class Weights
             : zeros(p.value.shape, dtype: float64)));
         Student.Eval(module);
         var output = decode(zeros(1, latent)).to(float64).cpu().reshape(-1);
-        if (output.numel() != pixels) return false;
-        var relu = t[..passed].relu();
-        double worst(Tensor expected) => (output[..passed] - expected).abs().max().ToDouble();
-        return worst(relu) <= 1e-7 || worst(relu.sigmoid()) <= 2e-7;
+        return output.numel() == pixels ? Classify(output[..passed], t[..passed]) : Activation.Other;
     }
+
+    /// <summary>What a decoder's activation probe found.</summary>
+    public enum Activation { Relu, Identity, Other }
+
+    /// <summary>
+    /// Which activation maps the probe inputs <paramref name="t"/> to <paramref name="probed"/> (itself or through an output
+    /// sigmoid): exactly, as the probe's weights copy float32 numbers; LeakyReLU(0.01) moves -4 by 0.04.
+    /// </summary>
+    public static Activation Classify(Tensor probed, Tensor t)
+    {
+        bool Is(Tensor expected) => (probed - expected).abs().max().ToDouble() <= 1e-7 || (probed - expected.sigmoid()).abs().max().ToDouble() <= 2e-7;
+        return Is(t.relu()) ? Activation.Relu : Is(t) ? Activation.Identity : Activation.Other;
+    }
+
+    /// <summary>The failure for a decoder whose probe found no activation: its layers compose to one linear map.</summary>
+    public const string NoActivation = "the decoder has no nonlinearity between its layers (the probe's hidden values come out unchanged), so its layers compose to one linear map: add an activation (ReLU, as the reference, or another) after each hidden layer.";
 
     /// <summary>The number of values in the module's parameters.</summary>
     public static long Count(StudentModule module) => Student.Parameters(module).Sum(p => p.value.numel());

@@ -10,7 +10,8 @@ namespace GenAI.Autograder.Grading;
 /// <param name="Points">Maximum score; earned in proportion to the checks that pass.</param>
 /// <param name="Visibility">Gradescope visibility: visible, hidden, after_due_date or after_published.</param>
 /// <param name="Uses">Numbers of the items whose functions this item's checks also call (a composite item such as an ELBO or a
-/// training tier): when one of them fails too, this item's output names it as the likely cause.</param>
+/// training tier): when one of them lost points for a mistake, this item is not charged for failing with it (a mistake costs
+/// points once, in its own item; see <see cref="Scorer"/>); they must not form a cycle.</param>
 public sealed record ManifestItem(string Number, string Name, string[] Tests, double Points, string Visibility = "visible", string[]? Uses = null);
 
 /// <summary>An assignment as data: which checks, for how many points, seen by whom. Edited by TAs, never compiled.</summary>
@@ -53,6 +54,13 @@ public sealed record Manifest(string Name, string Title, ManifestItem[] Items)
         foreach (var item in manifest.Items)
             foreach (var used in item.Uses ?? [])
                 if (used == item.Number || !numbers.Contains(used)) throw new InvalidDataException($"{path}: item '{item.Number} {item.Name}' uses '{used}', which is not another item of this manifest.");
+        // A helper's mistake is charged in the helper's item, not in the items that use it (Scorer), so uses must not loop back.
+        var uses = manifest.Items.ToDictionary(i => i.Number, i => i.Uses ?? []);
+        bool Reaches(string from, string target, HashSet<string> seen) =>
+            uses[from].Any(u => u == target || (seen.Add(u) && Reaches(u, target, seen)));
+        foreach (var item in manifest.Items)
+            if (Reaches(item.Number, item.Number, new HashSet<string>()))
+                throw new InvalidDataException($"{path}: item '{item.Number} {item.Name}' uses itself through other items; 'uses' must not form a cycle.");
         return manifest;
     }
 

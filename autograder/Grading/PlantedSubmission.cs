@@ -83,16 +83,19 @@ public static class PlantedSubmission
     /// Packs <paramref name="entries"/> greedily, in order, into groups that one grading can judge: entries of the same
     /// kind (bug or variant) and assignment whose edits still apply one after another (each find matching exactly once in
     /// <paramref name="reference"/> with the group's earlier edits applied), and, for bugs, whose Loses and MayLose items are
-    /// disjoint, so that every lost item has one possible cause.
+    /// disjoint and, with <paramref name="manifests"/>, not linked by <c>uses</c> either way (an item is not charged for a
+    /// used item's mistake, so a bug in one would hide a bug in the other), so that every lost item has one possible cause.
     /// </summary>
     /// <exception cref="InvalidDataException">An entry's edit does not apply to the reference on its own.</exception>
-    public static IReadOnlyList<Group> Pack(IReadOnlyList<Entry> entries, string reference)
+    public static IReadOnlyList<Group> Pack(IReadOnlyList<Entry> entries, string reference, IReadOnlyList<Manifest>? manifests = null)
     {
+        var links = (manifests ?? []).SelectMany(m => m.Items.SelectMany(i => (i.Uses ?? []).Select(u => ($"{m.Name}/{i.Number}", $"{m.Name}/{u}")))).ToList();
         var groups = new List<(string? assignment, bool bug, List<Entry> entries, Dictionary<string, string> texts, HashSet<string> items)>();
         foreach (var entry in entries)
         {
             var items = entry.Loses.Concat(entry.MayLose).ToHashSet();
-            var group = groups.FirstOrDefault(g => g.assignment == entry.GradedAssignment && g.bug == entry.IsBug && !(g.bug && g.items.Overlaps(items))
+            var linked = items.Concat(links.Where(l => items.Contains(l.Item1)).Select(l => l.Item2)).Concat(links.Where(l => items.Contains(l.Item2)).Select(l => l.Item1)).ToHashSet();
+            var group = groups.FirstOrDefault(g => g.assignment == entry.GradedAssignment && g.bug == entry.IsBug && !(g.bug && g.items.Overlaps(linked))
                 && Apply(reference, g.texts, entry.Edits) is not null);
             if (group.entries is null)
             {

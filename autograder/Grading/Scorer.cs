@@ -17,6 +17,9 @@ public static class Scorer
     public static GradescopeResults Score(Manifest manifest, ProgressLog.State state, string? interruption, string submissionOutput, double seconds)
     {
         var results = new GradescopeResults { ExecutionTime = Math.Round(seconds, 1), Output = submissionOutput };
+        // Items with a failed check that is a mistake (not a stub), and items with a check that met a stub or did not finish.
+        var mistakes = new HashSet<string>();
+        var unfinished = new HashSet<string>();
         foreach (var item in manifest.Items)
         {
             var tests = state.Discovered.Where(t => item.Tests.Any(p => Manifest.Matches(p, t))).ToList();
@@ -29,12 +32,18 @@ public static class Scorer
                 if (state.Outcomes.TryGetValue(test, out var outcome))
                 {
                     if (outcome.Passed) { passed++; lines.Add($"PASS {ShortName(test)}"); }
-                    else lines.Add($"FAIL {ShortName(test)}\n{Indent(outcome.Message)}");
+                    else
+                    {
+                        lines.Add($"FAIL {ShortName(test)}\n{Indent(outcome.Message)}");
+                        if (StubMessage.Function(outcome.Message) is null) mistakes.Add(item.Number);
+                        else unfinished.Add(item.Number);
+                    }
                 }
                 else
                 {
                     string why = interruption is null ? Pending : (state.Running == test ? interruption : $"not run: {interruption}");
                     lines.Add($"FAIL {ShortName(test)}\n{Indent(why)}");
+                    unfinished.Add(item.Number);
                 }
             }
             double score = tests.Count == 0 ? 0 : Math.Round(item.Points * passed / tests.Count, 4);
@@ -49,24 +58,37 @@ public static class Scorer
                 Visibility = item.Visibility,
             });
         }
-        NameFailedHelpers(manifest, results);
+        NameFailedHelpers(manifest, results, mistakes, unfinished);
         results.Score = Math.Round(results.Tests.Sum(t => t.Score), 4);
         return results;
     }
 
     /// <summary>
-    /// A mistake costs points once, in its own item, or says where it comes from: a failed item whose
-    /// manifest entry <c>uses</c> other items that failed too starts by naming them, so the student fixes the helper first.
+    /// A mistake costs points once, in its own item. A failed item whose manifest entry <c>uses</c> other items (its checks
+    /// call their functions: an ELBO calls the log-densities, a training check the whole model) is not charged when one of
+    /// those lost points for a mistake (not a stub) and none of its own checks met a stub or went unfinished: its checks
+    /// still show, under a note naming the helper, and a mistake of its own shows once the helper is fixed. Where helpers
+    /// failed but the item is charged (a stub, or only stubbed helpers), the note names them so the student fixes them first.
     /// </summary>
-    static void NameFailedHelpers(Manifest manifest, GradescopeResults results)
+    static void NameFailedHelpers(Manifest manifest, GradescopeResults results, HashSet<string> mistakes, HashSet<string> unfinished)
     {
         var failed = results.Tests.Where(t => t.Status != "passed").ToDictionary(t => t.Number);
         foreach (var item in manifest.Items.Where(i => i.Uses is { Length: > 0 } && failed.ContainsKey(i.Number)))
         {
-            var helpers = item.Uses!.Where(failed.ContainsKey).Select(n => $"{n} {failed[n].Name}").ToList();
+            var helpers = item.Uses!.Where(failed.ContainsKey).ToList();
             if (helpers.Count == 0) continue;
+            string Named(IEnumerable<string> numbers) => string.Join("; ", numbers.Select(n => $"{n} {failed[n].Name}"));
             var test = failed[item.Number];
-            test.Output = $"This item calls your code from {string.Join("; ", helpers)}, which also failed in this run: fix {(helpers.Count == 1 ? "it" : "them")} first, a mistake there may be the cause here.\n" + test.Output;
+            var wrong = helpers.Where(mistakes.Contains).ToList();
+            if (wrong.Count > 0 && mistakes.Contains(item.Number) && !unfinished.Contains(item.Number))
+            {
+                test.Score = test.MaxScore;
+                test.Status = "passed";
+                test.Output = $"Not charged: the checks below call your code from {Named(wrong)}, which lost points for a mistake in its own item; "
+                    + "a mistake costs points once. Fix it there first: a mistake of this item's own would show here then.\n" + test.Output;
+            }
+            else
+                test.Output = $"This item calls your code from {Named(helpers)}, which also failed in this run: fix {(helpers.Count == 1 ? "it" : "them")} first, a mistake there may be the cause here.\n" + test.Output;
         }
     }
 

@@ -74,7 +74,7 @@ public static partial class Dashboard
         }
         html.Append("</table>\n<h3>Most common failures</h3>\n");
         var all = Failures(graded);
-        var groups = all.Where(g => Stub(g.Message) is null)
+        var groups = all.Where(g => StubMessage.Function(g.Message) is null)
             .OrderByDescending(g => g.Students.Count).ThenBy(g => g.Item, StringComparer.Ordinal).ThenBy(g => g.Message, StringComparer.Ordinal).ToList();
         string Who(IEnumerable<string> students) => string.Join(", ", students.Select(s => Link(rows.First(r => r.Student == s))));
         if (groups.Count == 0) html.Append("<p>No failures").Append(all.Count > 0 ? " other than stubs left unimplemented" : "").Append(".</p>\n");
@@ -88,7 +88,7 @@ public static partial class Dashboard
             html.Append("</table>\n");
         }
         // Stubs left as handed out fail every check that reaches them with the same sentence: one row per function, not per check.
-        var stubs = all.Where(g => Stub(g.Message) is not null).GroupBy(g => Stub(g.Message)!)
+        var stubs = all.Where(g => StubMessage.Function(g.Message) is not null).GroupBy(g => StubMessage.Function(g.Message)!)
             .Select(f => (function: f.Key, items: f.Select(g => g.Item).Distinct().Order(StringComparer.Ordinal).ToList(), checks: f.Count(),
                           students: f.SelectMany(g => g.Students).Distinct().Order(StringComparer.Ordinal).ToList()))
             .OrderByDescending(f => f.students.Count).ThenBy(f => f.items[0], StringComparer.Ordinal).ToList();
@@ -139,13 +139,6 @@ public static partial class Dashboard
         svg.Append($"<text x=\"{width - 10}\" y=\"{height - 2}\" text-anchor=\"end\">points (bins of {F(max / bins, "0.#")}; the last includes {F(max)})</text>\n");
         svg.Append($"<text x=\"4\" y=\"{top + 8}\">{highest}</text>\n");
         return svg.Append("</svg>\n").ToString();
-    }
-
-    /// <summary>The function a stub's failure names ("Decoder constructor" of "Decoder constructor is not implemented yet: ..."), or null for any other failure.</summary>
-    public static string? Stub(string message)
-    {
-        int at = message.IndexOf(" is not implemented yet", StringComparison.Ordinal);
-        return at > 0 ? message[..at] : null;
     }
 
     /// <summary>A failure message with its numbers replaced by '#', so the same mistake groups across students.</summary>

@@ -86,6 +86,7 @@ public sealed class ManifestTests
     [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": ["A"], "points": -1 } ] }""", "*non-negative*")]
     [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": ["A"], "points": 1, "uses": ["9"] } ] }""", "*uses '9', which is not another item*")]
     [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": ["A"], "points": 1, "uses": ["1"] } ] }""", "*uses '1', which is not another item*")]
+    [TestCase("""{ "name": "x", "title": "t", "items": [ { "number": "1", "name": "a", "tests": ["A"], "points": 1, "uses": ["2"] }, { "number": "2", "name": "b", "tests": ["B"], "points": 1, "uses": ["1"] } ] }""", "*item '1 a' uses itself through other items*")]
     [TestCase("""{ "name": "x" """, "*not valid manifest JSON*")]
     public void RejectsInvalidManifests(string json, string message)
     {

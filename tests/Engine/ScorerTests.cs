@@ -30,21 +30,38 @@ public sealed class ScorerTests
         r.Tests[1].Visibility.Should().Be("hidden");
     }
 
-    /// <summary>A failed composite item names the items it uses that failed too; it says nothing when they passed.</summary>
+    /// <summary>
+    /// A mistake costs points once: a composite item whose checks fail while an item it uses lost points for a mistake is not
+    /// charged (full points, its failures still shown under a note naming the helper); it is charged, naming the failed
+    /// helpers, when the helper only met a stub or one of its own checks did; and it says nothing when its helpers passed.
+    /// </summary>
     [Test]
-    public void ACompositeItemNamesItsFailedHelpers()
+    public void ACompositeItemIsNotChargedForItsHelpersMistake()
     {
         var manifest = new Manifest("demo", "Demo", new[]
         {
             new ManifestItem("2.5", "sample_diagonal_gaussian", new[] { "A.Checks" }, 4),
             new ManifestItem("2.7", "elbo", new[] { "B.Checks" }, 2, Uses: new[] { "2.5" }),
         });
-        var bothFail = Scorer.Score(manifest, State(true, null, new CheckOutcome("A.Checks.One", false, "wrong variance", 0.1), new CheckOutcome("A.Checks.Two", true, "", 0.1), new CheckOutcome("B.Checks.One", false, "ELBO off", 0.1)), null, "", 1);
-        bothFail.Tests[1].Output.Should().StartWith("This item calls your code from 2.5 sample_diagonal_gaussian, which also failed in this run: fix it first");
-        bothFail.Tests[1].Output.Should().Contain("ELBO off");
-        bothFail.Tests[0].Output.Should().NotContain("This item calls");
-        var helperPasses = Scorer.Score(manifest, State(true, null, new CheckOutcome("A.Checks.One", true, "", 0.1), new CheckOutcome("A.Checks.Two", true, "", 0.1), new CheckOutcome("B.Checks.One", false, "ELBO off", 0.1)), null, "", 1);
-        helperPasses.Tests[1].Output.Should().NotContain("This item calls");
+        CheckOutcome Fail(string test, string message) => new(test, false, message, 0.1);
+        CheckOutcome Pass(string test) => new(test, true, "", 0.1);
+        const string Stub = "Distributions.SampleDiagonalGaussian is not implemented yet: return mu + sqrt(sigmaSquare) * eps.";
+        var bothFail = Scorer.Score(manifest, State(true, null, Fail("A.Checks.One", "wrong variance"), Pass("A.Checks.Two"), Fail("B.Checks.One", "ELBO off")), null, "", 1);
+        bothFail.Tests[1].Score.Should().Be(2);
+        bothFail.Tests[1].Status.Should().Be("passed");
+        bothFail.Tests[1].Output.Should().StartWith("Not charged: the checks below call your code from 2.5 sample_diagonal_gaussian, which lost points for a mistake in its own item")
+            .And.Contain("ELBO off");
+        bothFail.Tests[0].Score.Should().Be(2);
+        bothFail.Score.Should().Be(4);
+        var helperStubbed = Scorer.Score(manifest, State(true, null, Fail("A.Checks.One", Stub), Fail("A.Checks.Two", Stub), Fail("B.Checks.One", "ELBO off")), null, "", 1);
+        helperStubbed.Tests[1].Score.Should().Be(0);
+        helperStubbed.Tests[1].Output.Should().StartWith("This item calls your code from 2.5 sample_diagonal_gaussian, which also failed in this run: fix it first");
+        var ownStub = Scorer.Score(manifest, State(true, null, Fail("A.Checks.One", "wrong variance"), Pass("A.Checks.Two"), Fail("B.Checks.One", "MnistVae.Elbo is not implemented yet: return the ELBO.")), null, "", 1);
+        ownStub.Tests[1].Score.Should().Be(0);
+        ownStub.Tests[1].Output.Should().StartWith("This item calls your code from 2.5");
+        var helperPasses = Scorer.Score(manifest, State(true, null, Pass("A.Checks.One"), Pass("A.Checks.Two"), Fail("B.Checks.One", "ELBO off")), null, "", 1);
+        helperPasses.Tests[1].Score.Should().Be(0);
+        helperPasses.Tests[1].Output.Should().NotContain("This item calls").And.NotContain("Not charged");
     }
 
     /// <summary>A check that never finished scores 0 and says why; finished ones keep their points.</summary>

@@ -129,7 +129,8 @@ public sealed class GradeEndToEndTests
     }
 
     static IEnumerable<TestCaseData> PlantedGroups() =>
-        PlantedSubmission.Pack(PlantedSubmission.Load(Path.Combine(Paths.Repo, "fixtures", "submissions", "planted.json")), Path.Combine(Paths.Repo, "reference"))
+        PlantedSubmission.Pack(PlantedSubmission.Load(Path.Combine(Paths.Repo, "fixtures", "submissions", "planted.json")), Path.Combine(Paths.Repo, "reference"),
+                Manifest.LoadAll(Path.Combine(Paths.Repo, "autograder", "Assignments")))
             .Select(g => new TestCaseData(g).SetName($"Planted_{(g.Entries[0].IsBug ? "bugs" : "variants")}_{g.Assignment ?? "all"}_{string.Join("+", g.Entries.Select(e => e.Name))}"));
 
     /// <summary>

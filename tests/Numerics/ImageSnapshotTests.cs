@@ -50,17 +50,21 @@ public sealed class ImageSnapshotTests
 
     /// <summary>
     /// The activation probes that decide whether the snapshots of decoders with free activations apply recognise the
-    /// reference's ReLU decoders, so those snapshots are graded (a LeakyReLU and a tanh decoder are rejected in the zoo).
+    /// reference's ReLU decoders, so those snapshots are graded, and tell no activation (a mistake) and LeakyReLU (not applicable) from it.
     /// </summary>
     [Test]
     public void ActivationProbesRecogniseTheReferencesReluDecoders()
     {
         using (var faces = Student.NewFaceAutoencoder(true, 16, 256))
-            Weights.DecoderHiddenIsRelu(faces, 16, 256, 576, z => Student.FaceDecode(faces, z)).Should().BeTrue("the faces VAE's decoder");
+            Weights.DecoderHiddenActivation(faces, 16, 256, 576, z => Student.FaceDecode(faces, z)).Should().Be(Weights.Activation.Relu, "the faces VAE's decoder");
         using (var mlp = Student.NewMlpVae(784, 400, 20))
-            Weights.DecoderHiddenIsRelu(mlp, 20, 400, 784, z => Student.VaeDecode(mlp, z)).Should().BeTrue("MlpVae's decoder");
+            Weights.DecoderHiddenActivation(mlp, 20, 400, 784, z => Student.VaeDecode(mlp, z)).Should().Be(Weights.Activation.Relu, "MlpVae's decoder");
         using (var conv = Student.NewConvVae(20))
-            ConvVaeChecks.DecoderActivationsAreRelu(conv).Should().BeTrue("ConvVae's decoder");
+            ConvVaeChecks.DecoderActivations(conv).Should().Be(Weights.Activation.Relu, "ConvVae's decoder");
+        var t = linspace(-4, 4, 9, dtype: float64);
+        Weights.Classify(t.relu().sigmoid(), t).Should().Be(Weights.Activation.Relu);
+        Weights.Classify(t, t).Should().Be(Weights.Activation.Identity);
+        Weights.Classify(torch.nn.functional.leaky_relu(t, 0.01), t).Should().Be(Weights.Activation.Other);
     }
 
     /// <summary>The sampled letters do not change when every uniform moves by 1e-6 either way, or in float32: no decision lies near its threshold.</summary>

@@ -42,5 +42,6 @@ public static class ZooCatalogue
 
     /// <summary>The entries of <paramref name="bugs"/> or the correct list packed into shared gradings (<see cref="PlantedSubmission.Pack"/>).</summary>
     public static IReadOnlyList<PlantedSubmission.Group> Groups(bool bugs) =>
-        PlantedSubmission.Pack((bugs ? Bugs : Correct).Select(e => ToPlanted(e, bugs)).ToList(), Path.Combine(Paths.Repo, "reference"));
+        PlantedSubmission.Pack((bugs ? Bugs : Correct).Select(e => ToPlanted(e, bugs)).ToList(), Path.Combine(Paths.Repo, "reference"),
+            Manifest.LoadAll(Path.Combine(Paths.Repo, "autograder", "Assignments")));
 }

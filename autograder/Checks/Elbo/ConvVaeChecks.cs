@@ -98,7 +98,7 @@ public sealed class ConvVaeChecks : CheckBase
     /// nonlinearity the course accepts), so either matches. VAE.py accepts any convolutional encoder and decoder with the
     /// right input and output shapes, and fixed weights fit only one layout: the snapshot applies to a model with exactly the
     /// reference's parameter shapes (<see cref="ReferenceShapes"/>, which leave one way to go from 7x7 to 28x28 with 4x4
-    /// kernels: stride 2, padding 1) with ReLU after the decoder's hidden layers (<see cref="DecoderActivationsAreRelu"/>;
+    /// kernels: stride 2, padding 1) with ReLU after the decoder's hidden layers (<see cref="DecoderActivations"/>; none at all fails;
     /// the assignment leaves activations free too); any other layout passes with a note (the other checks of this item judge it). Tolerance 1e-4 on outputs of size 1: each output is a chain of
     /// dot products (lengths 20, 256, at most 64 * 4 and 32 * 4 terms in the transposed convolutions) that err in float32 by
     /// at most gamma_n sum |w x| in any summation order, ReLU is exact and 1-Lipschitz, so an equivalent formula moves an
@@ -114,7 +114,10 @@ public sealed class ConvVaeChecks : CheckBase
                 TestContext.Out.WriteLine($"Snapshot not applicable: your ConvVae(20) has parameter shapes {found}, not the reference's layout; the other checks judge it.");
                 return;
             }
-            if (!DecoderActivationsAreRelu(vae))
+            var activation = DecoderActivations(vae);
+            if (activation == Weights.Activation.Identity)
+                Assert.Fail(new Case("ConvVae.Decode", "ConvVae(20), activation probe", Hint).Describe(Weights.NoActivation));
+            if (activation == Weights.Activation.Other)
             {
                 TestContext.Out.WriteLine("Snapshot not applicable: your decoder's activations are not ReLU (the assignment leaves them free); the other checks judge it.");
                 return;
@@ -126,14 +129,14 @@ public sealed class ConvVaeChecks : CheckBase
     }
 
     /// <summary>
-    /// Whether the decoder of a model with <see cref="ReferenceShapes"/> applies ReLU after its three hidden layers, in eval
+    /// The activation the decoder of a model with <see cref="ReferenceShapes"/> applies after its three hidden layers, in eval
     /// mode: with the [256, 20] weight 0 and the [256] biases a grid t on [-4, 4], the [3136, 256] weight passing hidden unit
     /// 5m to entry m of channel 0's 7x7 grid, each transposed convolution passing channel 0 through its (1, 1) tap only (so
     /// grid cell (y, x) lands on (2y, 2x), then (4y, 4x)) and the other parameters 0, Decode(0) at pixel (4y, 4x) is
-    /// act(act(act(t_5m))) with m = 7y + x, or its sigmoid; it must be relu(t_5m) (LeakyReLU(0.01) differs by 1e-6 t there).
+    /// act(act(act(t_5m))) with m = 7y + x, or its sigmoid: relu(t_5m) for ReLU (LeakyReLU(0.01) differs by 1e-6 t there).
     /// Parameters of a shape the encoder shares get the same values, which decoding never reads.
     /// </summary>
-    public static bool DecoderActivationsAreRelu(StudentModule vae)
+    public static Weights.Activation DecoderActivations(StudentModule vae)
     {
         // float32 numbers, so a float32 model holds t exactly and passes it on exactly (products by 1, sums with 0).
         var t = linspace(-4, 4, 256, dtype: float64).to(float32).to(float64);
@@ -156,8 +159,7 @@ public sealed class ConvVaeChecks : CheckBase
         Student.Eval(vae);
         var image = Student.VaeDecode(vae, zeros(1, 20)).to(float64).cpu().reshape(28, 28);
         var probed = stack(Enumerable.Range(0, 49).Select(m => image[4 * (m / 7), 4 * (m % 7)]).ToArray());
-        var relu = t[TensorIndex.Slice(0, 245, 5)].relu();
-        return (probed - relu).abs().max().ToDouble() <= 1e-7 || (probed - relu.sigmoid()).abs().max().ToDouble() <= 2e-7;
+        return Weights.Classify(probed, t[TensorIndex.Slice(0, 245, 5)]);
     }
 
     /// <summary>The snapshot's decoded codes in <paramref name="dtype"/>, [2, 4, 28, 28].</summary>

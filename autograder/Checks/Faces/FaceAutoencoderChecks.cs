@@ -148,13 +148,14 @@ public sealed class FaceAutoencoderChecks : CheckBase
     /// pixel by about 1e-7; the harness tests measure the reference in float32 against float64 and require 10 times
     /// less than the tolerance. The assignment leaves the architecture free ("either a convolutional or fully-connected"
     /// VAE), so the snapshot applies only to the reference's layout: its parameter shapes (<see cref="ReferenceShapes"/>,
-    /// names and order free) with a ReLU hidden layer in the decoder (<see cref="Weights.DecoderHiddenIsRelu"/>); any other
+    /// names and order free) with a ReLU hidden layer in the decoder (<see cref="Weights.DecoderHiddenActivation"/>; none at all fails); any other
     /// passes with a note, and the item's other checks judge it.
     /// </summary>
     [TestCase(true)]
     [TestCase(false)]
     public void DecodedFacesMatchSnapshot(bool variational)
     {
+        var c = new Case("FaceAutoencoder.Decode", $"{(variational ? "VAE" : "AE")} with fixed weights, 10 fixed codes", "Decode(z) = sigmoid(fc4(relu(fc3(z)))): latent -> hidden (ReLU) -> 576 (sigmoid).");
         using (var model = Student.NewFaceAutoencoder(variational, 16, 256))
         {
             if (!Weights.HasShapes(model, ReferenceShapes, out string found))
@@ -162,15 +163,15 @@ public sealed class FaceAutoencoderChecks : CheckBase
                 TestContext.Out.WriteLine($"Snapshot not applicable: your model has parameter shapes {found}, not the reference's layout; the other checks judge it.");
                 return;
             }
-            if (!Weights.DecoderHiddenIsRelu(model, 16, 256, 576, z => Student.FaceDecode(model, z)))
+            var activation = Weights.DecoderHiddenActivation(model, 16, 256, 576, z => Student.FaceDecode(model, z));
+            if (activation == Weights.Activation.Identity) Assert.Fail((c with { Input = "activation probe" }).Describe(Weights.NoActivation));
+            if (activation == Weights.Activation.Other)
             {
                 TestContext.Out.WriteLine("Snapshot not applicable: your decoder's hidden activation is not ReLU (the assignment leaves it free); the other checks judge it.");
                 return;
             }
         }
-        ImageSnapshot.Match(dtype => DecodedFaces(variational, dtype), SnapshotTolerance,
-            new Case("FaceAutoencoder.Decode", $"{(variational ? "VAE" : "AE")} with fixed weights, 10 fixed codes", "Decode(z) = sigmoid(fc4(relu(fc3(z)))): latent -> hidden (ReLU) -> 576 (sigmoid)."),
-            (0, 1), ["codes 1-5", "codes 6-10"], ["z1", "z2", "z3", "z4", "z5"]);
+        ImageSnapshot.Match(dtype => DecodedFaces(variational, dtype), SnapshotTolerance, c, (0, 1), ["codes 1-5", "codes 6-10"], ["z1", "z2", "z3", "z4", "z5"]);
     }
 
     /// <summary>The reference's parameter shapes (latent 16, hidden 256): fc1 576 -> 256, fcMu and fcLogvar 256 -> 16, fc3 16 -> 256, fc4 256 -> 576.</summary>

@@ -63,7 +63,7 @@ public static class AuditCommand
         IReadOnlyList<PlantedSubmission.Group> planted = [];
         if (!options.ReferenceOnly && File.Exists(catalogue))
         {
-            try { planted = PlantedSubmission.Pack(Sample(PlantedSubmission.Load(catalogue), manifests, options.Quick).ToList(), repo.Reference); }
+            try { planted = PlantedSubmission.Pack(Sample(PlantedSubmission.Load(catalogue), manifests, options.Quick).ToList(), repo.Reference, manifests); }
             catch (InvalidDataException e) { errors.WriteLine($"audit: {e.Message}"); return 2; }
         }
         string work = Path.Combine(options.Out, ".work");
