@@ -14,7 +14,7 @@ public sealed class ShardBatchTests
     /// The planted bugs of the batch: cs446-hw5 bugs that cost different items, so the gradebook's rows differ; with the reference
     /// and the template they put at least one student in each of the three slices.
     /// </summary>
-    static readonly string[] Bugs = ["logpdf-gaussian-missing-half", "bernoulli-sampler-x-greater-than-p"];
+    static readonly string[] Bugs = ["noise-levels-linear-not-geometric", "bernoulli-sampler-x-greater-than-p"];
 
     /// <summary>
     /// Four generated cs446-hw5 submissions (the reference, the template and two planted bugs) graded by <c>batch</c> unsharded and
