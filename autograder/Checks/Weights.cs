@@ -100,6 +100,26 @@ public static class Weights
         return Is(t.relu()) ? Activation.Relu : Is(t) ? Activation.Identity : Activation.Other;
     }
 
+    /// <summary>
+    /// Whether the snapshot of a decoder whose architecture and activations the assignment leaves free applies to
+    /// <paramref name="module"/> (named <paramref name="model"/> in notes): it has <paramref name="referenceShapes"/> and
+    /// <paramref name="probe"/> finds ReLU. Otherwise it writes the note saying why not, or, where the probe finds no
+    /// activation at all, fails the check <paramref name="c"/>.
+    /// </summary>
+    public static bool SnapshotApplies(StudentModule module, IEnumerable<long[]> referenceShapes, Func<Activation> probe, Case c, string model)
+    {
+        if (!HasShapes(module, referenceShapes, out string found))
+        {
+            TestContext.Out.WriteLine($"Snapshot not applicable: your {model} has parameter shapes {found}, not the reference's layout; the other checks judge it.");
+            return false;
+        }
+        var activation = probe();
+        if (activation == Activation.Identity) Assert.Fail((c with { Input = "activation probe" }).Describe(NoActivation));
+        if (activation == Activation.Relu) return true;
+        TestContext.Out.WriteLine("Snapshot not applicable: your decoder's activations are not ReLU (the assignment leaves them free); the other checks judge it.");
+        return false;
+    }
+
     /// <summary>The failure for a decoder whose probe found no activation: its layers compose to one linear map.</summary>
     public const string NoActivation = "the decoder has no nonlinearity between its layers (the probe's hidden values come out unchanged), so its layers compose to one linear map: add an activation (ReLU, as the reference, or another) after each hidden layer.";
 

@@ -8,11 +8,15 @@ namespace GenAI.Autograder.Grading;
 /// </summary>
 public static class PlantedSubmission
 {
-    /// <summary>One catalogue entry: a bug (it must lose points in every item of Loses and nowhere outside Loses and MayLose) or a correct variant.</summary>
+    /// <summary>
+    /// One catalogue entry: a bug (it must lose points in every item of Loses and nowhere else: a mistake costs points once) or a
+    /// correct variant.
+    /// </summary>
     /// <param name="Name">Its id.</param>
     /// <param name="IsBug">False for a correct variant (full marks everywhere).</param>
     /// <param name="Loses">Item ids ("assignment/number") that must lose points.</param>
-    /// <param name="MayLose">Item ids that may lose points too.</param>
+    /// <param name="MayLose">Item ids whose checks also meet the mistake (a composite item calling the buggy helper): they are not
+    /// charged for it (<see cref="Scorer"/>), and packing keeps other bugs off them, whose mistakes their failures would hide.</param>
     /// <param name="Assignment">The assignment it concerns, when it concerns one.</param>
     /// <param name="Edits">Exact edits of reference/ files.</param>
     public sealed record Entry(string Name, bool IsBug, IReadOnlyList<string> Loses, IReadOnlyList<string> MayLose, string? Assignment, IReadOnlyList<(string file, string find, string replace)> Edits)
@@ -127,8 +131,8 @@ public static class PlantedSubmission
 
     /// <summary>
     /// What disagrees with the expectations of <paramref name="group"/>'s entries in <paramref name="graded"/> (results per
-    /// assignment): an item of an entry's Loses that kept full marks, or an item that lost points although no entry may lose
-    /// it (a variant may lose nowhere). Empty when the grading agrees.
+    /// assignment): an item of an entry's Loses that kept full marks, or an item that lost points outside every entry's Loses
+    /// (a mistake charged twice; a variant may lose nowhere). Empty when the grading agrees.
     /// </summary>
     public static IReadOnlyList<string> Disagreements(Group group, IEnumerable<(string assignment, GradescopeResults results)> graded)
     {
@@ -143,7 +147,7 @@ public static class PlantedSubmission
                 bool lost = test.Score < test.MaxScore;
                 var owners = group.Entries.Where(e => e.IsBug && e.Loses.Contains(id)).ToList();
                 if (owners.Count > 0 && !lost) found.Add($"{owners[0].Name}: kept full marks in {id}, where it must lose points");
-                else if (lost && !group.Entries.Any(e => e.IsBug && (e.Loses.Contains(id) || e.MayLose.Contains(id))))
+                else if (lost && !group.Entries.Any(e => e.IsBug && e.Loses.Contains(id)))
                     found.Add($"{names}: lost {test.MaxScore - test.Score:0.##} points in {id}: {Scorer.FirstFailure(test.Output)}");
             }
         }

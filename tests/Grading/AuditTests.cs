@@ -33,12 +33,16 @@ public sealed class AuditTests
         Tests = items.Select(i => new GradescopeTest { Number = i.number, Name = i.number, Score = i.score, MaxScore = i.max, Output = i.score < i.max ? "0 of 1 checks passed.\nFAIL Checks.A\n    what went wrong" : "" }).ToList(),
     };
 
-    /// <summary>Bugs graded together must each lose in their items, and items may lose only where some bug may; a variant must lose nowhere; each disagreement is named.</summary>
+    /// <summary>
+    /// Bugs graded together must each lose in their items and nowhere else (not in a mayLose item either: a mistake costs
+    /// points once); a variant must lose nowhere; each disagreement is named.
+    /// </summary>
     [Test]
     public void PlantedGradingsAreJudgedItemByItem()
     {
         var bugs = new PlantedSubmission.Group("hw", [new("b", true, ["hw/1"], ["hw/3"], null, []), new("c", true, ["hw/4"], [], null, [])]);
-        PlantedSubmission.Disagreements(bugs, [("hw", Results(("1", 0, 2), ("2", 2, 2), ("3", 1, 2), ("4", 0, 1)))]).Should().BeEmpty();
+        PlantedSubmission.Disagreements(bugs, [("hw", Results(("1", 0, 2), ("2", 2, 2), ("3", 2, 2), ("4", 0, 1)))]).Should().BeEmpty();
+        PlantedSubmission.Disagreements(bugs, [("hw", Results(("1", 0, 2), ("2", 2, 2), ("3", 1, 2), ("4", 0, 1)))]).Should().ContainSingle().Which.Should().Contain("lost 1 points in hw/3");
         PlantedSubmission.Disagreements(bugs, [("hw", Results(("1", 2, 2), ("2", 2, 2), ("3", 2, 2), ("4", 0, 1)))]).Should().ContainSingle().Which.Should().Contain("b: kept full marks in hw/1");
         PlantedSubmission.Disagreements(bugs, [("hw", Results(("1", 0, 2), ("2", 1, 2), ("3", 2, 2), ("4", 0, 1)))]).Should().ContainSingle().Which.Should().Contain("lost 1 points in hw/2: what went wrong");
         var variants = new PlantedSubmission.Group("hw", [new("v", false, [], [], "hw", [])]);

@@ -15,7 +15,7 @@ public static class ZooCatalogue
     /// <param name="Source">Where the translated code comes from (repository and path, or a description).</param>
     /// <param name="Assignment">The manifest it is graded on.</param>
     /// <param name="Loses">Bugs: items (NUMBER) that must lose points; empty for correct entries.</param>
-    /// <param name="MayLose">Bugs: items that may also lose points (a composite item calling the buggy helper).</param>
+    /// <param name="MayLose">Bugs: items whose checks also meet the mistake (a composite item calling the buggy helper), not charged for it.</param>
     /// <param name="Edits">Exact text edits of reference/ (file, find, replace), each find matching once.</param>
     public sealed record Entry(string Name, string Source, string Assignment, IReadOnlyList<string> Loses, IReadOnlyList<string> MayLose, IReadOnlyList<(string file, string find, string replace)> Edits);
 
