@@ -29,10 +29,17 @@ public abstract class CheckBase
     [OneTimeSetUp]
     public void BeginGroup() => Seam.Student.BeginGroup();
 
-    /// <summary>Opens the test's dispose scope, seeds the global CPU generator, here and in the worker, and holds the finalizer thread.</summary>
+    /// <summary>
+    /// Opens the test's dispose scope, seeds the global CPU generator, here and in the worker, holds the finalizer thread,
+    /// and gives a training check's calls the longer per-call limit (<see cref="Seam.Student.TrainingCallLimitScale"/>).
+    /// </summary>
     [SetUp]
     public void OpenScope()
     {
+        // The method's own category (a parameterised check's cases do not carry it in their properties).
+        bool training = GetType().GetMethods().Where(m => m.Name == TestContext.CurrentContext.Test.MethodName)
+            .SelectMany(m => m.GetCustomAttributes(typeof(CategoryAttribute), true)).Cast<CategoryAttribute>().Any(a => a.Name == Training);
+        Seam.Student.CallLimitScale = training ? Seam.Student.TrainingCallLimitScale : 1;
         scope = torch.NewDisposeScope();
         Seam.Student.Seed(20261123);
         pause = Seam.FinalizerPause.Hold();

@@ -95,6 +95,19 @@ public static partial class Student
     /// <summary>True when student code runs in a separate worker process.</summary>
     public static bool Isolated => Backend is WorkerBackend;
 
+    /// <summary>
+    /// What the worker's per-call limit is multiplied by for the check now running: <see cref="TrainingCallLimitScale"/> in a
+    /// training check, else 1 (<see cref="Checks.CheckBase"/> sets it before each check).
+    /// </summary>
+    public static double CallLimitScale { get; set; } = 1;
+
+    /// <summary>
+    /// Training checks' calls get this many times the per-call limit (4 x 60 s by default): how much work a training call
+    /// does is the student's choice (a PixelLstm.Fit over single-image batches takes 26 times the reference's steps, about
+    /// 75 s here, and learns the letters), while the overall limit on a grading still bounds the whole.
+    /// </summary>
+    public const double TrainingCallLimitScale = 4;
+
     /// <summary>Starts a group of checks; a worker spoiled by failures in the previous group is replaced.</summary>
     public static void BeginGroup() => Backend.BeginGroup();
 

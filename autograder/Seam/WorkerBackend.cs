@@ -62,8 +62,8 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
     bool calibrated;
     readonly Dictionary<string, double> timedOut = new();
 
-    /// <summary>The per-call limit: the configured one times the machine's measured slowdown.</summary>
-    TimeSpan CallLimit => limits.CallTimeout * slowdown;
+    /// <summary>The per-call limit: the configured one times the check's scale (<see cref="Student.CallLimitScale"/>) and the machine's measured slowdown.</summary>
+    TimeSpan CallLimit => limits.CallTimeout * Student.CallLimitScale * slowdown;
 
     /// <summary>
     /// Measures the machine's speed once, when a call first reaches the configured limit (of machine time, or 8 times
@@ -156,7 +156,7 @@ public sealed class WorkerBackend : IStudentBackend, IDisposable
             Stop();
             failedSinceStart = false;
             timedOut[op] = limit.TotalSeconds;
-            string machine = $"the {limits.CallTimeout.TotalSeconds:F0} s call limit" + (slowdown > 1 ? $" x {slowdown:F2}, as this machine ran the reference workload at {gflops:F0} GFLOP/s where limits assume {MachineSpeed.NominalGflops:F0}" : $"; this machine ran the reference workload at {gflops:F0} GFLOP/s, not slower than limits assume") +
+            string machine = $"the {(limits.CallTimeout * Student.CallLimitScale).TotalSeconds:F0} s call limit{(Student.CallLimitScale > 1 ? " of a training check" : "")}" + (slowdown > 1 ? $" x {slowdown:F2}, as this machine ran the reference workload at {gflops:F0} GFLOP/s where limits assume {MachineSpeed.NominalGflops:F0}" : $"; this machine ran the reference workload at {gflops:F0} GFLOP/s, not slower than limits assume") +
                 $"; {wall:F0} s of wall-clock time, other processes took {busy:P0} of the machine meanwhile and that time did not count";
             throw new StudentFailure($"{OperationKey.Display(op)} did not finish within {limit.TotalSeconds:F0} s ({machine}): an endless loop, or far too much work? It was stopped.");
         }
