@@ -40,6 +40,7 @@ public abstract class CheckBase
         bool training = GetType().GetMethods().Where(m => m.Name == TestContext.CurrentContext.Test.MethodName)
             .SelectMany(m => m.GetCustomAttributes(typeof(CategoryAttribute), true)).Cast<CategoryAttribute>().Any(a => a.Name == Training);
         Seam.Student.CallLimitScale = training ? Seam.Student.TrainingCallLimitScale : 1;
+        Numerics.Case.Latest = null;
         scope = torch.NewDisposeScope();
         Seam.Student.Seed(20261123);
         pause = Seam.FinalizerPause.Hold();

@@ -48,7 +48,8 @@ public static class ScoreMatching
     /// levels increasingly) run <paramref name="steps"/> updates
     /// x &lt;- x + alpha_i / 2 * s(x, sigma_i) + sqrt(alpha_i) * z, z ~ N(0, I), with the score
     /// evaluated at the current x (before the step's noise is added), alpha_i = eps * sigma_i^2 / sigma_L^2
-    /// and sigma_L the <b>last</b> (smallest) level. The noise may be drawn in any order. Returns the
+    /// and sigma_L the <b>last</b> (smallest) level (the largest, as 4(a)'s numbering
+    /// reads, is accepted too: it rescales eps). The noise may be drawn in any order. Returns the
     /// final samples [N, D], without a gradient graph; x0 is not modified.
     /// </summary>
     public static Tensor AnnealedLangevinDynamics(ScoreFunction score, Tensor x0, double[] noiseLevels, double eps, int steps, Generator? generator = null)

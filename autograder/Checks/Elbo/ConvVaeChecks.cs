@@ -117,19 +117,51 @@ public sealed class ConvVaeChecks : CheckBase
     }
 
     /// <summary>
-    /// The activation the decoder of a model with <see cref="ReferenceShapes"/> applies after its three hidden layers, in eval
-    /// mode: with the [256, 20] weight 0 and the [256] biases a grid t on [-4, 4], the [3136, 256] weight passing hidden unit
-    /// 5m to entry m of channel 0's 7x7 grid, each transposed convolution passing channel 0 through its (1, 1) tap only (so
-    /// grid cell (y, x) lands on (2y, 2x), then (4y, 4x)) and the other parameters 0, Decode(0) at pixel (4y, 4x) is
-    /// act(act(act(t_5m))) with m = 7y + x, or its sigmoid: relu(t_5m) for ReLU (LeakyReLU(0.01) differs by 1e-6 t there).
-    /// Parameters of a shape the encoder shares get the same values, which decoding never reads.
+    /// The activation the decoder of a model with <see cref="ReferenceShapes"/> applies after its three hidden layers (Linear
+    /// to 256, Linear to the 64x7x7 grid, the first transposed convolution), in eval mode: ReLU where a probe of each layer
+    /// finds ReLU, Identity where every probe finds none, Other otherwise (a decoder without the ReLU after one of its layers
+    /// is a layout of its own: the snapshot does not apply; probing the three in one composition saw relu(relu(t)) = relu(t)).
     /// </summary>
     public static Weights.Activation DecoderActivations(StudentModule vae)
     {
-        // float32 numbers, so a float32 model holds t exactly and passes it on exactly (products by 1, sums with 0).
-        var t = linspace(-4, 4, 256, dtype: float64).to(float32).to(float64);
+        var found = Enumerable.Range(0, 3).Select(layer => DecoderActivation(vae, layer)).ToArray();
+        return found.All(a => a == Weights.Activation.Relu) ? Weights.Activation.Relu
+             : found.All(a => a == Weights.Activation.Identity) ? Weights.Activation.Identity : Weights.Activation.Other;
+    }
+
+    /// <summary>
+    /// The activation after decoder layer <paramref name="layer"/> (0, 1 or 2): Decode(0) with weights that put 49 probe values
+    /// t = -3 .. 3 (steps of 1/8) into that layer's pre-activation, at grid cell m of channel 0, and shift every later layer's
+    /// input by +8 (undone by the output bias), where ReLU and no activation agree; the [64, 32, 4, 4] and [32, 1, 4, 4] kernels
+    /// pass channel 0 through their (1, 1) tap only, so cell (y, x) lands on (2y, 2x), then on pixel (4y, 4x), which reads
+    /// act(t_m), or its sigmoid. Values t and t + 8 are exact in float32, so the reading is exact. Parameters of a shape the
+    /// encoder shares get the same values, which decoding never reads.
+    /// </summary>
+    static Weights.Activation DecoderActivation(StudentModule vae, int layer)
+    {
+        const double shift = 8;
+        var t = (arange(49, dtype: float64) - 24) / 8;
+        var hiddenBias = zeros(256, dtype: float64);
         var toGrid = zeros(3136, 256, dtype: float64);
-        for (int m = 0; m < 49; m++) toGrid[m, 5 * m] = 1;
+        var gridBias = zeros(3136, dtype: float64);
+        var deconvBias = zeros(32, dtype: float64);
+        double outputBias = -shift;
+        switch (layer)
+        {
+            case 0:
+                for (int m = 0; m < 49; m++) { hiddenBias[5 * m] = t[m]; toGrid[m, 5 * m] = 1; }
+                gridBias.fill_(shift);
+                break;
+            case 1:
+                gridBias[..49] = t;
+                deconvBias[0] = shift;
+                break;
+            default:
+                gridBias[..49] = t + shift;
+                deconvBias[0] = -shift;
+                outputBias = 0;
+                break;
+        }
         Tensor Tap(long input, long output)
         {
             var w = zeros(input, output, 4, 4, dtype: float64);
@@ -138,16 +170,19 @@ public sealed class ConvVaeChecks : CheckBase
         }
         Student.LoadParameters(vae, Student.Parameters(vae).ToDictionary(p => p.name, p => Numeric.Format(p.value.shape) switch
         {
-            "[256]" => t,
+            "[256]" => hiddenBias,
             "[3136, 256]" => toGrid,
+            "[3136]" => gridBias,
             "[64, 32, 4, 4]" => Tap(64, 32),
+            "[32]" => deconvBias,
             "[32, 1, 4, 4]" => Tap(32, 1),
+            "[1]" => full(1, outputBias, dtype: float64),
             _ => zeros(p.value.shape, dtype: float64),
         }));
         Student.Eval(vae);
         var image = Student.VaeDecode(vae, zeros(1, 20)).to(float64).cpu().reshape(28, 28);
         var probed = stack(Enumerable.Range(0, 49).Select(m => image[4 * (m / 7), 4 * (m % 7)]).ToArray());
-        return Weights.Classify(probed, t[TensorIndex.Slice(0, 245, 5)]);
+        return Weights.Classify(probed, t);
     }
 
     /// <summary>The snapshot's decoded codes in <paramref name="dtype"/>, [2, 4, 28, 28].</summary>

@@ -21,7 +21,9 @@ public sealed class FaceAutoencoderChecks : CheckBase
     /// Held-out reconstruction MSE per pixel after the training tier. The reference, over six
     /// initialisations (global seeds 1-5 and 144), reaches 0.0114-0.0140 (VAE, beta = 0.5) and
     /// 0.0051-0.0064 (AE); the thresholds are the worst of those times 1.25, so a correct model with
-    /// another initialisation order passes. Untrained models score about 0.07.
+    /// another initialisation order passes. Untrained models score about 0.07. A correct AE started from Xavier weights
+    /// of gain 1/2 reached 0.0084, so a model laid out as the reference is trained from <see cref="Weights.LoadDefaultInit"/>,
+    /// where the reference reached 0.0118-0.0128 (VAE) and 0.0052-0.0056 (AE) over init seeds 1-5 and 146.
     /// </summary>
     const double VaeThreshold = 0.0175, AeThreshold = 0.0080;
 
@@ -165,6 +167,12 @@ public sealed class FaceAutoencoderChecks : CheckBase
     /// <summary>The reference's parameter shapes (latent 16, hidden 256): fc1 576 -> 256, fcMu and fcLogvar 256 -> 16, fc3 16 -> 256, fc4 256 -> 576.</summary>
     static readonly long[][] ReferenceShapes = [[256, 576], [256], [16, 256], [16], [16, 256], [16], [256, 16], [256], [576, 256], [576]];
 
+    /// <summary>The reference's shapes less the log-variance head, which an AE may leave out.</summary>
+    static readonly long[][] AeShapes = [[256, 576], [256], [16, 256], [16], [256, 16], [256], [576, 256], [576]];
+
+    /// <summary>Seed of the default initialisation the training tier gives models laid out as the reference.</summary>
+    const long InitSeed = 146;
+
     /// <summary>The snapshot's decoded faces in <paramref name="dtype"/>, [2, 5, 24, 24].</summary>
     public static Tensor DecodedFaces(bool variational, ScalarType dtype)
     {
@@ -177,7 +185,11 @@ public sealed class FaceAutoencoderChecks : CheckBase
         return p.reshape(2, 5, 24, 24);
     }
 
-    /// <summary>20 points from z to z': row i = z + i/19 (z' - z), so row 0 is z and row 19 is z'.</summary>
+    /// <summary>
+    /// 20 points from z to z': row i = z + i/19 (z' - z), so row 0 is z and row 19 is z'. Within 1e-6: weights i/19 made
+    /// in float32 (a dtype the assignment leaves free) move a point by about 6e-8 |z' - z|, a mistaken spacing (i/20,
+    /// reversed ends) by 0.05 |z' - z| or more.
+    /// </summary>
     [Test]
     public void InterpolationRunsFromZToZPrime()
     {
@@ -187,7 +199,7 @@ public sealed class FaceAutoencoderChecks : CheckBase
         var got = Student.FaceInterpolate(from, to, 20);
         var expected = stack(Enumerable.Range(0, 20).Select(i => from + i / 19.0 * (to - from)).ToArray());
         Numeric.AssertShape(got, [20, 16], c);
-        Numeric.AssertClose(got, expected, c, rtol: 1e-12, atol: 1e-12);
+        Numeric.AssertClose(got, expected, c, rtol: 1e-6, atol: 1e-6);
     }
 
     /// <summary>
@@ -206,6 +218,11 @@ public sealed class FaceAutoencoderChecks : CheckBase
         var faces = Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "eigenfaces.npy")).to(float32).reshape(-1, 576);
         Student.Seed(144);
         using var model = Student.NewFaceAutoencoder(variational, 16, 256);
+        if (Weights.HasShapes(model, ReferenceShapes, out _) || (!variational && Weights.HasShapes(model, AeShapes, out _)))
+        {
+            Weights.LoadDefaultInit(model, InitSeed);
+            TestContext.Out.WriteLine($"{name}: laid out as the reference, so trained from PyTorch's default initialisation (seeded), as the thresholds were measured; the initialisation is yours to choose and not graded.");
+        }
         using var failures = Student.For(c);
         var (epochs, mse) = Student.FaceTrain(model, faces[..240], faces[240..], 40, 32, 1e-3, variational ? 0.5 : 0, Rng(145));
         double threshold = !variational ? AeThreshold : LossOnTheFixedBatch(0.5, c).form switch

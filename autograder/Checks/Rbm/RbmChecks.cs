@@ -305,4 +305,34 @@ public sealed class RbmChecks : CheckBase
         var expectedW = tensor(Enumerable.Range(0, V * M).Select(k => 1 / (1 + Math.Exp(-tiny.Alpha[k % M])) * Sigma[k / M] * grad[k / M]).ToArray(), [V, M], dtype: float64);
         Numeric.AssertClose(dw, expectedW, c with { Input = c.Input + ", d/dW" }, rtol: 1e-6, atol: 1e-9);
     }
+
+    /// <summary>
+    /// With W != 0 and k = 1 the chain's start shows: from data all at v0, h ~ p(h | v0) and v1 ~ N(b + sigma W h, sigma^2),
+    /// so d loss / d b_i = -(v0_i - b_i) / sigma_i^2 + mean (v1_i - b_i) / sigma_i^2 has expectation
+    /// -(v0_i - b_i) / sigma_i^2 + sum_j W_ij p_j(v0) / sigma_i and standard error sqrt((1 + sum_j W_ij^2 p_j (1 - p_j)) / n) / sigma_i;
+    /// it must lie within 6 of them. A chain started from noise (a public GRBM's CD) or run for a k of its own misses it
+    /// on every unit; <see cref="ContrastiveDivergenceContrastsDataWithTheChain"/>, at W = 0, cannot see where the chain starts.
+    /// </summary>
+    [Test]
+    public void ContrastiveDivergenceChainStartsAtTheData()
+    {
+        var c = new Case("GaussianBernoulliRbm.ContrastiveDivergenceLoss", "a seeded RBM with W != 0, 4000 data points at v0 = (0.7, -1.2, 2), k = 1",
+            "v_k is the end of a k-step Gibbs chain started at the data v (h ~ p(h | v), then v ~ p(v | h), k times), not at noise or anywhere else.");
+        var tiny = Tiny.Draw(88);
+        double[] v0 = [0.7, -1.2, 2.0];
+        const int n = 4000;
+        var (_, gradients) = Student.RbmContrastiveDivergence(tiny.Load(), Batch(Enumerable.Repeat(v0, n).ToArray()), 1, Rng(89));
+        if (!gradients.TryGetValue("b", out var db)) { Assert.Fail(c.Describe("the module has no parameter 'b'.")); return; }
+        var grad = db.flatten().to(float64).data<double>().ToArray();
+        var p = Enumerable.Range(0, M).Select(j => 1 / (1 + Math.Exp(-(tiny.Alpha[j] + Enumerable.Range(0, V).Sum(i => tiny.W[i * M + j] * v0[i] / Sigma[i]))))).ToArray();
+        for (int i = 0; i < V; i++)
+        {
+            double drift = Enumerable.Range(0, M).Sum(j => tiny.W[i * M + j] * p[j]);
+            double expected = -(v0[i] - tiny.B[i]) / (Sigma[i] * Sigma[i]) + drift / Sigma[i];
+            double band = 6 * Math.Sqrt((1 + Enumerable.Range(0, M).Sum(j => tiny.W[i * M + j] * tiny.W[i * M + j] * p[j] * (1 - p[j]))) / n) / Sigma[i];
+            if (!(Math.Abs(grad[i] - expected) <= band))
+                Assert.Fail(c.Describe($"d loss / d b_{i} is {grad[i]:G5}; one Gibbs step from the data puts the chain's end at mean b + sigma W p(h | v0), so it must be within {band:G3} of {expected:G5} " +
+                    $"(the data term alone gives {-(v0[i] - tiny.B[i]) / (Sigma[i] * Sigma[i]):G5}): does the chain start at the data, and run k = 1 step?"));
+        }
+    }
 }

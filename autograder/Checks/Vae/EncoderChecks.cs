@@ -30,10 +30,16 @@ public sealed class EncoderChecks : CheckBase
         var c = new Case("Encoder.forward", "fixed weights, Encoder(12, 8, 2)", "h = tanh(fc1(x)); return (fc21(h), exp(fc22(h))): the second head is a log-variance.");
         var encoder = Student.NewEncoder(12, 8, 2);
         var w = Weights.Make(12, ("fc1", 12, 8), ("fc21", 8, 2), ("fc22", 8, 2));
-        Weights.Assign(encoder, w, c);
+        bool byName = Weights.Assign(encoder, w, c);
         var x = rand(5, 12, generator: Rng(13));
         var h = Weights.Affine(w, "fc1", x).tanh();
         var (mu, v) = Student.Encode(encoder, x);
+        if (!byName && mu.shape.SequenceEqual(new long[] { 5, 2 }) && !mu.to(float64).allclose(Weights.Affine(w, "fc21", h), rtol: 1e-4, atol: 1e-5))
+        {
+            // Assigned by shape, the two heads' weights went in registration order: the student's may register the log-variance head first.
+            Weights.Assign(encoder, new[] { "fc1", "fc22", "fc21" }.SelectMany(l => new[] { l + ".weight", l + ".bias" }).ToDictionary(n => n, n => w[n]), c);
+            (mu, v) = Student.Encode(encoder, x);
+        }
         Numeric.AssertClose(mu, Weights.Affine(w, "fc21", h), c with { Input = "mu, fixed weights" }, rtol: 1e-4, atol: 1e-5);
         Numeric.AssertClose(v, Weights.Affine(w, "fc22", h).exp(), c with { Input = "sigmaSquare, fixed weights" }, rtol: 1e-4, atol: 1e-5);
     }
