@@ -116,6 +116,9 @@ public sealed class FashionVaeChecks : CheckBase
         var recon = Student.FashionDecode(vae, mu, labels);
         Numeric.AssertShape(recon, [4, 784], c with { Function = name + ".Decode" });
         if (!(recon.gt(0).all().ToBoolean() && recon.lt(1).all().ToBoolean())) Assert.Fail(c.Describe("Decode must return Bernoulli means in (0, 1): end with a sigmoid."));
+        Weights.LoadByShape(vae, conditional ? 4336 : 4337);
+        var (seededMu, seededLogvar) = Student.FashionEncode(vae, rand([64, 784], generator: Rng(4338)), arange(64) % 10);
+        Elbo.GaussianVaeAssert.HeadsTakeNegativeValues(seededMu, seededLogvar, c with { Function = name + ".Encode", Input = c.Input + ", seeded weights, 64 uniform images", Hint = Elbo.GaussianVaeAssert.HeadsHint });
         if (!conditional) return;
         var other = tensor(new long[] { 5, 6, 7, 8 });
         if (Student.FashionEncode(vae, images, other).mu.eq(mu).all().ToBoolean()) Assert.Fail(c.Describe("Encode ignores the labels: concatenate one_hot(labels) to x."));

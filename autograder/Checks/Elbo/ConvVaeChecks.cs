@@ -38,6 +38,23 @@ public sealed class ConvVaeChecks : CheckBase
         GaussianVaeAssert.ForwardReturnsReconstructionMeanAndLogVariance(vae, new Case("ConvVae.forward", "ConvVae(4) on [5, 784]", Hint), rand(5, 784, generator: Rng(44)), 4);
     }
 
+    /// <summary>
+    /// The encoder's heads take negative values (<see cref="GaussianVaeAssert.HeadsTakeNegativeValues"/>) on 64 uniform images,
+    /// with seeded weights by shape where the model is laid out as the reference, else with its own initialisation.
+    /// </summary>
+    [Test]
+    public void EncoderHeadsTakeNegativeValues()
+    {
+        using var vae = Student.NewConvVae(20);
+        if (Weights.HasShapes(vae, ReferenceShapes, out _)) Weights.LoadByShape(vae, 4334);
+        Student.Eval(vae);
+        var (mu, logvar) = Student.VaeEncode(vae, rand(64, 784, generator: Rng(4335)));
+        var c = new Case("ConvVae.Encode", "ConvVae(20) with seeded weights on [64, 784]", GaussianVaeAssert.HeadsHint);
+        Numeric.AssertShape(mu, [64, 20], c);
+        Numeric.AssertShape(logvar, [64, 20], c);
+        GaussianVaeAssert.HeadsTakeNegativeValues(mu, logvar, c);
+    }
+
     /// <summary>The model is convolutional: at least one 4-D weight (a Conv2d or ConvTranspose2d kernel) is registered.</summary>
     [Test]
     public void TheModelHasConvolutionLayers()

@@ -6,9 +6,26 @@ using static TorchSharp.torch;
 
 namespace GenAI.Autograder.Checks.Elbo;
 
-/// <summary>Assertions shared by the checks of the two CS 4331 VAEs (<c>ConvVae</c> and <c>MlpVae</c>).</summary>
+/// <summary>Assertions shared by the checks of the Gaussian-posterior VAEs (CS 4331's <c>ConvVae</c> and <c>MlpVae</c>, and the heads' range check of the faces and Fashion-MNIST VAEs).</summary>
 static class GaussianVaeAssert
 {
+    /// <summary>Hint of <see cref="HeadsTakeNegativeValues"/>.</summary>
+    public const string HeadsHint = "mu and logvar are the outputs of plain Linear heads: no activation after them (a log-variance below 0 is a variance below 1).";
+
+    /// <summary>
+    /// The encoder's two heads range over the real line, as a Gaussian posterior's mean and log-variance must: each of
+    /// <paramref name="mu"/> and <paramref name="logvar"/>, encoded from a batch with seeded weights, has negative entries.
+    /// A ReLU (or softplus, or sigmoid) on a head confines it to positive values, a log-variance to variances of at least 1
+    /// (public VAEs do this), which the loss and training checks, on whatever codes the encoder gives, do not see. A plain
+    /// affine head gives all-positive entries over 16 or more latent dimensions with probability about 2^-16 or less.
+    /// </summary>
+    public static void HeadsTakeNegativeValues(Tensor mu, Tensor logvar, Case c)
+    {
+        foreach (var (name, head) in new[] { ("mu", mu), ("logvar", logvar) })
+            if (!head.lt(0).any().ToBoolean())
+                Assert.Fail(c.Describe($"all {head.numel()} entries of {name} are >= 0 (smallest {head.min().ToDouble():G4}): an activation after the {name} head keeps it from taking negative values."));
+    }
+
     /// <summary>A loss on encode-reparameterise-decode of <paramref name="x"/> sends a non-zero gradient to every parameter of <paramref name="vae"/>.</summary>
     public static void EveryParameterReceivesAGradient(StudentModule vae, string kind, Tensor x, Generator generator, string hint)
     {

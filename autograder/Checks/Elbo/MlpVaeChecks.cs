@@ -33,6 +33,22 @@ public sealed class MlpVaeChecks : CheckBase
         GaussianVaeAssert.ForwardReturnsReconstructionMeanAndLogVariance(vae, new Case("MlpVae.forward", "MlpVae(12, 8, 3) on [5, 12]", Hint), rand(5, 12), 3);
     }
 
+    /// <summary>
+    /// The encoder's heads take negative values (<see cref="GaussianVaeAssert.HeadsTakeNegativeValues"/>) on 64 uniform images,
+    /// with seeded weights by shape where the model is laid out as the reference, else with its own initialisation.
+    /// </summary>
+    [Test]
+    public void EncoderHeadsTakeNegativeValues()
+    {
+        using var vae = Student.NewMlpVae(784, 400, 20);
+        if (Weights.HasShapes(vae, ReferenceShapes, out _)) Weights.LoadByShape(vae, 4332);
+        var (mu, logvar) = Student.VaeEncode(vae, rand(64, 784, generator: Rng(4333)));
+        var c = new Case("MlpVae.Encode", "MlpVae(784, 400, 20) with seeded weights on [64, 784]", GaussianVaeAssert.HeadsHint);
+        Numeric.AssertShape(mu, [64, 20], c);
+        Numeric.AssertShape(logvar, [64, 20], c);
+        GaussianVaeAssert.HeadsTakeNegativeValues(mu, logvar, c);
+    }
+
     /// <summary>A loss on encode-reparameterise-decode sends a non-zero gradient to every parameter: the model trains end to end.</summary>
     [Test]
     public void EveryParameterReceivesAGradient()

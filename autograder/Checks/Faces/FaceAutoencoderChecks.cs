@@ -104,6 +104,23 @@ public sealed class FaceAutoencoderChecks : CheckBase
     }
 
     /// <summary>
+    /// The encoder's heads take negative values (<see cref="Elbo.GaussianVaeAssert.HeadsTakeNegativeValues"/>) on 64 fixture faces,
+    /// with seeded weights by shape where the model is laid out as the reference, else with its own initialisation.
+    /// </summary>
+    [Test]
+    public void EncoderHeadsTakeNegativeValues()
+    {
+        var c = new Case("FaceAutoencoder.Encode", "VAE with seeded weights, 64 fixture faces", Elbo.GaussianVaeAssert.HeadsHint);
+        var faces = Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "eigenfaces.npy")).to(float32).reshape(-1, 576)[..64];
+        using var vae = Student.NewFaceAutoencoder(true, 16, 256);
+        if (Weights.HasShapes(vae, ReferenceShapes, out _)) Weights.LoadByShape(vae, 147);
+        var (mu, logvar) = Student.FaceEncode(vae, faces);
+        Numeric.AssertShape(mu, [64, 16], c with { Input = c.Input + ", mu" });
+        Numeric.AssertShape(logvar, [64, 16], c with { Input = c.Input + ", logvar" });
+        Elbo.GaussianVaeAssert.HeadsTakeNegativeValues(mu, logvar, c);
+    }
+
+    /// <summary>
     /// The AE has the VAE's parameter shapes ("the exact same architecture"), or those without the log-variance head (one
     /// [latent, hidden] weight and one [latent] bias), which an AE never uses; and its code is mu itself for any seed (no sampling).
     /// </summary>
