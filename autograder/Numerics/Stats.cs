@@ -63,6 +63,28 @@ public static class Stats
         }
     }
 
+    /// <summary>
+    /// Fails if two columns of <paramref name="values"/> [n, k], each drawn independently of the others, are correlated:
+    /// under independence a sample correlation is about N(0, 1/n), so |r| must stay within 6 / sqrt(n) (false-fail
+    /// probability about 2e-9 a pair). The columns' marginal laws cannot show one noise shared by every column of a row.
+    /// </summary>
+    public static void AssertColumnsUncorrelated(Tensor values, Case c, string what)
+    {
+        using var v = values.detach().cpu().to(float64);
+        long n = v.shape[0], k = v.shape[1];
+        var centred = v - v.mean([0], keepdim: true);
+        var sd = centred.square().mean([0]).sqrt();
+        var r = centred.T.matmul(centred) / n / sd.outer(sd);
+        double bound = 6 / Math.Sqrt(n);
+        for (int i = 0; i < k; i++)
+            for (int j = i + 1; j < k; j++)
+            {
+                double rij = r[i, j].item<double>();
+                if (!(Math.Abs(rij) <= bound))
+                    Assert.Fail(c.Describe($"{what} {i + 1} and {j + 1} are correlated (sample correlation {rij:F4}, independent draws stay within ±{bound:F4} over {n} rows): draw a separate value for every entry, not one per row."));
+            }
+    }
+
     /// <summary>Fails if the frequency of ones, <paramref name="ones"/> of <paramref name="n"/>, is outside the Hoeffding band around <paramref name="p"/>.</summary>
     public static void AssertFrequency(long ones, long n, double p, Case c, double alpha = FalseFailProbability)
     {

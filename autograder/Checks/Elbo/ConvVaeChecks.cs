@@ -55,6 +55,14 @@ public sealed class ConvVaeChecks : CheckBase
         GaussianVaeAssert.HeadsTakeNegativeValues(mu, logvar, c);
     }
 
+    /// <summary>The encoder is not one affine map (<see cref="GaussianVaeAssert.EncoderIsNotAffine"/>).</summary>
+    [Test]
+    public void EncoderHasANonlinearity()
+    {
+        using var vae = Student.NewConvVae(20);
+        GaussianVaeAssert.EncoderIsNotAffine(vae, ReferenceShapes, new Case("ConvVae.Encode", "ConvVae(20) in float64, midpoints of 4 pairs of uniform images", GaussianVaeAssert.AffineHint));
+    }
+
     /// <summary>The model is convolutional: at least one 4-D weight (a Conv2d or ConvTranspose2d kernel) is registered.</summary>
     [Test]
     public void TheModelHasConvolutionLayers()

@@ -9,6 +9,36 @@ namespace GenAI.Autograder.Checks.Elbo;
 /// <summary>Assertions shared by the checks of the Gaussian-posterior VAEs (CS 4331's <c>ConvVae</c> and <c>MlpVae</c>, and the heads' range check of the faces and Fashion-MNIST VAEs).</summary>
 static class GaussianVaeAssert
 {
+    /// <summary>Hint of <see cref="EncoderIsNotAffine"/>.</summary>
+    public const string AffineHint = "put an activation (ReLU, as the reference, or another) after each hidden layer of the encoder: layers with none between them compose to one linear map.";
+
+    /// <summary>
+    /// The encoder of <paramref name="vae"/> (float64, eval mode; seeded weights by shape where it has
+    /// <paramref name="referenceShapes"/>, else its own initialisation) is not affine: for some of 4 pairs of uniform images
+    /// a, b, E(a) + E(b) - 2 E((a + b) / 2) on (mu, logvar) is more than 1e-8 (1 + max |E|). An affine encoder gives 0 up to
+    /// rounding on every pair; a ReLU network is affine only piecewise, and pairs this far apart cross its kinks. A public
+    /// encoder with no activation between its layers got full marks before; the decoder's twin is <see cref="Weights.NoActivation"/>.
+    /// </summary>
+    public static void EncoderIsNotAffine(StudentModule vae, long[][] referenceShapes, Case c)
+    {
+        Student.ToFloat64(vae);
+        if (Weights.HasShapes(vae, referenceShapes, out _)) Weights.LoadByShape(vae, 4339);
+        Student.Eval(vae);
+        var g = new Generator(4340);
+        double worst = 0, scale = 0;
+        for (int pair = 0; pair < 4; pair++)
+        {
+            var a = rand([1, 784], dtype: float64, generator: g);
+            var b = rand([1, 784], dtype: float64, generator: g);
+            Tensor Encode(Tensor x) { var (mu, logvar) = Student.VaeEncode(vae, x); return cat([mu.to(float64), logvar.to(float64)], 1); }
+            var (ea, eb, em) = (Encode(a), Encode(b), Encode((a + b) / 2));
+            worst = Math.Max(worst, (ea + eb - 2 * em).abs().max().item<double>());
+            scale = Math.Max(scale, torch.stack([ea.abs().max(), eb.abs().max(), em.abs().max()]).max().item<double>());
+        }
+        if (worst <= 1e-8 * (1 + scale))
+            Assert.Fail(c.Describe($"E(a) + E(b) - 2 E((a + b) / 2) is at most {worst:G3} over 4 pairs of images: the encoder is one affine map of the image (no nonlinearity between its layers)."));
+    }
+
     /// <summary>Hint of <see cref="HeadsTakeNegativeValues"/>.</summary>
     public const string HeadsHint = "mu and logvar are the outputs of plain Linear heads: no activation after them (a log-variance below 0 is a variance below 1).";
 

@@ -42,11 +42,20 @@ public sealed class MlpVaeChecks : CheckBase
     {
         using var vae = Student.NewMlpVae(784, 400, 20);
         if (Weights.HasShapes(vae, ReferenceShapes, out _)) Weights.LoadByShape(vae, 4332);
+        Student.Eval(vae);
         var (mu, logvar) = Student.VaeEncode(vae, rand(64, 784, generator: Rng(4333)));
         var c = new Case("MlpVae.Encode", "MlpVae(784, 400, 20) with seeded weights on [64, 784]", GaussianVaeAssert.HeadsHint);
         Numeric.AssertShape(mu, [64, 20], c);
         Numeric.AssertShape(logvar, [64, 20], c);
         GaussianVaeAssert.HeadsTakeNegativeValues(mu, logvar, c);
+    }
+
+    /// <summary>The encoder is not one affine map (<see cref="GaussianVaeAssert.EncoderIsNotAffine"/>).</summary>
+    [Test]
+    public void EncoderHasANonlinearity()
+    {
+        using var vae = Student.NewMlpVae(784, 400, 20);
+        GaussianVaeAssert.EncoderIsNotAffine(vae, ReferenceShapes, new Case("MlpVae.Encode", "MlpVae(784, 400, 20) in float64, midpoints of 4 pairs of uniform images", GaussianVaeAssert.AffineHint));
     }
 
     /// <summary>A loss on encode-reparameterise-decode sends a non-zero gradient to every parameter: the model trains end to end.</summary>
@@ -91,6 +100,7 @@ public sealed class MlpVaeChecks : CheckBase
         using var vae = Student.NewMlpVae(784, 400, 20);
         if (dtype == float64) Student.ToFloat64(vae);
         Weights.LoadByShape(vae, 2025);
+        Student.Eval(vae); // a dropout layer (the architecture is free) draws nothing
         var z = (randn([8, 20], dtype: float64, generator: Rng(34)) * 1.5).to(float32).to(dtype);
         var recon = Student.VaeDecode(vae, z);
         Numeric.AssertShape(recon, [8, 784], new Case("MlpVae.Decode", "decoding [8, 20]", Hint));

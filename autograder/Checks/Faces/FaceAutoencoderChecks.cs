@@ -35,6 +35,15 @@ public sealed class FaceAutoencoderChecks : CheckBase
     /// </summary>
     const double SquaredErrorVaeThreshold = 0.0220, HalfSquaredErrorVaeThreshold = 0.0333;
 
+    /// <summary>
+    /// How much more a layout of the student's own (the assignment leaves it free) may lose in the tier's short budget,
+    /// trained from its own initialisation: deeper layouts learn more slowly. Measured (2026-12-07, one seed each): a public
+    /// CS 552 student's 576-256-128-16 MLP, VAE 0.0202, AE 0.0081; an ELU/tanh/dropout MLP, VAE 0.0077, AE 0.0082; a
+    /// convolutional layout, VAE 0.0057, AE 0.0041. 1.7 times each threshold (VAE 0.030, AE 0.0136) covers them with room;
+    /// untrained models score about 0.07.
+    /// </summary>
+    const double OtherLayoutFactor = 1.7;
+
     /// <summary>The reconstruction terms <see cref="LossWeighsOnlyTheKlByBeta"/> accepts.</summary>
     enum Reconstruction { Bce, SquaredError, HalfSquaredError }
 
@@ -105,7 +114,8 @@ public sealed class FaceAutoencoderChecks : CheckBase
 
     /// <summary>
     /// The encoder's heads take negative values (<see cref="Elbo.GaussianVaeAssert.HeadsTakeNegativeValues"/>) on 64 fixture faces,
-    /// with seeded weights by shape where the model is laid out as the reference, else with its own initialisation.
+    /// and differ (a log-variance computed by the mean's head, a public copy-paste slip, ties the variance to the mean), with
+    /// seeded default-initialised weights where the model is laid out as the reference, else with its own initialisation.
     /// </summary>
     [Test]
     public void EncoderHeadsTakeNegativeValues()
@@ -113,16 +123,19 @@ public sealed class FaceAutoencoderChecks : CheckBase
         var c = new Case("FaceAutoencoder.Encode", "VAE with seeded weights, 64 fixture faces", Elbo.GaussianVaeAssert.HeadsHint);
         var faces = Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "eigenfaces.npy")).to(float32).reshape(-1, 576)[..64];
         using var vae = Student.NewFaceAutoencoder(true, 16, 256);
-        if (Weights.HasShapes(vae, ReferenceShapes, out _)) Weights.LoadByShape(vae, 147);
+        if (Weights.HasShapes(vae, ReferenceShapes, out _)) Weights.LoadDefaultInit(vae, 147);
         var (mu, logvar) = Student.FaceEncode(vae, faces);
         Numeric.AssertShape(mu, [64, 16], c with { Input = c.Input + ", mu" });
         Numeric.AssertShape(logvar, [64, 16], c with { Input = c.Input + ", logvar" });
         Elbo.GaussianVaeAssert.HeadsTakeNegativeValues(mu, logvar, c);
+        if (mu.to(float64).eq(logvar.to(float64)).all().item<bool>())
+            Assert.Fail(c.Describe("logvar equals mu entry for entry: compute logvar with its own head (fcLogvar), not the mean's."));
     }
 
     /// <summary>
     /// The AE has the VAE's parameter shapes ("the exact same architecture"), or those without the log-variance head (one
-    /// [latent, hidden] weight and one [latent] bias), which an AE never uses; and its code is mu itself for any seed (no sampling).
+    /// [latent, hidden] weight and one [latent] bias), which an AE never uses; its code is mu itself for any seed (no sampling),
+    /// and, as the VAE's linear mean head gives it, takes negative values (a public AE ends its encoder in a ReLU).
     /// </summary>
     [Test]
     public void AeUsesTheSameLayersAndDoesNotSample()
@@ -143,6 +156,12 @@ public sealed class FaceAutoencoderChecks : CheckBase
         var logvar = randn([8, 16], generator: Rng(138));
         foreach (long seed in new long[] { 139, 140 })
             Numeric.AssertClose(Student.FaceLatent(ae, mu, logvar, Rng(seed)), mu, c with { Input = c.Input + $", seed {seed}" }, rtol: 0, atol: 0);
+        // The same architecture: the AE's code comes from the VAE's linear mean head, so it takes negative values too.
+        var faces = Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "eigenfaces.npy")).to(float32).reshape(-1, 576)[..64];
+        if (Weights.HasShapes(ae, ReferenceShapes, out _) || Weights.HasShapes(ae, AeShapes, out _)) Weights.LoadDefaultInit(ae, 148);
+        var code = Student.FaceEncode(ae, faces).mu;
+        if (!code.lt(0).any().ToBoolean())
+            Assert.Fail((c with { Input = "AE with seeded weights, 64 fixture faces" }).Describe($"all {code.numel()} entries of the AE's code are >= 0: an activation after its mean head, which the VAE of part (a) does not have (\"the exact same architecture\")."));
     }
 
     /// <summary>Decode returns [B, 576] Bernoulli means strictly inside (0, 1), even for codes far from the prior.</summary>
@@ -196,6 +215,7 @@ public sealed class FaceAutoencoderChecks : CheckBase
         using var model = Student.NewFaceAutoencoder(variational, 16, 256);
         if (dtype == float64) Student.ToFloat64(model);
         Weights.LoadByShape(model, variational ? 552 : 553);
+        Student.Eval(model); // a dropout layer (the architecture is free) draws nothing
         var z = (randn([10, 16], dtype: float64, generator: Rng(146)) * 1.5).to(float32).to(dtype);
         var p = Student.FaceDecode(model, z);
         Numeric.AssertShape(p, [10, 576], new Case("FaceAutoencoder.Decode", "decoding [10, 16]"));
@@ -235,19 +255,20 @@ public sealed class FaceAutoencoderChecks : CheckBase
         var faces = Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "eigenfaces.npy")).to(float32).reshape(-1, 576);
         Student.Seed(144);
         using var model = Student.NewFaceAutoencoder(variational, 16, 256);
-        if (Weights.HasShapes(model, ReferenceShapes, out _) || (!variational && Weights.HasShapes(model, AeShapes, out _)))
+        bool referenceLayout = Weights.HasShapes(model, ReferenceShapes, out _) || (!variational && Weights.HasShapes(model, AeShapes, out _));
+        if (referenceLayout)
         {
             Weights.LoadDefaultInit(model, InitSeed);
             TestContext.Out.WriteLine($"{name}: laid out as the reference, so trained from PyTorch's default initialisation (seeded), as the thresholds were measured; the initialisation is yours to choose and not graded.");
         }
         using var failures = Student.For(c);
         var (epochs, mse) = Student.FaceTrain(model, faces[..240], faces[240..], 40, 32, 1e-3, variational ? 0.5 : 0, Rng(145));
-        double threshold = !variational ? AeThreshold : LossOnTheFixedBatch(0.5, c).form switch
+        double threshold = (referenceLayout ? 1 : OtherLayoutFactor) * (!variational ? AeThreshold : LossOnTheFixedBatch(0.5, c).form switch
         {
             Reconstruction.SquaredError => SquaredErrorVaeThreshold,
             Reconstruction.HalfSquaredError => HalfSquaredErrorVaeThreshold,
             _ => VaeThreshold,
-        };
+        });
         TestContext.Out.WriteLine($"{name}: loss per face {epochs[0]:F1} -> {epochs[^1]:F1}; held-out MSE {mse:F5} (threshold {threshold})");
         if (!(mse <= threshold))
             Assert.Fail(c.Describe($"held-out reconstruction MSE {mse:F5} > {threshold} (loss per face: first epoch {epochs[0]:F1}, last {epochs[^1]:F1})."));

@@ -153,8 +153,10 @@ public sealed class DcganChecks : CheckBase
     }
 
     /// <summary>
-    /// z is standard normal (KS on 400,000 draws); 12 samples are [12, 1, 28, 28] in [-1, 1], all
-    /// different, reproducible from a seed and different for another seed.
+    /// z is standard normal (KS on 400,000 draws) as vectors too: the squared norms of its 4000 rows, chi-square with 100
+    /// degrees of freedom, have variance 200 (within 6 standard errors, sqrt((8 k^2 + 48 k) / n) = 4.6 for k = 100; a
+    /// public sampler that rescales z onto the sphere of radius 10 keeps every coordinate nearly normal and gives 0);
+    /// 12 samples are [12, 1, 28, 28] in [-1, 1], all different, reproducible from a seed and different for another seed.
     /// </summary>
     [Test]
     public void SamplesComeFromStandardNormalNoise()
@@ -164,6 +166,9 @@ public sealed class DcganChecks : CheckBase
         var z = Student.DcganLatent(gan, 4000, Rng(96));
         Numeric.AssertShape(z, [4000, 100], c);
         Stats.AssertStandardNormal(z, c);
+        double normVariance = z.to(float64).square().sum(1).var().item<double>(), allowed = 6 * Math.Sqrt((8.0 * 100 * 100 + 48 * 100) / 4000);
+        if (!(Math.Abs(normVariance - 200) <= allowed))
+            Assert.Fail(c.Describe($"the squared norms of the latent rows have variance {normVariance:F1}; for z ~ N(0, I) in 100 dimensions they are chi-square(100), variance 200 ± {allowed:F1}: draw every row from N(0, I), with no rescaling."));
         var a = Student.DcganSample(gan, 12, Rng(97));
         Numeric.AssertShape(a, [12, 1, 28, 28], c with { Function = "Dcgan.Sample" });
         Numeric.AssertFinite(a, c);

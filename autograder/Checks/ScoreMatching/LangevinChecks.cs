@@ -57,14 +57,23 @@ public sealed class LangevinChecks : CheckBase
         }
         var x0 = full(n, 2, -1.0, dtype: float64);
         var c = new Case("AnnealedLangevinDynamics", $"Gaussian target N(1.5, 0.5), levels [1, 0.46, 0.22, 0.1], eps = {eps}, T = {steps}, {n} chains", Hint);
-        var (x, x0After) = Student.AnnealedLangevinDynamics(new ScoreModel(full(2, m, dtype: float64), ones(1, dtype: float64), v, 1), x0, Levels, eps, steps, Rng(52));
+        var (x, _) = Student.AnnealedLangevinDynamics(new ScoreModel(full(2, m, dtype: float64), ones(1, dtype: float64), v, 1), x0, Levels, eps, steps, Rng(52));
         Numeric.AssertShape(x, new long[] { n, 2 }, c);
-        Assert.That(x0After.eq(-1.0).all().item<bool>(), Is.True, c.Describe("x0 was modified in place; work on a copy."));
         // The law of the allowed sigma_L nearest the sample mean (in its standard errors) is the one tested.
         double sampleMean = x.to(float64).mean().item<double>();
         var (mean, variance) = AllowedSigmaL(Levels).Select(Law).MinBy(l => Math.Abs(sampleMean - l.mean) / Math.Sqrt(l.variance));
         Stats.AssertStandardNormal((x.to(float64) - mean) / Math.Sqrt(variance), c with { Input = c.Input + $" (exact law N({mean:F4}, {variance:F4}))" });
     }
+    /// <summary>The start x0 is the caller's: the function works on a copy (the handout says so), checked apart from the chain's law.</summary>
+    [Test]
+    public void LeavesTheStartUnchanged()
+    {
+        var c = new Case("AnnealedLangevinDynamics", "x0 = -1 everywhere, [100, 2], levels [1, 0.46, 0.22, 0.1], eps = 0.008, T = 2", Hint);
+        var (_, x0After) = Student.AnnealedLangevinDynamics(new ScoreModel(full(2, 1.5, dtype: float64), ones(1, dtype: float64), 0.5, 1),
+            full(100, 2, -1.0, dtype: float64), Levels, 0.008, 2, Rng(50));
+        Assert.That(x0After.eq(-1.0).all().item<bool>(), Is.True, c.Describe("x0 was modified in place; work on a copy (x = x0.clone()), as the handout's doc comment asks."));
+    }
+
     /// <summary>Tolerance of <see cref="DriftMatchesSnapshot"/>.</summary>
     public const double SnapshotTolerance = 1e-4;
 
@@ -168,6 +177,7 @@ public sealed class LangevinChecks : CheckBase
         Numeric.AssertShape(x, new long[] { n, 2 }, c);
         var values = x.detach().cpu().to(float64).flatten();
         Numeric.AssertFinite(values, c);
+        Stats.AssertColumnsUncorrelated(x, c, "the chains' coordinates");
         long count = values.numel();
         double gotMean = values.mean().item<double>(), gotVariance = values.var().item<double>();
         bool Matches((double mean, double variance) law) =>

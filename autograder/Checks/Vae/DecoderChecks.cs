@@ -20,6 +20,7 @@ public sealed class DecoderChecks : CheckBase
     {
         var c = new Case("Decoder", "Decoder(2, 500, 784) on a [3, 2] batch", "fc3: 2->500 then tanh; fc4: 500->784 then sigmoid.");
         var decoder = Student.NewDecoder(2, 500, 784);
+        Student.Eval(decoder);
         long count = Weights.Count(decoder);
         Assert.That(count, Is.EqualTo(2L * 500 + 500 + 500L * 784 + 784), c.Describe($"has {count} parameters."));
         var p = Student.Decode(decoder, randn(3, 2) * 3);
@@ -58,6 +59,7 @@ public sealed class DecoderChecks : CheckBase
     {
         var c = new Case("Decoder.forward", "fixed weights, 8 latent points", Hint);
         var decoder = Student.NewDecoder(2, 500, 784);
+        Student.Eval(decoder);
         if (dtype == float64) Student.ToFloat64(decoder);
         var w = Weights.Make(SnapshotSeed, ("fc3", 2, 500), ("fc4", 500, 784)).ToDictionary(kv => kv.Key, kv => kv.Value.to(float32).to(float64));
         Weights.Assign(decoder, w, c);
@@ -73,6 +75,7 @@ public sealed class DecoderChecks : CheckBase
     public void GradientsMatchFiniteDifferences()
     {
         var decoder = Student.NewDecoder(2, 4, 5);
+        Student.Eval(decoder);
         Student.ToFloat64(decoder);
         GradCheck.AssertGradientsMatch(new Case("Decoder.forward", "gradcheck in z, Decoder(2, 4, 5) in float64", "use differentiable tensor operations only (no .detach(), no .item())."),
             a => Student.Decode(decoder, a[0]), new[] { randn(3, 2, dtype: float64, generator: Rng(19)) }, new[] { "z" });
@@ -81,6 +84,7 @@ public sealed class DecoderChecks : CheckBase
     static (StudentModule, Dictionary<string, Tensor>) FixedDecoder(Case c)
     {
         var decoder = Student.NewDecoder(2, 500, 784);
+        Student.Eval(decoder);
         var w = Weights.Make(SnapshotSeed, ("fc3", 2, 500), ("fc4", 500, 784));
         Weights.Assign(decoder, w, c);
         return (decoder, w);

@@ -15,6 +15,7 @@ public sealed class EncoderChecks : CheckBase
     {
         var c = new Case("Encoder", "Encoder(784, 500, 2) on a [3, 784] batch", "fc1: 784->500 then tanh; fc21 and fc22: 500->2.");
         var encoder = Student.NewEncoder(784, 500, 2);
+        Student.Eval(encoder);
         long count = Weights.Count(encoder);
         Assert.That(count, Is.EqualTo(784L * 500 + 500 + 2 * (500L * 2 + 2)), c.Describe($"has {count} parameters."));
         var (mu, v) = Student.Encode(encoder, rand(3, 784));
@@ -29,6 +30,7 @@ public sealed class EncoderChecks : CheckBase
     {
         var c = new Case("Encoder.forward", "fixed weights, Encoder(12, 8, 2)", "h = tanh(fc1(x)); return (fc21(h), exp(fc22(h))): the second head is a log-variance.");
         var encoder = Student.NewEncoder(12, 8, 2);
+        Student.Eval(encoder);
         var w = Weights.Make(12, ("fc1", 12, 8), ("fc21", 8, 2), ("fc22", 8, 2));
         bool byName = Weights.Assign(encoder, w, c);
         var x = rand(5, 12, generator: Rng(13));
@@ -49,6 +51,7 @@ public sealed class EncoderChecks : CheckBase
     public void GradientsMatchFiniteDifferences()
     {
         var encoder = Student.NewEncoder(5, 4, 2);
+        Student.Eval(encoder);
         Student.ToFloat64(encoder);
         var c = new Case("Encoder.forward", "gradcheck in x, Encoder(5, 4, 2) in float64", "use differentiable tensor operations only (no .detach(), no .item()).");
         GradCheck.AssertGradientsMatch(c, a => { var (mu, v) = Student.Encode(encoder, a[0]); return cat(new[] { mu, v }, 1); },

@@ -28,7 +28,7 @@ public sealed class SampleBernoulliChecks : CheckBase
         Assert.That(x[1, 2].item<double>(), Is.EqualTo(1.0), c.Describe("p = 1 gave a 0."));
     }
 
-    /// <summary>Frequencies of ones match p for five probabilities (Hoeffding bands, Bonferroni over the five).</summary>
+    /// <summary>Frequencies of ones match p for five probabilities (Hoeffding bands, Bonferroni over the five), and the pixels are drawn independently (uncorrelated columns: one uniform per image keeps every frequency).</summary>
     [Test]
     public void FrequenciesMatchProbabilities()
     {
@@ -41,5 +41,6 @@ public sealed class SampleBernoulliChecks : CheckBase
         var ones = x.to(float64).sum(dim: 0);
         for (int k = 0; k < probabilities.Length; k++)
             Stats.AssertFrequency((long)Math.Round(ones[k].item<double>()), n, probabilities[k], c, Stats.FalseFailProbability / probabilities.Length);
+        Stats.AssertColumnsUncorrelated(x, c, "the pixels with probabilities number");
     }
 }

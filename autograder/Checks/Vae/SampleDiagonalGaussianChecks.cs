@@ -20,7 +20,11 @@ public sealed class SampleDiagonalGaussianChecks : CheckBase
         Assert.That(z.is_floating_point(), Is.True, c.Describe($"returned {z.dtype}; a sample of a Gaussian is a floating-point tensor."));
     }
 
-    /// <summary>(z - mu) / sqrt(sigmaSquare) is standard normal (DKW-bounded KS test), for means and variances far from 0 and 1.</summary>
+    /// <summary>
+    /// (z - mu) / sqrt(sigmaSquare) is standard normal (DKW-bounded KS test), for means and variances far from 0 and 1, and
+    /// its dimensions uncorrelated (N(mu, diag sigmaSquare) has independent coordinates: one noise value per row, broadcast,
+    /// keeps every marginal and passed the pooled KS test by chance).
+    /// </summary>
     [Test]
     public void StandardisedDrawsAreStandardNormal()
     {
@@ -31,6 +35,7 @@ public sealed class SampleDiagonalGaussianChecks : CheckBase
         var c = new Case("SampleDiagonalGaussian", $"{n} draws of N(mu = [-2, 0, 3, 1], sigmaSquare = [0.25, 4, 1, 9])", Hint);
         Numeric.AssertShape(z, mu.shape, c);
         Stats.AssertStandardNormal((z.to(float64) - mu) / v.sqrt(), c);
+        Stats.AssertColumnsUncorrelated((z.to(float64) - mu) / v.sqrt(), c, "the standardised draws of dimensions");
     }
 
     /// <summary>The draw is differentiable in mu and sigmaSquare with the reparameterisation's gradients (gradcheck under a fixed seed).</summary>
