@@ -19,7 +19,9 @@ public static class PlantedSubmission
     /// charged for it (<see cref="Scorer"/>), and packing keeps other bugs off them, whose mistakes their failures would hide.</param>
     /// <param name="Assignment">The assignment it concerns, when it concerns one.</param>
     /// <param name="Edits">Exact edits of reference/ files.</param>
-    public sealed record Entry(string Name, bool IsBug, IReadOnlyList<string> Loses, IReadOnlyList<string> MayLose, string? Assignment, IReadOnlyList<(string file, string find, string replace)> Edits)
+    /// <param name="Alone">Graded in a grading of its own: its edits apply beside others' but do not work with every one
+    /// (an initialisation loop naming layers another entry replaces, an input embedding another entry's sampler does not feed).</param>
+    public sealed record Entry(string Name, bool IsBug, IReadOnlyList<string> Loses, IReadOnlyList<string> MayLose, string? Assignment, IReadOnlyList<(string file, string find, string replace)> Edits, bool Alone = false)
     {
         /// <summary>The assignments it is graded on: its own, the one its item ids name, or null for every assignment.</summary>
         public string? GradedAssignment => Assignment ?? (Loses.Concat(MayLose).Select(id => id.Split('/')[0]).Distinct().ToList() is [var single] ? single : null);
@@ -94,16 +96,16 @@ public static class PlantedSubmission
     public static IReadOnlyList<Group> Pack(IReadOnlyList<Entry> entries, string reference, IReadOnlyList<Manifest>? manifests = null)
     {
         var links = (manifests ?? []).SelectMany(m => m.Items.SelectMany(i => (i.Uses ?? []).Select(u => ($"{m.Name}/{i.Number}", $"{m.Name}/{u}")))).ToList();
-        var groups = new List<(string? assignment, bool bug, List<Entry> entries, Dictionary<string, string> texts, HashSet<string> items)>();
+        var groups = new List<(string? assignment, bool bug, bool alone, List<Entry> entries, Dictionary<string, string> texts, HashSet<string> items)>();
         foreach (var entry in entries)
         {
             var items = entry.Loses.Concat(entry.MayLose).ToHashSet();
             var linked = items.Concat(links.Where(l => items.Contains(l.Item1)).Select(l => l.Item2)).Concat(links.Where(l => items.Contains(l.Item2)).Select(l => l.Item1)).ToHashSet();
-            var group = groups.FirstOrDefault(g => g.assignment == entry.GradedAssignment && g.bug == entry.IsBug && !(g.bug && g.items.Overlaps(linked))
+            var group = entry.Alone ? default : groups.FirstOrDefault(g => !g.alone && g.assignment == entry.GradedAssignment && g.bug == entry.IsBug && !(g.bug && g.items.Overlaps(linked))
                 && Apply(reference, g.texts, entry.Edits) is not null);
             if (group.entries is null)
             {
-                group = (entry.GradedAssignment, entry.IsBug, [], new Dictionary<string, string>(), []);
+                group = (entry.GradedAssignment, entry.IsBug, entry.Alone, [], new Dictionary<string, string>(), []);
                 groups.Add(group);
             }
             var applied = Apply(reference, group.texts, entry.Edits) ?? throw new InvalidDataException($"planted entry '{entry.Name}': an edit's find text does not occur exactly once in reference/");

@@ -50,7 +50,7 @@ public sealed class AuditTests
         PlantedSubmission.Disagreements(variants, [("hw", Results(("1", 2, 2), ("2", 0, 2)))]).Should().ContainSingle().Which.Should().Contain("hw/2");
     }
 
-    /// <summary>Packing: bugs share a grading only when their items are disjoint and their edits still apply; bugs and variants never share one.</summary>
+    /// <summary>Packing: bugs share a grading only when their items are disjoint and their edits still apply; bugs and variants never share one; an entry marked alone shares none.</summary>
     [Test]
     public void PackingKeepsEveryLostItemWithOneCause()
     {
@@ -63,8 +63,10 @@ public sealed class AuditTests
             Bug("c", "gamma", "hw/1"),
             Bug("d", "alpha beta", "hw/3"),
             new("v", false, [], [], "hw", [("A.cs", "delta", "DELTA")]),
+            new("w", false, [], [], "hw", [("A.cs", "gamma", "GAMMA")], Alone: true),
+            new("y", false, [], [], "hw", [("A.cs", "beta", "BETA")]),
         ], reference);
-        groups.Select(g => string.Join(",", g.Entries.Select(e => e.Name))).Should().Equal("a,b", "c,d", "v");
+        groups.Select(g => string.Join(",", g.Entries.Select(e => e.Name))).Should().Equal("a,b", "c,d", "v,y", "w");
         groups.Should().OnlyContain(g => g.Assignment == "hw");
         var act = () => PlantedSubmission.Pack([Bug("x", "omega", "hw/1")], reference);
         act.Should().Throw<InvalidDataException>().WithMessage("*'x'*");
