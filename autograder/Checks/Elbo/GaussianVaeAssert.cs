@@ -39,6 +39,20 @@ static class GaussianVaeAssert
             Assert.Fail(c.Describe($"E(a) + E(b) - 2 E((a + b) / 2) is at most {worst:G3} over 4 pairs of images: the encoder is one affine map of the image (no nonlinearity between its layers)."));
     }
 
+    /// <summary>
+    /// <see cref="HeadsTakeNegativeValues"/> on 64 uniform images encoded by <paramref name="vae"/> (784 pixels, latent 20) in eval
+    /// mode, with seeded weights by shape where it has <paramref name="referenceShapes"/>, else its own initialisation.
+    /// </summary>
+    public static void EncodedHeadsTakeNegativeValues(StudentModule vae, long[][] referenceShapes, long seed, Case c)
+    {
+        if (Weights.HasShapes(vae, referenceShapes, out _)) Weights.LoadByShape(vae, seed);
+        Student.Eval(vae);
+        var (mu, logvar) = Student.VaeEncode(vae, rand(64, 784, generator: new Generator((ulong)seed + 1)));
+        Numeric.AssertShape(mu, [64, 20], c);
+        Numeric.AssertShape(logvar, [64, 20], c);
+        HeadsTakeNegativeValues(mu, logvar, c);
+    }
+
     /// <summary>Hint of <see cref="HeadsTakeNegativeValues"/>.</summary>
     public const string HeadsHint = "mu and logvar are the outputs of plain Linear heads: no activation after them (a log-variance below 0 is a variance below 1).";
 

@@ -41,13 +41,7 @@ public sealed class MlpVaeChecks : CheckBase
     public void EncoderHeadsTakeNegativeValues()
     {
         using var vae = Student.NewMlpVae(784, 400, 20);
-        if (Weights.HasShapes(vae, ReferenceShapes, out _)) Weights.LoadByShape(vae, 4332);
-        Student.Eval(vae);
-        var (mu, logvar) = Student.VaeEncode(vae, rand(64, 784, generator: Rng(4333)));
-        var c = new Case("MlpVae.Encode", "MlpVae(784, 400, 20) with seeded weights on [64, 784]", GaussianVaeAssert.HeadsHint);
-        Numeric.AssertShape(mu, [64, 20], c);
-        Numeric.AssertShape(logvar, [64, 20], c);
-        GaussianVaeAssert.HeadsTakeNegativeValues(mu, logvar, c);
+        GaussianVaeAssert.EncodedHeadsTakeNegativeValues(vae, ReferenceShapes, 4332, new Case("MlpVae.Encode", "MlpVae(784, 400, 20) with seeded weights on [64, 784]", GaussianVaeAssert.HeadsHint));
     }
 
     /// <summary>The encoder is not one affine map (<see cref="GaussianVaeAssert.EncoderIsNotAffine"/>).</summary>
