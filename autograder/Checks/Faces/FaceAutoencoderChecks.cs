@@ -121,7 +121,7 @@ public sealed class FaceAutoencoderChecks : CheckBase
     public void EncoderHeadsTakeNegativeValues()
     {
         var c = new Case("FaceAutoencoder.Encode", "VAE with seeded weights, 64 fixture faces", Elbo.GaussianVaeAssert.HeadsHint);
-        var faces = Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "eigenfaces.npy")).to(float32).reshape(-1, 576)[..64];
+        var faces = FixtureFaces()[..64];
         using var vae = Student.NewFaceAutoencoder(true, 16, 256);
         if (Weights.HasShapes(vae, ReferenceShapes, out _)) Weights.LoadDefaultInit(vae, 147);
         var (mu, logvar) = Student.FaceEncode(vae, faces);
@@ -157,7 +157,7 @@ public sealed class FaceAutoencoderChecks : CheckBase
         foreach (long seed in new long[] { 139, 140 })
             Numeric.AssertClose(Student.FaceLatent(ae, mu, logvar, Rng(seed)), mu, c with { Input = c.Input + $", seed {seed}" }, rtol: 0, atol: 0);
         // The same architecture: the AE's code comes from the VAE's linear mean head, so it takes negative values too.
-        var faces = Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "eigenfaces.npy")).to(float32).reshape(-1, 576)[..64];
+        var faces = FixtureFaces()[..64];
         if (Weights.HasShapes(ae, ReferenceShapes, out _) || Weights.HasShapes(ae, AeShapes, out _)) Weights.LoadDefaultInit(ae, 148);
         var code = Student.FaceEncode(ae, faces).mu;
         if (!code.lt(0).any().ToBoolean())
@@ -202,6 +202,9 @@ public sealed class FaceAutoencoderChecks : CheckBase
 
     /// <summary>The reference's parameter shapes (latent 16, hidden 256): fc1 576 -> 256, fcMu and fcLogvar 256 -> 16, fc3 16 -> 256, fc4 256 -> 576.</summary>
     static readonly long[][] ReferenceShapes = [[256, 576], [256], [16, 256], [16], [16, 256], [16], [256, 16], [256], [576, 256], [576]];
+
+    /// <summary>The fixture faces, [n, 576] float32 in [0, 1].</summary>
+    static Tensor FixtureFaces() => Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "eigenfaces.npy")).to(float32).reshape(-1, 576);
 
     /// <summary>The reference's shapes less the log-variance head, which an AE may leave out.</summary>
     static readonly long[][] AeShapes = [[256, 576], [256], [16, 256], [16], [256, 16], [256], [576, 256], [576]];
@@ -252,7 +255,7 @@ public sealed class FaceAutoencoderChecks : CheckBase
         string name = variational ? "VAE" : "AE";
         var c = new Case($"FaceAutoencoder ({name}, trained)", "40 epochs on 240 fixture faces, 60 held out",
             "training lowers the loss when Encode, Latent, Decode and Loss are right: check the KL's sign and beta, the decoder's sigmoid, and that nothing is detached.");
-        var faces = Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "eigenfaces.npy")).to(float32).reshape(-1, 576);
+        var faces = FixtureFaces();
         Student.Seed(144);
         using var model = Student.NewFaceAutoencoder(variational, 16, 256);
         bool referenceLayout = Weights.HasShapes(model, ReferenceShapes, out _) || (!variational && Weights.HasShapes(model, AeShapes, out _));
