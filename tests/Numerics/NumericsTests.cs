@@ -87,6 +87,30 @@ public sealed class NumericsTests
         FailureOf(() => GradCheck.AssertGradientsMatch(C, a => (cat(new[] { a[0][TensorIndex.Slice(0, 2)], a[0][TensorIndex.Slice(2)].detach() }).unsqueeze(1) * w).tanh(), new[] { x }, new[] { "x" }))
             .Should().Contain("d x[2]").And.Contain("by autograd but");
     }
+
+    /// <summary>
+    /// Above 64 elements an input is perturbed along random unit directions: a correct encoder-like map of a [3, 784] batch
+    /// passes, and a gradient wrong in one element (a 5% error at x[1, 400]), one input row detached, or a float32
+    /// gradient 10% off is still caught, the message naming the direction.
+    /// </summary>
+    [Test]
+    public void GradCheckOfALargeInputStillCatchesALocalError()
+    {
+        var x = rand(new long[] { 3, 784 }, dtype: float64, generator: new Generator(7));
+        var w = randn(new long[] { 784, 5 }, dtype: float64, generator: new Generator(8)) / 28;
+        Tensor Map(Tensor v) => v.matmul(w.to(v.dtype)).tanh();
+        GradCheck.AssertGradientsMatch(C, a => Map(a[0]), new[] { x }, new[] { "x" });
+        GradCheck.AssertGradientsMatch(C, a => Map(a[0].to(float32)).to(float64), new[] { x }, new[] { "x" });
+        var one = zeros(3, 784, dtype: float64);
+        one[1, 400] = 0.05;
+        FailureOf(() => GradCheck.AssertGradientsMatch(C, a => Map(a[0] + one * (a[0] - a[0].detach()) * 28), new[] { x }, new[] { "x" }))
+            .Should().Contain("d output[").And.Contain("x (along random unit direction").And.Contain("of its 2352 elements)").And.Contain("by autograd but");
+        FailureOf(() => GradCheck.AssertGradientsMatch(C, a => Map(cat(new[] { a[0][TensorIndex.Slice(0, 2)], a[0][TensorIndex.Slice(2)].detach() })), new[] { x }, new[] { "x" }))
+            .Should().Contain("by autograd but");
+        FailureOf(() => GradCheck.AssertGradientsMatch(C, a => { var v = a[0].to(float32); return Map(v + 0.1 * (v - v.detach())).to(float64); }, new[] { x }, new[] { "x" }))
+            .Should().Contain("by autograd but");
+    }
+
     /// <summary>The DKW and Hoeffding bounds equal their closed forms at the documented false-fail probability.</summary>
     [Test]
     public void BoundsHaveTheDocumentedFalseFailProbability()
