@@ -51,13 +51,13 @@ public sealed class ScoreModel(Tensor mean, Tensor scale, double a, double b, bo
 
     /// <summary>Whether calls are recorded.</summary>
     public bool Record { get; } = record;
-    /// <summary>Each call's sigmas (flattened; one per row) and the shape of x, in order.</summary>
-    public List<(double[] sigma, long[] xShape)> Calls { get; } = new();
+    /// <summary>Each call's sigmas (flattened; one per row), the shape of x and its values (flattened), in order.</summary>
+    public List<(double[] sigma, long[] xShape, double[] x)> Calls { get; } = new();
 
     /// <summary>A score that is zero everywhere (the chain only diffuses), recording its calls.</summary>
     public static ScoreModel ZeroRecording() => new(zeros(1, dtype: float64), zeros(1, dtype: float64), 1, 0, record: true);
 
-    internal void Recorded(List<(double[] sigma, long[] xShape)> calls)
+    internal void Recorded(List<(double[] sigma, long[] xShape, double[] x)> calls)
     {
         Calls.Clear();
         Calls.AddRange(calls);

@@ -26,7 +26,7 @@ public sealed class DenoisingLossChecks : CheckBase
         var c = new Case("DenoisingLoss", $"{n} rows, levels [1, 0.5, 0.25, 0.125]", Hint);
         var score = ScoreModel.ZeroRecording();
         Student.DenoisingLoss(score, zeros(n, 2, dtype: float64), levels, Rng(41));
-        foreach (var (sigma, xShape) in score.Calls)
+        foreach (var (sigma, xShape, _) in score.Calls)
             if (xShape.Length != 2 || sigma.Length != xShape[0])
                 Assert.Fail(c.Describe($"the score received {sigma.Length} sigmas for x of shape {Numeric.Format(xShape)}; pass x [rows, D] and one sigma per row, shape [rows]."));
         long evaluated = score.Calls.Sum(k => (long)k.sigma.Length);
@@ -37,6 +37,26 @@ public sealed class DenoisingLossChecks : CheckBase
             long count = sigmas.sub(levels[k]).abs().lt(1e-12).sum().item<long>();
             Stats.AssertFrequency(count, n, 1.0 / levels.Length, c with { Input = c.Input + $", share of sigma = {levels[k]}" }, Stats.FalseFailProbability / levels.Length);
         }
+    }
+
+    /// <summary>
+    /// Each coordinate of a row is perturbed by its own noise: with x = 0 the score sees x~ = sigma z, so z = x~ / sigma (from
+    /// the recorded calls) must be N(0, 1) in each coordinate (KS) and its two coordinates uncorrelated. One draw shared by a
+    /// row's coordinates (randn(N, 1) broadcast) keeps both marginals and the loss's mean right; only the correlation shows it.
+    /// </summary>
+    [Test]
+    public void PerturbsEachCoordinateWithItsOwnNoise()
+    {
+        const int n = 20000;
+        var c = new Case("DenoisingLoss", $"{n} rows of x = 0, levels [1, 0.5, 0.25]", Hint);
+        var score = ScoreModel.ZeroRecording();
+        Student.DenoisingLoss(score, zeros(n, 2, dtype: float64), new[] { 1.0, 0.5, 0.25 }, Rng(48));
+        if (score.Calls.Count == 0 || score.Calls.Any(k => k.xShape.Length != 2 || k.xShape[1] != 2 || k.sigma.Length != k.xShape[0]))
+            Assert.Fail(c.Describe("the score was not called with x [rows, 2] and one sigma per row; pass x~ [rows, D] and sigma [rows]."));
+        var z = cat(score.Calls.Select(k => tensor(k.x, dtype: float64).reshape(k.xShape) / tensor(k.sigma, dtype: float64).unsqueeze(1)).ToArray());
+        Stats.AssertStandardNormal(z[.., 0], c with { Input = c.Input + ", (x~ - x) / sigma of the first coordinate" });
+        Stats.AssertStandardNormal(z[.., 1], c with { Input = c.Input + ", (x~ - x) / sigma of the second coordinate" });
+        Stats.AssertColumnsUncorrelated(z, c with { Input = c.Input + ", (x~ - x) / sigma" }, "the noises of coordinates");
     }
 
     /// <summary>

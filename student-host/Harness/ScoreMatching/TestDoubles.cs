@@ -10,7 +10,7 @@ public static partial class WithTestDoubles
 {
     /// <summary>The student's <c>ScoreMatching.DenoisingLoss</c> with an <see cref="AffineScore"/> as the model, and how it called the score.</summary>
     [Harness("ScoreMatching.DenoisingLoss")]
-    public static (Tensor loss, List<(double[] sigma, long[] xShape)> calls) DenoisingLoss(Tensor mean, Tensor scale, double a, double b, bool record,
+    public static (Tensor loss, List<(double[] sigma, long[] xShape, double[] x)> calls) DenoisingLoss(Tensor mean, Tensor scale, double a, double b, bool record,
                                                                                            Tensor samples, double[] noiseLevels, Generator? generator)
     {
         var score = new AffineScore(mean, scale, a, b, record);
@@ -20,7 +20,7 @@ public static partial class WithTestDoubles
 
     /// <summary>The student's <c>ScoreMatching.AnnealedLangevinDynamics</c> with an <see cref="AffineScore"/>: the samples, x0 as it was after the call (to catch in-place changes), and how it called the score.</summary>
     [Harness("ScoreMatching.AnnealedLangevinDynamics")]
-    public static (Tensor samples, Tensor x0After, List<(double[] sigma, long[] xShape)> calls) AnnealedLangevinDynamics(Tensor mean, Tensor scale, double a, double b, bool record,
+    public static (Tensor samples, Tensor x0After, List<(double[] sigma, long[] xShape, double[] x)> calls) AnnealedLangevinDynamics(Tensor mean, Tensor scale, double a, double b, bool record,
         Tensor x0, double[] noiseLevels, double eps, int steps, Generator? generator)
     {
         var score = new AffineScore(mean, scale, a, b, record);
@@ -32,21 +32,23 @@ public static partial class WithTestDoubles
 /// <summary>
 /// A score model for checks: s(x, sigma) = -scale * (x - mean) / (a + b sigma^2), which covers the
 /// exact score of a Gaussian target, a perfect denoiser and a constant zero score. It can record
-/// what student code passes to it (the sigma of each row, the shape of x), so a check can see how
+/// what student code passes to it (the sigma of each row, the shape and values of x), so a check can see how
 /// the score was called.
 /// </summary>
 public sealed class AffineScore(Tensor mean, Tensor scale, double a, double b, bool record)
 {
-    readonly List<(double[] sigma, long[] xShape)> calls = new();
+    readonly List<(double[] sigma, long[] xShape, double[] x)> calls = new();
 
     /// <summary>The recorded calls, in order: plain arrays, so no tensor scope of student code can dispose them.</summary>
-    public IReadOnlyList<(double[] sigma, long[] xShape)> Calls => calls;
+    public IReadOnlyList<(double[] sigma, long[] xShape, double[] x)> Calls => calls;
 
     /// <summary>The score at x [N, D] for per-row levels sigma [N].</summary>
     public Tensor Evaluate(Tensor x, Tensor sigma)
     {
-        if (record) calls.Add((sigma.detach().cpu().to(ScalarType.Float64).flatten().data<double>().ToArray(), x.shape));
+        if (record) calls.Add((Plain(sigma), x.shape, Plain(x)));
         var column = sigma.dim() == 1 ? sigma.unsqueeze(1) : sigma;
         return -scale * (x - mean) / (a + b * column.square());
     }
+
+    static double[] Plain(Tensor t) => t.detach().cpu().to(ScalarType.Float64).flatten().data<double>().ToArray();
 }
