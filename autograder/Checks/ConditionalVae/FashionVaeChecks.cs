@@ -56,12 +56,12 @@ public sealed class FashionVaeChecks : CheckBase
                 $"|diff| {Math.Abs(got - expected):G3} > tolerance {tolerance:G3} (1e-9 relative plus what an epsilon of up to {ClampEpsilon:G1} inside the logs can change)."));
     }
 
-    /// <summary>gradcheck of the loss in reconX, mu and logvar.</summary>
+    /// <summary>gradcheck of the loss in reconX, mu and logvar, at the assignment's sizes (784 pixels, latent 20: a loss may write x.view(-1, 784)).</summary>
     [Test]
     public void LossGradientsMatchFiniteDifferences()
     {
-        var batch = VaeLossCase.Draw(Rng(112), 2, 6, 3, margin: 0.05);
-        GradCheck.AssertGradientsMatch(new Case("FashionVaeLoss.Loss", "gradcheck on a batch of 2 (6 pixels, latent 3)", LossHint),
+        var batch = VaeLossCase.Draw(Rng(112), 2, 784, 20, margin: 0.05);
+        GradCheck.AssertGradientsMatch(new Case("FashionVaeLoss.Loss", "gradcheck on a batch of 2 (784 pixels, latent 20)", LossHint),
             t => Student.FashionLoss(t[0], batch.X, t[1], t[2]), [batch.ReconX, batch.Mu, batch.Logvar], ["reconX", "mu", "logvar"]);
         Student.ThrowIfBackwardFailed();
     }

@@ -84,12 +84,12 @@ public sealed class FaceAutoencoderChecks : CheckBase
         return (got, bce, allowance, form);
     }
 
-    /// <summary>gradcheck of the loss (beta = 0.3) in reconX, mu and logvar.</summary>
+    /// <summary>gradcheck of the loss (beta = 0.3) in reconX, mu and logvar, at the assignment's sizes (576 pixels, latent 16: a loss may write x.view(-1, 576)).</summary>
     [Test]
     public void LossGradientsMatchFiniteDifferences()
     {
-        var batch = VaeLossCase.Draw(Rng(132), 2, 6, 3, margin: 0.05);
-        GradCheck.AssertGradientsMatch(new Case("FaceLoss.Loss", "gradcheck on a batch of 2 (6 pixels, latent 3), beta = 0.3", LossHint),
+        var batch = VaeLossCase.Draw(Rng(132), 2, 576, 16, margin: 0.05);
+        GradCheck.AssertGradientsMatch(new Case("FaceLoss.Loss", "gradcheck on a batch of 2 (576 pixels, latent 16), beta = 0.3", LossHint),
             t => Student.FaceLossValue(t[0], batch.X, t[1], t[2], 0.3), [batch.ReconX, batch.Mu, batch.Logvar], ["reconX", "mu", "logvar"]);
         Student.ThrowIfBackwardFailed();
     }
