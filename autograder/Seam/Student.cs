@@ -42,7 +42,7 @@ public sealed class StudentModule : IDisposable
 /// A score model s(x, sigma) = -scale * (x - mean) / (a + b sigma^2) handed to student code, which
 /// records how it was called when <see cref="Record"/> is set (filled in after the call).
 /// </summary>
-public sealed class ScoreModel(Tensor mean, Tensor scale, double a, double b, bool record = false)
+public sealed class ScoreModel(Tensor mean, Tensor scale, double a, double b, bool record = false, bool recordInputs = false)
 {
     internal Tensor Mean => mean;
     internal Tensor Scale => scale;
@@ -51,11 +51,13 @@ public sealed class ScoreModel(Tensor mean, Tensor scale, double a, double b, bo
 
     /// <summary>Whether calls are recorded.</summary>
     public bool Record { get; } = record;
-    /// <summary>Each call's sigmas (flattened; one per row), the shape of x and its values (flattened), in order.</summary>
+    /// <summary>Whether the recorded calls keep the values of x too.</summary>
+    public bool RecordInputs { get; } = record && recordInputs;
+    /// <summary>Each call's sigmas (flattened; one per row), the shape of x and, with <see cref="RecordInputs"/>, its values (flattened; else empty), in order.</summary>
     public List<(double[] sigma, long[] xShape, double[] x)> Calls { get; } = new();
 
-    /// <summary>A score that is zero everywhere (the chain only diffuses), recording its calls.</summary>
-    public static ScoreModel ZeroRecording() => new(zeros(1, dtype: float64), zeros(1, dtype: float64), 1, 0, record: true);
+    /// <summary>A score that is zero everywhere (the chain only diffuses), recording its calls (with <paramref name="inputs"/>, the values of x too).</summary>
+    public static ScoreModel ZeroRecording(bool inputs = false) => new(zeros(1, dtype: float64), zeros(1, dtype: float64), 1, 0, record: true, recordInputs: inputs);
 
     internal void Recorded(List<(double[] sigma, long[] xShape, double[] x)> calls)
     {

@@ -49,7 +49,7 @@ public sealed class DenoisingLossChecks : CheckBase
     {
         const int n = 20000;
         var c = new Case("DenoisingLoss", $"{n} rows of x = 0, levels [1, 0.5, 0.25]", Hint);
-        var score = ScoreModel.ZeroRecording();
+        var score = ScoreModel.ZeroRecording(inputs: true);
         Student.DenoisingLoss(score, zeros(n, 2, dtype: float64), new[] { 1.0, 0.5, 0.25 }, Rng(48));
         if (score.Calls.Count == 0 || score.Calls.Any(k => k.xShape.Length != 2 || k.xShape[1] != 2 || k.sigma.Length != k.xShape[0]))
             Assert.Fail(c.Describe("the score was not called with x [rows, 2] and one sigma per row; pass x~ [rows, D] and sigma [rows]."));

@@ -18,7 +18,7 @@ public static partial class Student
     /// <summary>Student's <c>ScoreMatching.DenoisingLoss</c> with <paramref name="score"/> as the model.</summary>
     public static Tensor DenoisingLoss(ScoreModel score, Tensor samples, double[] noiseLevels, Generator? generator = null)
     {
-        var (loss, calls) = Call(() => WithTestDoubles.DenoisingLoss(score.Mean, score.Scale, score.A, score.B, score.Record, samples, noiseLevels, generator));
+        var (loss, calls) = Call(() => WithTestDoubles.DenoisingLoss(score.Mean, score.Scale, score.A, score.B, score.Record, score.RecordInputs, samples, noiseLevels, generator));
         score.Recorded(calls);
         return loss;
     }
@@ -26,7 +26,7 @@ public static partial class Student
     /// <summary>Student's <c>ScoreMatching.AnnealedLangevinDynamics</c>: the samples, and x0 as it was after the call (to catch in-place changes).</summary>
     public static (Tensor samples, Tensor x0After) AnnealedLangevinDynamics(ScoreModel score, Tensor x0, double[] noiseLevels, double eps, int steps, Generator? generator = null)
     {
-        var (samples, x0After, calls) = Call(() => WithTestDoubles.AnnealedLangevinDynamics(score.Mean, score.Scale, score.A, score.B, score.Record, x0, noiseLevels, eps, steps, generator));
+        var (samples, x0After, calls) = Call(() => WithTestDoubles.AnnealedLangevinDynamics(score.Mean, score.Scale, score.A, score.B, score.Record, score.RecordInputs, x0, noiseLevels, eps, steps, generator));
         score.Recorded(calls);
         return (samples, x0After);
     }

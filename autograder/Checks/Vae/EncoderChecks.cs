@@ -32,19 +32,35 @@ public sealed class EncoderChecks : CheckBase
         var encoder = Student.NewEncoder(784, 500, 2);
         Student.Eval(encoder);
         var w = Weights.Make(12, ("fc1", 784, 500), ("fc21", 500, 2), ("fc22", 500, 2));
-        bool byName = Weights.Assign(encoder, w, c);
+        // The heads in registration order, mean first, then log-variance first: two Linear(500, 2) as the handout has them, or
+        // one Linear(500, 4) whose output is split in two (the same function family and parameter count; public VAEs often do so).
+        var orders = new[] { ("fc21", "fc22"), ("fc22", "fc21") };
+        var layouts = Weights.HasShapes(encoder, JoinedHeadShapes, out _)
+            ? orders.Select(o => JoinedHeads(w, o.Item1, o.Item2)).ToArray()
+            : orders.Select(o => new[] { "fc1", o.Item1, o.Item2 }.SelectMany(l => new[] { l + ".weight", l + ".bias" }).ToDictionary(n => n, n => w[n])).ToArray();
+        bool byName = Weights.Assign(encoder, layouts[0], c);
         var x = rand(5, 784, generator: Rng(13));
         var h = Weights.Affine(w, "fc1", x).tanh();
         var (mu, v) = Student.Encode(encoder, x);
         if (!byName && mu.shape.SequenceEqual(new long[] { 5, 2 }) && !mu.to(float64).allclose(Weights.Affine(w, "fc21", h), rtol: 1e-4, atol: 1e-5))
         {
-            // Assigned by shape, the two heads' weights went in registration order: the student's may register the log-variance head first.
-            Weights.Assign(encoder, new[] { "fc1", "fc22", "fc21" }.SelectMany(l => new[] { l + ".weight", l + ".bias" }).ToDictionary(n => n, n => w[n]), c);
+            // Assigned by shape, the heads' weights went in registration order: the student's may put the log-variance first.
+            Weights.Assign(encoder, layouts[1], c);
             (mu, v) = Student.Encode(encoder, x);
         }
         Numeric.AssertClose(mu, Weights.Affine(w, "fc21", h), c with { Input = "mu, fixed weights" }, rtol: 1e-4, atol: 1e-5);
         Numeric.AssertClose(v, Weights.Affine(w, "fc22", h).exp(), c with { Input = "sigmaSquare, fixed weights" }, rtol: 1e-4, atol: 1e-5);
     }
+
+    /// <summary>Parameter shapes of an encoder whose two heads are one Linear(500, 4), split into mean and log-variance.</summary>
+    static readonly long[][] JoinedHeadShapes = [[500, 784], [500], [4, 500], [4]];
+
+    /// <summary>fc1, and one head holding <paramref name="first"/>'s outputs, then <paramref name="second"/>'s.</summary>
+    static Dictionary<string, Tensor> JoinedHeads(Dictionary<string, Tensor> w, string first, string second) => new()
+    {
+        ["fc1.weight"] = w["fc1.weight"], ["fc1.bias"] = w["fc1.bias"],
+        ["heads.weight"] = cat([w[first + ".weight"], w[second + ".weight"]]), ["heads.bias"] = cat([w[first + ".bias"], w[second + ".bias"]]),
+    };
 
     /// <summary>
     /// Gradients of both outputs with respect to x match central differences (gradcheck, float64 module), at the assignment's
