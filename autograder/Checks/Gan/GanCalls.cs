@@ -51,6 +51,9 @@ public static partial class Student
     /// <summary>The min-max objective mean log D(x) + mean log(1 - D(G(z))) of the student's networks (training mode, dropout seeded).</summary>
     public static double DcganObjective(StudentModule gan, Tensor real, Tensor z, Generator seed) => Call(() => Gradients.DcganObjective(gan.As<Dcgan>(), real, z, seed));
 
+    /// <summary>Zeroes the gradients D's and G's parameters hold, as a fresh model has them before its first step.</summary>
+    public static void DcganZeroGradients(StudentModule gan) => Call(() => Gradients.DcganZeroGradients(gan.As<Dcgan>()));
+
     /// <summary>Fingerprints (sum, sum of squares, sum of |.|) of D's and G's parameters.</summary>
     public static (double[] d, double[] g) DcganFingerprints(StudentModule gan) => Call(() => Gradients.DcganFingerprints(gan.As<Dcgan>()));
 

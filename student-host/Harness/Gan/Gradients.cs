@@ -12,6 +12,15 @@ public static partial class Gradients
     [Harness("Dcgan parameters")]
     public static (double[] d, double[] g) DcganFingerprints(Dcgan gan) => (ModuleAccess.Fingerprint(gan.D), ModuleAccess.Fingerprint(gan.G));
 
+    /// <summary>Zeroes every gradient D's and G's parameters hold (those without one keep none): the state a fresh model starts its first step from.</summary>
+    [Harness("Dcgan gradients zeroed", KeepsAlive = true)]
+    public static void DcganZeroGradients(Dcgan gan)
+    {
+        using var noGrad = no_grad();
+        foreach (var p in gan.D.parameters().Concat(gan.G.parameters()))
+            if (p.grad is { } g) g.zero_();
+    }
+
     /// <summary>
     /// l = mean log D(x) + mean log(1 - D(G(z))) with the student's networks in training mode (batch
     /// statistics), without gradient; <paramref name="seeded"/> reseeded the global generator, so dropout masks repeat.
