@@ -53,6 +53,8 @@ public static class WorkerSandbox
         SleepWhileWaiting(info);
         info.Environment["HOME"] = Path.GetTempPath();
         info.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        // No debugger or diagnostics endpoints into student code, and no clr-debug-pipe files left in /tmp by a worker that is killed.
+        info.Environment["DOTNET_EnableDiagnostics"] = "0";
         info.Environment["DOTNET_GCHeapHardLimit"] = "0x" + Math.Min(limits.AddressSpaceBytes / 4, 2L << 30).ToString("X");
         if (Environment.GetEnvironmentVariable("GENAI_DEVICE") is { } device) info.Environment["GENAI_DEVICE"] = device;
         return info;
