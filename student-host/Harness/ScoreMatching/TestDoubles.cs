@@ -39,6 +39,10 @@ public sealed class AffineScore(Tensor mean, Tensor scale, double a, double b, b
 {
     readonly List<(double[] sigma, long[] xShape, double[] x)> calls = new();
 
+    // a and b as Scalars the score holds: in `a + b * t` TorchSharp hands libtorch temporary Scalars that nothing keeps alive,
+    // and a row loop's 40,000 calls met a collection that freed one mid-call ("Expected false to be true"; README, natives).
+    readonly Scalar offset = a, slope = b;
+
     /// <summary>The recorded calls, in order: plain arrays, so no tensor scope of student code can dispose them.</summary>
     public IReadOnlyList<(double[] sigma, long[] xShape, double[] x)> Calls => calls;
 
@@ -47,7 +51,7 @@ public sealed class AffineScore(Tensor mean, Tensor scale, double a, double b, b
     {
         if (record) calls.Add((Plain(sigma), x.shape, recordInputs ? Plain(x) : []));
         var column = sigma.dim() == 1 ? sigma.unsqueeze(1) : sigma;
-        return -scale * (x - mean) / (a + b * column.square());
+        return -scale * (x - mean) / column.square().mul(slope).add(offset);
     }
 
     static double[] Plain(Tensor t)
