@@ -63,9 +63,7 @@ public static class GradCheck
         long compared = outputs;
         if (outputs > MaxFullOutputs)
         {
-            using var generator = new Generator(20260715);
-            var combinations = randn([outputs, Projections], dtype: float64, generator: generator);
-            combinations /= combinations.norm(0, keepdim: true);
+            var combinations = UnitColumns(outputs, 20260715);
             var full = f;
             f = a => Evaluate(full, a, c).matmul(combinations);
             output = j => $"(random unit combination {j + 1} of the {outputs} outputs)";
@@ -95,7 +93,7 @@ public static class GradCheck
         }
     }
 
-    /// <summary><see cref="Projections"/> fixed random unit vectors of length <paramref name="n"/>, as the columns of an [n, Projections] float64 matrix.</summary>
+    /// <summary><see cref="Projections"/> fixed random unit vectors of length <paramref name="n"/>, as the columns of an [n, Projections] float64 matrix: the combinations of many outputs and the directions of a large input.</summary>
     static Tensor UnitColumns(long n, long seed)
     {
         using var generator = new Generator((ulong)seed);
