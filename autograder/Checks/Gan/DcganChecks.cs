@@ -22,7 +22,7 @@ public sealed class DcganChecks : CheckBase
         return images * 2 - 1;
     }
 
-    /// <summary>Features are [B, 512, 4, 4] and D(x) one probability per image.</summary>
+    /// <summary>Features are [B, 512, 4, 4] and D(x) one probability per image, the sigmoid of the linear head's output.</summary>
     [Test]
     public void DiscriminatorHasTheAssignmentsShapes()
     {
@@ -35,6 +35,35 @@ public sealed class DcganChecks : CheckBase
         if (p.numel() != 5) Assert.Fail(c.Describe($"forward returned {Numeric.Format(p.shape)}; expected one probability per image, [5]."));
         Numeric.AssertFinite(p, c);
         if (!(p.gt(0).all().ToBoolean() && p.lt(1).all().ToBoolean())) Assert.Fail(c.Describe("D(x) must be a probability in (0, 1): end with a sigmoid."));
+        AssertHeadEndsInOneSigmoid(d, x, c);
+    }
+
+    /// <summary>
+    /// D(x) is sigmoid(head(features)) and nothing else: with the head's weight (the one parameter of 8,192 elements whose first
+    /// dimension is 1, a Linear(8192, 1) or a 4x4 convolution to one channel) set to zero, D(x) = sigmoid(b) for every image,
+    /// whatever the features are; the check sets the head's bias to 4 and -4 (or, without a bias, requires sigmoid(0) = 1/2).
+    /// A second sigmoid keeps D(x) in (0.5, 0.73), so D could never call an image fake: sigmoid(sigmoid(4)) = 0.73, not 0.98.
+    /// A layout with no such parameter is not judged here (its shapes passed above).
+    /// </summary>
+    static void AssertHeadEndsInOneSigmoid(StudentModule d, Tensor x, Case c)
+    {
+        var parameters = Student.Parameters(d);
+        var heads = parameters.Where(p => p.value.numel() == 4 * 4 * 512 && p.value.shape[0] == 1).ToList();
+        if (heads.Count != 1) return;
+        var biases = parameters.Where(p => p.value.shape.SequenceEqual(new long[] { 1 })).ToList();
+        double[] levels = biases.Count == 1 ? [4, -4] : [0];
+        foreach (double level in levels)
+        {
+            var values = new Dictionary<string, Tensor> { [heads[0].name] = zeros_like(heads[0].value) };
+            if (biases.Count == 1) values[biases[0].name] = full_like(biases[0].value, level);
+            Student.LoadParameters(d, values);
+            double expected = 1 / (1 + Math.Exp(-level));
+            var got = Student.DiscriminatorForward(d, x).to(float64);
+            double worst = (got - expected).abs().max().ToDouble();
+            if (!(worst <= 1e-6))
+                Assert.Fail(c.Describe($"with the head's weight set to 0 and its bias to {level:G}, D(x) should be sigmoid({level:G}) = {expected:G6} for every image; got {string.Join(", ", got.flatten().data<double>().ToArray().Select(v => v.ToString("G6")))}: " +
+                    "forward must apply exactly one sigmoid to the linear head's output (no second sigmoid, no activation after the head)."));
+        }
     }
 
     /// <summary>
