@@ -94,7 +94,12 @@ public sealed class FashionVaeChecks : CheckBase
         Student.ThrowIfBackwardFailed();
     }
 
-    /// <summary>The layers have the assignment's shapes: 784-400-(20, 20) and 20-400-784; the C-VAE's first layers take 784 + 10 and 20 + 10.</summary>
+    /// <summary>
+    /// The layers have the assignment's shapes: 784-400-(20, 20) and 20-400-784; the C-VAE's first layers take 784 + 10 and 20 + 10.
+    /// The C-VAE may pass its labels through a learned [10, 10] embedding (one, or one per side) instead of the one-hot itself:
+    /// the assignment asks for "a class-conditional VAE with the same configuration as in 3.1" and does not fix how the class
+    /// enters, and a 10x10 matrix before fc1 and fc3 spans the same models (the next layer's label columns absorb it).
+    /// </summary>
     [TestCase(false)]
     [TestCase(true)]
     public void LayersHaveTheAssignmentsShapes(bool conditional)
@@ -105,7 +110,8 @@ public sealed class FashionVaeChecks : CheckBase
         using var vae = conditional ? Student.NewConditionalFashionVae(784, 400, 20, 10) : Student.NewFashionVae(784, 400, 20);
         int extra = conditional ? 10 : 0;
         string[] expected = [$"{400}x{784 + extra}", "400", "20x400", "20", "20x400", "20", $"{400}x{20 + extra}", "400", "784x400", "784"];
-        var got = Student.Parameters(vae).Select(p => string.Join("x", p.value.shape)).Order().ToArray();
+        var got = Student.Parameters(vae).Select(p => string.Join("x", p.value.shape)).Order().ToList();
+        if (conditional && got.Count(s => s == "10x10") is 1 or 2) got.RemoveAll(s => s == "10x10");
         if (!got.SequenceEqual(expected.Order()))
             Assert.Fail(c.Describe($"parameter shapes [{string.Join(", ", got)}]; expected [{string.Join(", ", expected.Order())}]."));
         var images = rand([4, 784]);
@@ -163,6 +169,7 @@ public sealed class FashionVaeChecks : CheckBase
         using var vae = conditional ? Student.NewConditionalFashionVae(784, 400, 20, 10) : Student.NewFashionVae(784, 400, 20);
         if (dtype == float64) Student.ToFloat64(vae);
         Weights.LoadByShape(vae, conditional ? 6851 : 685);
+        if (conditional) LoadIdentityLabelEmbeddings(vae);
         if (labelFirst)
             Student.LoadParameters(vae, Student.Parameters(vae).Where(p => p.value.shape.SequenceEqual(new long[] { 400, 30 }))
                 .ToDictionary(p => p.name, p => cat([p.value[.., 20..], p.value[.., ..20]], 1)));
@@ -172,6 +179,17 @@ public sealed class FashionVaeChecks : CheckBase
         var p = Student.FashionDecode(vae, z, labels);
         Numeric.AssertShape(p, [rows * 4, 784], new Case((conditional ? "ConditionalFashionVae" : "FashionVae") + ".Decode", $"decoding [{rows * 4}, 20]"));
         return p.reshape(rows, 4, 28, 28);
+    }
+
+    /// <summary>
+    /// Sets every [10, 10] parameter of a C-VAE (a learned label embedding, see <see cref="LayersHaveTheAssignmentsShapes"/>) to
+    /// the identity, so that embedding(c) = one_hot(c) and the C-VAE computes what the reference's does with the same fixed weights.
+    /// </summary>
+    static void LoadIdentityLabelEmbeddings(StudentModule vae)
+    {
+        var embeddings = Student.Parameters(vae).Where(p => p.value.shape.SequenceEqual(new long[] { 10, 10 }))
+            .ToDictionary(p => p.name, p => eye(10, dtype: p.value.dtype));
+        if (embeddings.Count > 0) Student.LoadParameters(vae, embeddings);
     }
 
     /// <summary>
