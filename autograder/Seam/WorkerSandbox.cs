@@ -48,7 +48,7 @@ public static class WorkerSandbox
         info.ArgumentList.RemoveAt(0);
         info.Environment.Clear();
         info.Environment["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin";
-        foreach (var keep in new[] { "DOTNET_ROOT", "LANG", "GENAI_THREADS", "THP_MEM_ALLOC_ENABLE" })
+        foreach (var keep in new[] { "DOTNET_ROOT", "LANG", "GENAI_THREADS", "THP_MEM_ALLOC_ENABLE" }.Concat(CpuKernels.Variables))
             if (Environment.GetEnvironmentVariable(keep) is { } v) info.Environment[keep] = v;
         SleepWhileWaiting(info);
         info.Environment["HOME"] = Path.GetTempPath();

@@ -2,12 +2,14 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Text;
 using GenAI.Autograder.Grading;
+using GenAI.Autograder.Seam;
 
 namespace GenAI.Autograder.Verbs;
 
 /// <summary>
 /// <c>audit</c>: whether course staff can trust this grader on this machine or image. The reference must
-/// get full marks every time, isolated and in-process, with 1 and with 2 intra-op threads; the template
+/// get full marks every time, isolated and in-process, with 1 and with 2 intra-op threads, and isolated with the
+/// portable kernels of an older CPU (<see cref="CpuKernels.Baseline"/>: other roundings, as on a student's machine); the template
 /// must get zero with guidance on every check; the planted catalogue must lose and keep points exactly
 /// where it says; and each assignment must fit Gradescope's default box in time and memory. Prints a
 /// table, writes <c>audit.md</c>, and exits 1 on any disagreement, naming it.
@@ -85,6 +87,8 @@ public static class AuditCommand
                     Add(referenceBuilt ? InProcess(repo, m, threads, work)
                         : new Row("reference", m.Name, $"in-process, {threads} thread{(threads > 1 ? "s" : "")}", false, "the autograder was built against the template: build it with the default Course=reference", 0, 0));
             foreach (var m in manifests)
+                Add(Isolated("reference", repo.Reference, m, 1, work, r => FullMarks(r), CpuKernels.Baseline));
+            foreach (var m in manifests)
                 Add(Isolated("template", repo.Template, m, 2, work, TemplateGuidance));
             foreach (var group in planted)
                 foreach (var m in manifests.Where(x => group.Assignment is null || x.Name == group.Assignment))
@@ -96,7 +100,8 @@ public static class AuditCommand
         }
         foreach (var m in manifests)
         {
-            var runs = rows.Where(r => r.Assignment == m.Name && r.Subject == "reference" && r.Path.StartsWith("isolated", StringComparison.Ordinal)).ToList();
+            var runs = rows.Where(r => r.Assignment == m.Name && r.Subject == "reference" && r.Path.StartsWith("isolated", StringComparison.Ordinal)
+                && !r.Path.EndsWith("portable kernels", StringComparison.Ordinal)).ToList();
             double seconds = runs.Max(r => r.Seconds), peak = runs.Max(r => r.PeakMiB);
             bool fits = seconds <= GradeOptions.DefaultTimeoutSeconds && (peak == 0 || peak <= BoxMiB);
             Add(new Row("fits Gradescope's default box", m.Name, $"{BoxSeconds:F0} s, {BoxMiB:F0} MB", fits,
@@ -123,9 +128,14 @@ public static class AuditCommand
         return quick ? relevant.GroupBy(e => (e.GradedAssignment, e.IsBug)).Select(g => g.First()) : relevant;
     }
 
-    /// <summary>Grades <paramref name="submission"/> in an isolated worker with <paramref name="threads"/> intra-op threads and judges the results with <paramref name="disagreement"/>.</summary>
-    static Row Isolated(string subject, string submission, Manifest manifest, int threads, string work, Func<GradescopeResults?, string?> disagreement) =>
-        Measured(subject, manifest, $"isolated, {Threads(threads)}", threads, () =>
+    /// <summary>
+    /// Grades <paramref name="submission"/> in an isolated worker with <paramref name="threads"/> intra-op threads and judges the
+    /// results with <paramref name="disagreement"/>; with <paramref name="kernels"/> (<see cref="CpuKernels.Baseline"/>), set for
+    /// the grading, libtorch computes as on an older CPU ("portable kernels").
+    /// </summary>
+    static Row Isolated(string subject, string submission, Manifest manifest, int threads, string work, Func<GradescopeResults?, string?> disagreement,
+        IReadOnlyDictionary<string, string>? kernels = null) =>
+        Measured(subject, manifest, $"isolated, {Threads(threads)}{(kernels is null ? "" : ", portable kernels")}", threads, kernels ?? new Dictionary<string, string>(), () =>
         {
             var errors = new StringWriter();
             var outcome = SubmissionGrader.Grade(new GradeOptions(submission, manifest.Name, Path.Combine(work, Guid.NewGuid().ToString("N"))), TextWriter.Null, errors);
@@ -134,7 +144,7 @@ public static class AuditCommand
 
     /// <summary>Grades the course assembly built into the autograder (the reference) with student code in the judge itself.</summary>
     static Row InProcess(RepoLayout repo, Manifest manifest, int threads, string work) =>
-        Measured("reference", manifest, $"in-process, {Threads(threads)}", threads, () =>
+        Measured("reference", manifest, $"in-process, {Threads(threads)}", threads, new Dictionary<string, string>(), () =>
         {
             string folder = Path.Combine(work, Guid.NewGuid().ToString("N"));
             Directory.CreateDirectory(folder);
@@ -146,13 +156,16 @@ public static class AuditCommand
     static string Threads(int threads) => $"{threads} thread{(threads > 1 ? "s" : "")}";
 
     /// <summary>
-    /// Runs <paramref name="grade"/> with GENAI_THREADS set to <paramref name="threads"/> (inherited by the judge and passed to the
-    /// worker), timing it and sampling its processes' memory; the row says whether the results agree (null results: not graded).
+    /// Runs <paramref name="grade"/> with GENAI_THREADS set to <paramref name="threads"/> and the variables of <paramref name="environment"/>
+    /// (inherited by the judge and passed to the worker), timing it and sampling its processes' memory; the row says whether the
+    /// results agree (null results: not graded).
     /// </summary>
-    static Row Measured(string subject, Manifest manifest, string path, int threads, Func<(GradescopeResults? results, Func<GradescopeResults?, string?> disagreement)> grade)
+    static Row Measured(string subject, Manifest manifest, string path, int threads, IReadOnlyDictionary<string, string> environment,
+        Func<(GradescopeResults? results, Func<GradescopeResults?, string?> disagreement)> grade)
     {
-        string previous = Environment.GetEnvironmentVariable("GENAI_THREADS") ?? "";
-        Environment.SetEnvironmentVariable("GENAI_THREADS", threads.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var settings = new Dictionary<string, string>(environment) { ["GENAI_THREADS"] = threads.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var previous = settings.Keys.ToDictionary(name => name, Environment.GetEnvironmentVariable);
+        foreach (var (name, value) in settings) Environment.SetEnvironmentVariable(name, value);
         try
         {
             using var memory = new ProcessTreeMemory();
@@ -161,7 +174,7 @@ public static class AuditCommand
             string? wrong = disagreement(results);
             return new Row(subject, manifest.Name, path, wrong is null, wrong ?? $"{results!.Score:0.##} / {manifest.MaxScore:0.##}", clock.Elapsed.TotalSeconds, memory.PeakMiB);
         }
-        finally { Environment.SetEnvironmentVariable("GENAI_THREADS", previous.Length > 0 ? previous : null); }
+        finally { foreach (var (name, value) in previous) Environment.SetEnvironmentVariable(name, value); }
     }
 
     /// <summary>Null when every item has full marks, else the items that lost points and why.</summary>
