@@ -20,7 +20,7 @@ public sealed class LangevinChecks : CheckBase
     /// </summary>
     static double[] AllowedSigmaL(double[] levels) => [levels[^1], levels.Max()];
 
-    /// <summary>The score is called T times per level, in the given order, on [N, D] with one sigma per row.</summary>
+    /// <summary>The score is called T times per level, in the given order, on [N, D] with one sigma per row (a level may be rounded to float32).</summary>
     [Test]
     public void VisitsEveryLevelInOrderTTimes()
     {
@@ -30,7 +30,7 @@ public sealed class LangevinChecks : CheckBase
         var calls = score.Calls.Select(k => (sigma: k.sigma.Length > 0 ? k.sigma[0] : double.NaN, k.xShape, sigmaCount: k.sigma.Length)).ToList();
         var sigmas = calls.Select(k => k.sigma).ToArray();
         var expected = Levels.SelectMany(s => Enumerable.Repeat(s, 3)).ToArray();
-        Assert.That(sigmas, Is.EqualTo(expected).Within(1e-12), c.Describe($"the score saw sigmas [{string.Join(", ", sigmas)}]; expected each level T = 3 times, in the order given (largest first)."));
+        Assert.That(sigmas.Zip(expected).All(p => Math.Abs(p.First - p.Second) <= DenoisingLossChecks.Float32Levels * p.Second) && sigmas.Length == expected.Length, Is.True, c.Describe($"the score saw sigmas [{string.Join(", ", sigmas)}]; expected each level T = 3 times, in the order given (largest first)."));
         Assert.That(calls.All(k => k.xShape.SequenceEqual(new long[] { 5, 2 }) && k.sigmaCount == 5), Is.True,
             c.Describe("the score must get x [N, D] and sigma [N] (one level per row)."));
     }
