@@ -41,7 +41,8 @@ public sealed class DcganChecks : CheckBase
     /// <summary>
     /// D(x) is sigmoid(head(features)) and nothing else: with the head's weight (the one parameter of 8,192 elements whose first
     /// dimension is 1, a Linear(8192, 1) or a 4x4 convolution to one channel) set to zero, D(x) = sigmoid(b) for every image,
-    /// whatever the features are; the check sets the head's bias to 4 and -4 (or, without a bias, requires sigmoid(0) = 1/2).
+    /// whatever the features are; the check sets the head's bias (the same layer's "bias") to 4 and -4, or, without one,
+    /// requires sigmoid(0) = 1/2.
     /// A second sigmoid keeps D(x) in (0.5, 0.73), so D could never call an image fake: sigmoid(sigmoid(4)) = 0.73, not 0.98.
     /// A layout with no such parameter is not judged here (its shapes passed above).
     /// </summary>
@@ -49,8 +50,9 @@ public sealed class DcganChecks : CheckBase
     {
         var parameters = Student.Parameters(d);
         var heads = parameters.Where(p => p.value.numel() == 4 * 4 * 512 && p.value.shape[0] == 1).ToList();
-        if (heads.Count != 1) return;
-        var biases = parameters.Where(p => p.value.shape.SequenceEqual(new long[] { 1 })).ToList();
+        if (heads.Count != 1 || !heads[0].name.EndsWith("weight", StringComparison.Ordinal)) return;
+        string biasName = heads[0].name[..^"weight".Length] + "bias";
+        var biases = parameters.Where(p => p.name == biasName && p.value.numel() == 1).ToList();
         double[] levels = biases.Count == 1 ? [4, -4] : [0];
         foreach (double level in levels)
         {
