@@ -113,6 +113,89 @@ public sealed class FaceAutoencoderChecks : CheckBase
     }
 
     /// <summary>
+    /// Training decodes sampled codes: one epoch of the student's TrainEpoch (plain SGD, lr 0.01, the 64 faces in one batch, beta 0.5)
+    /// from the same parameters under two global and generator seeds must move the parameters differently. A loop that
+    /// draws z but decodes mu (a public VAE does) trains an autoencoder with a KL penalty, whatever Latent does; its two epochs
+    /// then differ only by the summation order of the shuffled batch (about 1e-7 of the step), a sampling loop's by about
+    /// half the step.
+    /// </summary>
+    [Test]
+    public void TrainingDecodesSampledCodes()
+    {
+        var c = new Case("FaceLoss.TrainEpoch (VAE)", "one SGD epoch (lr 0.01, one batch of 64 fixture faces, beta 0.5) from the same weights, under two seeds",
+            "train on Decode(z) with z = Latent(mu, logvar, generator), a fresh sample each step: decoding mu trains an autoencoder, not a VAE.");
+        var faces = FixtureFaces()[..64];
+        Student.Seed(149);
+        using var vae = Student.NewFaceAutoencoder(true, 16, 256);
+        if (Weights.HasShapes(vae, ReferenceShapes, out _)) Weights.LoadDefaultInit(vae, 149);
+        var start = ParameterValues(vae);
+        using var failures = Student.For(c);
+        var first = SgdEpochFrom(vae, start, faces, 0.5, 150);
+        var second = SgdEpochFrom(vae, start, faces, 0.5, 160);
+        double step = (first - Flat(start)).norm().ToDouble(), apart = (first - second).norm().ToDouble();
+        TestContext.Out.WriteLine($"VAE: SGD epoch moved the parameters by {step:G4}; under another seed the results differ by {apart:G4}");
+        if (!(apart > 1e-3 * step))
+            Assert.Fail(c.Describe($"the epochs under two seeds moved the parameters to the same place (they differ by {apart:G3}, the step is {step:G3}): training does not decode a sampled z."));
+    }
+
+    /// <summary>
+    /// The AE trains on the reconstruction alone (1b: "just with a reconstruction loss (but no KL-divergence term)"): the
+    /// course's loop passes beta = 0 to TrainEpoch, so TrainEpoch must use its beta. One SGD epoch of the AE from the same
+    /// parameters and seeds at beta 0 and beta 1 must end in different places (the KL pulls mu towards 0); a loop that
+    /// ignores beta (public loops call the loss without it, so its default 1 applies) gives the same. Where the AE's epochs
+    /// agree but the VAE's differ, the loop leaves the KL out for the AE itself, which is right.
+    /// </summary>
+    [Test]
+    public void AeTrainsWithoutTheKl()
+    {
+        var c = new Case("FaceLoss.TrainEpoch (AE)", "one SGD epoch (lr 0.01, one batch of 64 fixture faces) from the same weights and seeds, at beta 0 and beta 1",
+            "pass TrainEpoch's beta to the loss: the AE is trained with beta = 0, reconstruction only, the VAE with its beta.");
+        var faces = FixtureFaces()[..64];
+        using var failures = Student.For(c);
+        if (!IgnoresBeta(false, 151, faces, out double step, out double apart))
+            return;
+        if (!IgnoresBeta(true, 152, faces, out _, out _))
+        {
+            TestContext.Out.WriteLine("AE: its epochs do not depend on beta, the VAE's do: the loop leaves the KL out for the AE itself.");
+            return;
+        }
+        Assert.Fail(c.Describe($"epochs at beta 0 and beta 1 ended in the same place for the AE and for the VAE (they differ by {apart:G3}, the step is {step:G3}): TrainEpoch ignores beta, so the AE trains with a KL term."));
+    }
+
+    /// <summary>Whether one SGD epoch of a new model ends in the same place at beta 0 and beta 1 (within 1e-6 of the step).</summary>
+    static bool IgnoresBeta(bool variational, long seed, Tensor faces, out double step, out double apart)
+    {
+        Student.Seed(seed);
+        using var model = Student.NewFaceAutoencoder(variational, 16, 256);
+        if (Weights.HasShapes(model, ReferenceShapes, out _) || (!variational && Weights.HasShapes(model, AeShapes, out _))) Weights.LoadDefaultInit(model, seed);
+        var start = ParameterValues(model);
+        var withoutKl = SgdEpochFrom(model, start, faces, 0, seed + 10);
+        var withKl = SgdEpochFrom(model, start, faces, 1, seed + 10);
+        step = (withoutKl - Flat(start)).norm().ToDouble();
+        apart = (withoutKl - withKl).norm().ToDouble();
+        TestContext.Out.WriteLine($"{(variational ? "VAE" : "AE")}: SGD epoch at beta 0 moved the parameters by {step:G4}; at beta 1 they end {apart:G4} from there");
+        return !(apart > 1e-6 * step);
+    }
+
+    /// <summary>The module's parameters by name, copied in float64 (the module's own tensors change as it trains).</summary>
+    static Dictionary<string, Tensor> ParameterValues(StudentModule model) => Student.Parameters(model).ToDictionary(p => p.name, p => p.value.to(float64, copy: true));
+
+    /// <summary>The parameters, in name order, as one float64 vector.</summary>
+    static Tensor Flat(Dictionary<string, Tensor> parameters) => cat(parameters.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value.flatten()).ToArray());
+
+    /// <summary>
+    /// One epoch of the student's TrainEpoch (plain SGD, lr 0.01, all of <paramref name="faces"/> in one batch) from
+    /// <paramref name="start"/>, after global seed <paramref name="seed"/> and with a generator of seed + 1; the parameters it leaves.
+    /// </summary>
+    static Tensor SgdEpochFrom(StudentModule model, Dictionary<string, Tensor> start, Tensor faces, double beta, long seed)
+    {
+        Student.LoadParameters(model, start);
+        Student.Seed(seed);
+        Student.FaceSgdEpoch(model, faces, (int)faces.shape[0], 0.01, beta, Rng(seed + 1));
+        return Flat(ParameterValues(model));
+    }
+
+    /// <summary>
     /// The encoder's heads take negative values (<see cref="Elbo.GaussianVaeAssert.HeadsTakeNegativeValues"/>) on 64 fixture faces,
     /// and differ (a log-variance computed by the mean's head, a public copy-paste slip, ties the variance to the mean), with
     /// seeded default-initialised weights where the model is laid out as the reference, else with its own initialisation.

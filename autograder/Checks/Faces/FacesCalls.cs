@@ -28,6 +28,10 @@ public static partial class Student
     public static (double[] epochs, double heldOutMse) FaceTrain(StudentModule model, Tensor train, Tensor test, int epochs, int batchSize, double learningRate, double beta, Generator generator) =>
         Call(() => Training.Faces(model.As<FaceAutoencoder>(), train, test, epochs, batchSize, learningRate, beta, generator));
 
+    /// <summary>One epoch of the student's <c>FaceLoss.TrainEpoch</c> with plain SGD; the model keeps what it learned.</summary>
+    public static double FaceSgdEpoch(StudentModule model, Tensor faces, int batchSize, double learningRate, double beta, Generator generator) =>
+        Call(() => Training.FacesSgdEpoch(model.As<FaceAutoencoder>(), faces, batchSize, learningRate, beta, generator));
+
     /// <summary>Student's <c>FaceLoss.Loss</c>.</summary>
     public static Tensor FaceLossValue(Tensor reconX, Tensor x, Tensor mu, Tensor logvar, double beta) => Call(() => FaceLoss.Loss(reconX, x, mu, logvar, beta));
 

@@ -17,4 +17,12 @@ public static partial class Training
         var losses = Enumerable.Range(0, epochs).Select(_ => FaceLoss.TrainEpoch(model, optimizer, train, batchSize, beta, generator)).ToArray();
         return (losses, FaceLoss.ReconstructionError(model, test));
     }
+
+    /// <summary>One epoch of the student's FaceLoss.TrainEpoch with plain SGD (no momentum), the model left as it trained; the epoch's loss per face.</summary>
+    [Harness("FaceLoss.TrainEpoch (Encode, Latent, Decode, FaceLoss.Loss, backward)")]
+    public static double FacesSgdEpoch(FaceAutoencoder model, Tensor faces, int batchSize, double learningRate, double beta, Generator? generator)
+    {
+        using var optimizer = optim.SGD(model.parameters(), learningRate);
+        return FaceLoss.TrainEpoch(model, optimizer, faces, batchSize, beta, generator);
+    }
 }
