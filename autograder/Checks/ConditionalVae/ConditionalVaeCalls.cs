@@ -24,10 +24,13 @@ public static partial class Student
     /// <summary>Student's <c>Decode(z, labels)</c> of either model.</summary>
     public static Tensor FashionDecode(StudentModule vae, Tensor z, Tensor labels) => Call(() => vae.As<IFashionVae>().Decode(z, labels));
 
-    /// <summary>Trains the student's model with the course's trainer (Adam, the student's Forward and Loss); the loss per sample of each epoch and on the held-out set.</summary>
-    public static (double[] epochs, double heldOut) FashionTrain(StudentModule vae, Tensor trainX, Tensor trainY, Tensor testX, Tensor testY,
-                                                                int epochs, int batchSize, double learningRate, Generator generator) =>
-        Call(() => Training.FashionVae(vae.As<nn.Module>(), trainX, trainY, testX, testY, epochs, batchSize, learningRate, generator));
+    /// <summary>
+    /// Trains the student's model with the course's trainer (Adam, the student's Forward and Loss); the loss per sample of each
+    /// epoch and on the held-out set, and the held-out loss with the true labels and with each moved to the next class, under one seed.
+    /// </summary>
+    public static (double[] epochs, double heldOut, double trueLabels, double otherLabels) FashionTrain(StudentModule vae, Tensor trainX, Tensor trainY, Tensor testX, Tensor testY,
+                                                                int epochs, int batchSize, double learningRate, Generator generator, long evaluationSeed) =>
+        Call(() => Training.FashionVae(vae.As<nn.Module>(), trainX, trainY, testX, testY, epochs, batchSize, learningRate, generator, evaluationSeed));
 
     /// <summary>Student's <c>FashionVaeLoss.Loss</c>.</summary>
     public static Tensor FashionLoss(Tensor reconX, Tensor x, Tensor mu, Tensor logvar) => Call(() => FashionVaeLoss.Loss(reconX, x, mu, logvar));

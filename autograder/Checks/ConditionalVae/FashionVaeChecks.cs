@@ -24,6 +24,12 @@ public sealed class FashionVaeChecks : CheckBase
     /// </summary>
     const double VaeThreshold = 300.4, ConditionalThreshold = 297.1;
 
+    /// <summary>
+    /// How much lower the trained C-VAE's held-out loss per sample must be with the true labels than with each label moved to
+    /// the next class (same draws): what it gained from training with each image's own label (measured: see the README).
+    /// </summary>
+    const double LabelGain = 2.0;
+
     /// <summary>The largest epsilon a student may add inside (or clamp) the BCE's logs: log(r + 1e-5), clamp(r, 1e-5, 1 - 1e-5).</summary>
     const double ClampEpsilon = 1e-5;
 
@@ -210,10 +216,14 @@ public sealed class FashionVaeChecks : CheckBase
         Student.Seed(117);
         using var vae = conditional ? Student.NewConditionalFashionVae(784, 400, 20, 10) : Student.NewFashionVae(784, 400, 20);
         using var failures = Student.For(c);
-        var (epochs, heldOut) = Student.FashionTrain(vae, trainX.flatten(1), trainY, testX.flatten(1), testY, 8, 100, 1e-3, Rng(118));
+        var (epochs, heldOut, trueLabels, otherLabels) = Student.FashionTrain(vae, trainX.flatten(1), trainY, testX.flatten(1), testY, 8, 100, 1e-3, Rng(118), 120);
         double threshold = conditional ? ConditionalThreshold : VaeThreshold;
-        TestContext.Out.WriteLine($"{name}: training loss per epoch {string.Join(", ", epochs.Select(e => e.ToString("F1")))}; held-out {heldOut:F2} (threshold {threshold})");
+        TestContext.Out.WriteLine($"{name}: training loss per epoch {string.Join(", ", epochs.Select(e => e.ToString("F1")))}; held-out {heldOut:F2} (threshold {threshold}); "
+            + $"with the true labels {trueLabels:F2}, with each label moved to the next class {otherLabels:F2}");
         if (!(heldOut <= threshold))
             Assert.Fail(c.Describe($"held-out loss per sample {heldOut:F1} > {threshold} (training losses per epoch: {string.Join(", ", epochs.Select(e => e.ToString("F1")))})."));
+        if (conditional && !(otherLabels - trueLabels >= LabelGain))
+            Assert.Fail(c.Describe($"the trained C-VAE's held-out loss per sample is {trueLabels:F2} with the true labels and {otherLabels:F2} with each moved to the next class (the same draws): "
+                + $"it gained {otherLabels - trueLabels:F2} nats from knowing the class, less than {LabelGain}. Train with each image's own label: the C-VAE must learn p(x | c)."));
     }
 }
