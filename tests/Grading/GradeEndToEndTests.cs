@@ -144,7 +144,7 @@ public sealed class GradeEndToEndTests
         run.ExitCode.Should().Be(0, run.Console);
         run.Results.Should().NotBeEmpty(run.Console);
         var graded = run.Results.Select(kv => (kv.Key, kv.Value)).ToList();
-        PlantedSubmission.Disagreements(group, graded).Should().BeEmpty(group.Describe());
+        PlantedSubmission.Disagreements(group, graded).Should().BeEmpty(group.Describe() + string.Concat(graded.Select(g => Grader.LostItems(g.Value))));
         foreach (var (assignment, results) in graded)
             foreach (var test in results.Tests.Where(t => group.Entries.Any(e => e.IsBug && e.Loses.Contains($"{assignment}/{t.Number}"))))
                 test.Output.Should().Contain("FAIL").And.Contain("case '", $"{assignment}/{test.Number} must show the failing case");

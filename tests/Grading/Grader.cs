@@ -69,6 +69,10 @@ static class Grader
         return new Run(exit, console, results, raw);
     }
 
+    /// <summary>Every item of <paramref name="results"/> that lost points, with its whole output (a disagreement's message shows only a check's first line).</summary>
+    public static string LostItems(GradescopeResults results) =>
+        string.Concat(results.Tests.Where(t => t.Score < t.MaxScore).Select(t => $"\n--- {t.Number} ({t.Score}/{t.MaxScore}):\n{t.Output}"));
+
     /// <summary>A copy of reference/'s sources in a temporary folder, with exact text edits applied (each must match once).</summary>
     public static string Planted(IEnumerable<(string file, string find, string replace)> edits) =>
         PlantedSubmission.Create(Path.Combine(Paths.Repo, "reference"), edits, Path.Combine(Path.GetTempPath(), "genai-planted", Guid.NewGuid().ToString("N")));

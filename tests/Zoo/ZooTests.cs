@@ -49,7 +49,7 @@ public sealed class ZooTests
         run.ExitCode.Should().Be(0, run.Console);
         var results = run.Results.Should().ContainKey(group.Assignment!, run.Console).WhoseValue;
         results.Output.Should().BeEmpty("the zoo submission compiles: " + results.Output);
-        PlantedSubmission.Disagreements(group, [(group.Assignment!, results)]).Should().BeEmpty(group.Describe());
+        PlantedSubmission.Disagreements(group, [(group.Assignment!, results)]).Should().BeEmpty(group.Describe() + GradeRun.LostItems(results));
         foreach (var test in results.Tests.Where(t => group.Entries.Any(e => e.Loses.Contains($"{group.Assignment}/{t.Number}"))))
             test.Output.Should().Contain("FAIL").And.Contain("case '", $"{group.Assignment}/{test.Number} must show the failing case");
     }
