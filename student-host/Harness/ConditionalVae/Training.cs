@@ -25,7 +25,9 @@ public static partial class Training
         double Seeded(Tensor labels)
         {
             manual_seed(evaluationSeed);
-            return FashionVaeTraining.Evaluate(model, testX, labels, new Generator((ulong)evaluationSeed));
+            // Disposed, not left to the finaliser, which could free it while libtorch reads it (README, "Temporary Scalars and Generators").
+            using var seeded = new Generator((ulong)evaluationSeed);
+            return FashionVaeTraining.Evaluate(model, testX, labels, seeded);
         }
         return (losses, heldOut, Seeded(testY), Seeded((testY + 1).remainder(10)));
     }
