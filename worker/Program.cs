@@ -14,6 +14,9 @@ Console.SetOut(Console.Error);
 NativeSettings.Apply();
 TorchSharp.torch.manual_seed(20261123);
 Dispatcher.CollectOnRelease = true;
+// The finalizer thread stays parked for the worker's life and finalisers run between requests (FinalizerPause), so
+// none frees a temporary Scalar or Generator that a libtorch call of student code is reading.
+using var pause = FinalizerPause.Hold();
 while (true)
 {
     var request = Wire.ReadFrame(input);
@@ -25,6 +28,7 @@ while (true)
     try
     {
         // Tensors of one request die with it, except what the operation keeps (objects behind handles, changes to them).
+        using var call = FinalizerPause.StudentCall();
         using var scope = Dispatcher.KeepsAlive(op) ? null : TorchSharp.torch.NewDisposeScope();
         if (kind == Wire.Vjp)
         {

@@ -6,7 +6,7 @@ namespace GenAI.Autograder.Checks;
 /// <summary>
 /// Base of every graded check: a dispose scope per test (no tensor outlives it), a fixed global
 /// seed, so a run is repeatable, and the finalizer thread held while the check's code runs
-/// (<see cref="Seam.FinalizerPause"/>). Statistical checks hold their false-fail bound for any seed.
+/// (<see cref="GenAI.Worker.FinalizerPause"/>). Statistical checks hold their false-fail bound for any seed.
 /// </summary>
 public abstract class CheckBase
 {
@@ -43,7 +43,7 @@ public abstract class CheckBase
         Numerics.Case.Latest = null;
         scope = torch.NewDisposeScope();
         Seam.Student.Seed(20261123);
-        pause = Seam.FinalizerPause.Hold();
+        pause = GenAI.Worker.FinalizerPause.Hold();
     }
 
     /// <summary>Disposes every tensor the test made, then lets the finalizer thread go.</summary>

@@ -20,15 +20,15 @@ public interface IStudentBackend
 }
 
 /// <summary>
-/// The fast path: student code in this process, with autograd graphs intact; the finalizer thread runs while it does
-/// (<see cref="FinalizerPause.Lift"/>).
+/// The fast path: student code in this process, with autograd graphs intact, under the check's finalizer pause and its
+/// stall watchdog (<see cref="FinalizerPause.StudentCall"/>).
 /// </summary>
 public sealed class InProcessBackend : IStudentBackend
 {
     /// <inheritdoc />
     public Value[] Invoke(string op, Value[] args)
     {
-        using (FinalizerPause.Lift()) return Dispatcher.Invoke(op, args);
+        using (FinalizerPause.StudentCall()) return Dispatcher.Invoke(op, args);
     }
 
     /// <inheritdoc />

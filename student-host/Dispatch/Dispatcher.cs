@@ -112,7 +112,7 @@ public static class Dispatcher
         if (CollectOnRelease)
         {
             GC.Collect();
-            GC.WaitForPendingFinalizers();
+            FinalizerPause.Drain();
         }
     }
 
