@@ -26,7 +26,8 @@ public static class Weights
     /// <summary>
     /// Copies <paramref name="weights"/> into <paramref name="module"/>: by name where the module's parameters carry the
     /// names the handout suggests; otherwise (names are the student's to choose: a decoder's fc1/fc2 in place of fc3/fc4)
-    /// by shape, the i-th weight of a shape into the module's i-th parameter of that shape in registration order. Returns
+    /// by shape, the i-th weight of a shape into the module's i-th parameter of that shape in registration order (or of
+    /// the transposed shape, which then gets the transposed weight: a layer kept as x W + b with W [in, out]). Returns
     /// false where it went by shape, so that a check whose layers share a shape (two heads) can try them the other way round.
     /// Fails with the expected and found parameters where neither fits.
     /// </summary>
@@ -43,9 +44,17 @@ public static class Weights
         var byShape = new Dictionary<string, Tensor>();
         foreach (var (_, value) in weights)
         {
+            var fitted = value;
             int at = unused.FindIndex(p => p.value.shape.SequenceEqual(value.shape));
+            if (at < 0 && value.dim() == 2 && value.shape[0] != value.shape[1])
+            {
+                // A weight kept [in, out] and applied as x W + b (a parameter of its own, as in HIPS/autograd's VAE)
+                // is the same layer as Linear's [out, in]: it gets the transpose.
+                at = unused.FindIndex(p => p.value.shape.SequenceEqual([value.shape[1], value.shape[0]]));
+                fitted = value.t().contiguous();
+            }
             if (at < 0) break;
-            byShape[unused[at].name] = value;
+            byShape[unused[at].name] = fitted;
             unused.RemoveAt(at);
         }
         string Listing(IEnumerable<(string name, long[] shape)> items) => string.Join(", ", items.Select(p => $"{p.name} {Numeric.Format(p.shape)}"));
