@@ -173,6 +173,7 @@ public static partial class Student
         try { return Backend.Invoke(operation, args); }
         catch (StudentFailure e)
         {
+            if (tryingFloat64 && IsDtypeMismatch(e.Message)) throw new DtypeMismatch();
             // A stub's message says all there is (and the scorer and audit read it as it is); any other failure shows its input.
             Assert.Fail((context ?? (e.NotImplemented ? null : Numerics.Case.Latest)) is { } c ? c.Describe(e.Message) : e.Message);
             throw;
@@ -180,6 +181,37 @@ public static partial class Student
     }
 
     [ThreadStatic] static Numerics.Case? context;
+
+    [ThreadStatic] static bool tryingFloat64;
+
+    /// <summary>
+    /// Runs <paramref name="run"/> with float64, the checks' precision; where student code fails there on a dtype mismatch
+    /// alone (constants made in the default float32, as PyTorch code makes them with <c>ones(B)</c> labels or
+    /// <c>(u &lt; p).float()</c>, which is right in the assignments' float32, which fix no other dtype), runs it again with
+    /// float32. Returns the dtype it ran with, for the check's tolerance; any other failure is reported as usual.
+    /// </summary>
+    public static (T result, ScalarType dtype) Float64ElseFloat32<T>(Func<ScalarType, T> run)
+    {
+        bool outer = tryingFloat64;
+        tryingFloat64 = true;
+        try { return (run(float64), float64); }
+        catch (DtypeMismatch) { }
+        finally { tryingFloat64 = outer; }
+        return (run(float32), float32);
+    }
+
+    /// <summary>
+    /// libtorch's words for operands of two dtypes ("Found dtype Float but expected Double", "expected scalar type Double
+    /// but found Float"), or a worker that died: TorchSharp 0.107's matmul of a float32 and a float64 tensor aborts the
+    /// process instead of throwing, and the message then holds only the end of its backtrace.
+    /// </summary>
+    static bool IsDtypeMismatch(string message) =>
+        (message.Contains("dtype", StringComparison.OrdinalIgnoreCase) || message.Contains("expected scalar type", StringComparison.OrdinalIgnoreCase)
+         || message.Contains("ended the worker process", StringComparison.Ordinal))
+        && !message.Contains("Unknown scalar type", StringComparison.Ordinal);
+
+    /// <summary>A student call of <see cref="Float64ElseFloat32{T}"/>'s float64 attempt failed on a dtype mismatch.</summary>
+    sealed class DtypeMismatch : Exception;
 
     /// <summary>
     /// Until disposed, failures of student code are reported as part of <paramref name="c"/> (for checks
