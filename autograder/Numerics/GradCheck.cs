@@ -12,7 +12,8 @@ namespace GenAI.Autograder.Numerics;
 /// through a float32 buffer) is legal, but its rounding swamps differences over 1e-6: where the first
 /// comparison fails, the differences are taken again with eps 1e-3 (<see cref="SingleEps"/>), whose
 /// rounding error is 1,000 times smaller, and compared with an allowance for what rounding is left,
-/// measured from the two sets of differences (<see cref="NoiseMargin"/>).
+/// measured from the two sets of differences (<see cref="NoiseMargin"/>) and, for a result rounded to float32, at least
+/// what its rounding allows (<see cref="Float32Ulps"/>).
 /// A function of more than <see cref="MaxFullOutputs"/> outputs is checked, as PyTorch's fast mode
 /// does, through <see cref="Projections"/> fixed random unit combinations of its outputs: one
 /// backward pass each instead of one per output (a decoder's 1,568 outputs took 3,136 passes). Likewise an input of more
@@ -41,6 +42,13 @@ public static class GradCheck
     /// to their truncation error, so a wrong gradient fails as in the first comparison.
     /// </summary>
     public const double NoiseMargin = 10;
+    /// <summary>
+    /// For a result rounded to float32, the second comparison's allowance is at least this many units of 2^-24 of each
+    /// output's magnitude (of the combined outputs' magnitudes where outputs are combined), divided by its eps: a difference of two
+    /// float32 results is only known to their rounding (a loss of 400 summed over 576 pixels is known to 3e-5, so its differences
+    /// at eps 1e-3 to 0.015, and a gradient of 0.04 can come out as 0).
+    /// </summary>
+    public const double Float32Ulps = 4;
     /// <summary>The most outputs whose Jacobian rows are each computed; above it, outputs are combined.</summary>
     public const int MaxFullOutputs = 64;
     /// <summary>How many random unit combinations of the outputs (directions of an input) stand for them above <see cref="MaxFullOutputs"/> (<see cref="MaxFullInputs"/>).</summary>
@@ -57,8 +65,15 @@ public static class GradCheck
     {
         using var scope = NewDisposeScope();
         var leaves = inputs.Select(t => t.detach().cpu().to(float64).clone()).ToArray();
-        long outputs;
-        using (no_grad()) outputs = Evaluate(f, leaves, c).numel();
+        Tensor values;
+        bool single;
+        using (no_grad())
+        {
+            var raw = Result(f, leaves, c);
+            single = RoundsToFloat32(raw);
+            values = raw.to(float64).flatten().abs();
+        }
+        long outputs = values.numel();
         Func<long, string> output = j => $"output[{j}]";
         long compared = outputs;
         if (outputs > MaxFullOutputs)
@@ -68,6 +83,7 @@ public static class GradCheck
             f = a => Evaluate(full, a, c).matmul(combinations);
             output = j => $"(random unit combination {j + 1} of the {outputs} outputs)";
             compared = Projections;
+            values = values.matmul(combinations.abs());
         }
         var directions = leaves.Select((t, i) => t.numel() > MaxFullInputs ? UnitColumns(t.numel(), 20260716 + i) : null).ToArray();
         var analytical = Analytical(f, leaves, c);
@@ -85,10 +101,11 @@ public static class GradCheck
             long n = leaves[i].numel();
             string name = names[i];
             Func<long, string> input = directions[i] is null ? k => $"{name}[{k}] (flattened)" : k => $"{name} (along random unit direction {k + 1} of its {n} elements)";
-            if (Disagreement(analytical[i], numeric[i], Atol, Rtol, name, output, input) is null) continue;
+            if (Disagreement(analytical[i], numeric[i], tensor(Atol, float64), Rtol, name, output, input) is null) continue;
             coarse ??= Numerical(f, leaves, directions, SingleEps, c, compared);
-            double rounding = NoiseMargin * Eps / SingleEps * (numeric[i] - coarse[i]).abs().max().item<double>();
-            if (Disagreement(analytical[i], coarse[i], Atol + rounding, Rtol, name, output, input) is { } message)
+            var rounding = NoiseMargin * Eps / SingleEps * (numeric[i] - coarse[i]).abs().max();
+            if (single) rounding = rounding.maximum(Float32Ulps * Math.Pow(2, -24) / SingleEps * values).unsqueeze(1);
+            if (Disagreement(analytical[i], coarse[i], rounding + Atol, Rtol, name, output, input) is { } message)
                 Assert.Fail(c.Describe(message));
         }
     }
@@ -102,7 +119,7 @@ public static class GradCheck
     }
 
     /// <summary>Why the analytical Jacobian <paramref name="a"/> and the numerical <paramref name="n"/> disagree beyond atol + rtol |n|, or null where they agree.</summary>
-    static string? Disagreement(Tensor a, Tensor n, double atol, double rtol, string name, Func<long, string> output, Func<long, string> input)
+    static string? Disagreement(Tensor a, Tensor n, Tensor atol, double rtol, string name, Func<long, string> output, Func<long, string> input)
     {
         var excess = (a - n).abs() - (atol + rtol * n.abs());
         var bad = (excess > 0).logical_or(a.isnan());
@@ -116,12 +133,26 @@ public static class GradCheck
     }
 
     /// <summary><paramref name="f"/>'s result flattened in float64 (a function may compute in another floating dtype); a result that is not floating-point fails.</summary>
-    static Tensor Evaluate(Func<Tensor[], Tensor> f, Tensor[] args, Case c)
+    static Tensor Evaluate(Func<Tensor[], Tensor> f, Tensor[] args, Case c) => Result(f, args, c).to(float64).flatten();
+
+    /// <summary><paramref name="f"/>'s result as returned; a result that is not floating-point fails.</summary>
+    static Tensor Result(Func<Tensor[], Tensor> f, Tensor[] args, Case c)
     {
         var y = f(args);
         if (!y.is_floating_point())
             Assert.Fail(c.Describe($"returned {y.dtype} for float64 inputs: a differentiable result is floating-point."));
-        return y.to(float64).flatten();
+        return y;
+    }
+
+    /// <summary>
+    /// Whether a result was rounded to float32 (or coarser): returned so, or returned in float64 with every value a float32
+    /// number (a float32 buffer or cast inside), other than results of whole numbers only, which float64 functions give too.
+    /// </summary>
+    static bool RoundsToFloat32(Tensor y)
+    {
+        if (y.dtype != float64) return true;
+        using var single = y.to(float32).to(float64);
+        return single.eq(y).all().item<bool>() && !y.eq(y.round()).all().item<bool>();
     }
 
     /// <summary>Central differences of <paramref name="f"/> along each element of each input, or along each column of its <paramref name="directions"/> where it has them.</summary>

@@ -26,13 +26,20 @@ public static class Numeric
 
     /// <summary>
     /// Fails unless the shapes agree and |actual - expected| &lt;= atol + rtol * |expected| everywhere
-    /// (NaN never matches). Values are compared in float64.
+    /// (NaN never matches). Values are compared in float64. The assignments fix no dtype: where <paramref name="actual"/>
+    /// was rounded to float32 (returned so, or every value a float32 number), the tolerances are at least the defaults,
+    /// which float32 rounding meets (a check's tighter float64 tolerance would fail a correct function that computes in float32).
     /// </summary>
     public static void AssertClose(Tensor actual, Tensor expected, Case c, double rtol = 1e-5, double atol = 1e-6)
     {
         AssertShape(actual, expected.shape, c);
         using var a = actual.detach().cpu().to(float64);
         using var e = expected.detach().cpu().to(float64);
+        if (RoundedToFloat32(actual, a))
+        {
+            rtol = Math.Max(rtol, 1e-5);
+            atol = Math.Max(atol, 1e-6);
+        }
         using var diff = (a - e).abs();
         using var tol = atol + rtol * e.abs();
         using var excess = (diff - tol).nan_to_num(nan: double.PositiveInfinity, posinf: double.PositiveInfinity);
@@ -46,9 +53,28 @@ public static class Numeric
             $"(|diff| {Math.Abs(got - want):G3} > tolerance {atol + rtol * Math.Abs(want):G3})."));
     }
 
-    /// <summary>Scalar form of <see cref="AssertClose(Tensor, Tensor, Case, double, double)"/>.</summary>
+    /// <summary>
+    /// Whether <paramref name="actual"/> (<paramref name="inFloat64"/> its values in float64) holds float32 roundings: its dtype
+    /// is coarser than float64, or every value is a float32 number and not every one a whole number (which float64 functions
+    /// give too).
+    /// </summary>
+    static bool RoundedToFloat32(Tensor actual, Tensor inFloat64)
+    {
+        if (!actual.is_floating_point()) return false;
+        if (actual.dtype != float64) return true;
+        using var single = inFloat64.to(float32).to(float64);
+        using var whole = inFloat64.round();
+        return single.eq(inFloat64).all().item<bool>() && !whole.eq(inFloat64).all().item<bool>();
+    }
+
+    /// <summary>Scalar form of <see cref="AssertClose(Tensor, Tensor, Case, double, double)"/>, with the same allowance for a float32 number (a fraction such as an accuracy taken as a float32 mean).</summary>
     public static void AssertClose(double actual, double expected, Case c, double rtol = 1e-5, double atol = 1e-6)
     {
+        if ((double)(float)actual == actual && actual != Math.Round(actual))
+        {
+            rtol = Math.Max(rtol, 1e-5);
+            atol = Math.Max(atol, 1e-6);
+        }
         double tol = atol + rtol * Math.Abs(expected);
         if (!(Math.Abs(actual - expected) <= tol))
             Assert.Fail(c.Describe($"expected {expected:G10}, got {actual:G10} (|diff| {Math.Abs(actual - expected):G3} > tolerance {tol:G3})."));

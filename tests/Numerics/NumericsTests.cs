@@ -69,6 +69,38 @@ public sealed class NumericsTests
             .Should().Contain("by autograd but");
     }
 
+    /// <summary>
+    /// A float32 loss of about 400 (a sum over 576 pixels) is known to 3e-5, so its central differences move in steps of 15 at
+    /// eps 1e-6 (gradients of 0.04 all come out as 0) and of 0.015 at eps 1e-3: the allowance for its rounding then comes from
+    /// the result's float32 ulps, not from the two sets of differences, and such a loss passes; a gradient off by 0.5 still fails,
+    /// and so does the same function rounded in float64 (no such allowance there).
+    /// </summary>
+    [Test]
+    public void GradCheckAllowsAFloat32LossItsRoundingEvenWhereDifferencesCollapse()
+    {
+        var mu = randn(new long[] { 2, 16 }, dtype: float64, generator: new Generator(9));
+        Tensor Loss(Tensor v) => (v.square() * 0.02).sum() + 400;
+        GradCheck.AssertGradientsMatch(C, a => Loss(a[0].to(float32)), new[] { mu }, new[] { "mu" });
+        GradCheck.AssertGradientsMatch(C, a => Loss(a[0].to(float32)).to(float64), new[] { mu }, new[] { "mu" });
+        FailureOf(() => GradCheck.AssertGradientsMatch(C, a => { var v = a[0].to(float32); return Loss(v) + 0.5 * (v - v.detach()).sum(); }, new[] { mu }, new[] { "mu" }))
+            .Should().Contain("by autograd but");
+        FailureOf(() => GradCheck.AssertGradientsMatch(C, a => Loss(a[0]) + 0.001 * (a[0] - a[0].detach()).sum(), new[] { mu }, new[] { "mu" }))
+            .Should().Contain("by autograd but");
+    }
+
+    /// <summary>A float32 result (a tensor, or a double that is a float32 number) is compared at least at the default tolerances, however tight the check's own; a float64 one is not, and a float32 result off by 1e-4 of itself still fails.</summary>
+    [Test]
+    public void CloseAllowsAFloat32ResultItsRounding()
+    {
+        var expected = tensor(new[] { -0.3, 5.689041808, 1234.5678 });
+        Numeric.AssertClose(expected.to(float32), expected, C, rtol: 1e-12, atol: 1e-12);
+        Numeric.AssertClose(expected.to(float32).to(float64), expected, C, rtol: 1e-12, atol: 1e-12);
+        FailureOf(() => Numeric.AssertClose(expected * (1 + 1e-8), expected, C, rtol: 1e-12, atol: 1e-12)).Should().Contain("3 of 3 values differ");
+        FailureOf(() => Numeric.AssertClose((expected * (1 + 1e-4)).to(float32), expected, C, rtol: 1e-12, atol: 1e-12)).Should().Contain("values differ");
+        Numeric.AssertClose((double)0.29f, 0.29, C, rtol: 0, atol: 1e-12);
+        FailureOf(() => Numeric.AssertClose(0.29 + 1e-9, 0.29, C, rtol: 0, atol: 1e-12)).Should().Contain("expected 0.29");
+        FailureOf(() => Numeric.AssertClose((double)0.291f, 0.29, C, rtol: 0, atol: 1e-12)).Should().Contain("expected 0.29");
+    }
 
     /// <summary>
     /// Above 64 outputs gradcheck compares random combinations of the outputs: a correct function of 600 outputs passes, and a

@@ -73,7 +73,7 @@ public sealed class PixelLstmChecks : CheckBase
         {
             var flipped = images.clone();
             flipped[TensorIndex.Colon, j] = 1 - images[TensorIndex.Colon, j];
-            var changed = (Student.PixelLstmForward(lstm, flipped) - logits).abs().amax([0]).data<float>().ToArray();
+            var changed = (Student.PixelLstmForward(lstm, flipped) - logits).abs().amax([0]).to(float64).data<double>().ToArray();
             int early = Array.FindIndex(changed, 0, j + 1, d => d > 1e-5);
             if (early >= 0)
                 Assert.Fail(c.Describe($"flipping x_{j + 1} changed the logit for x_{early + 1} by {changed[early]:G3}: step {early + 1} sees pixel {j + 1}."));
