@@ -163,6 +163,10 @@ public sealed class EdgeModelChecks : CheckBase
     /// stay within 5.3 standard deviations (false-fail probability below 1e-6 each, normal approximation over 42,000 pairs).
     /// b = -1.5 makes the graphs sparse (a quarter of the pairs are edges, the course's fitted graphs have fewer), so a sampler
     /// that makes edges depend on each other, such as one that redraws a graph until it is dense enough, shows in the count.
+    /// Edges that share a uniform (one per column or row broadcast over the other index, or one per graph) keep these means
+    /// but not their independence: the variance of a graph's edge count over the 400 graphs must lie within [0.5, 1.6] times
+    /// sum p (1 - p), its value for independent pairs (its sample variance has 399 degrees of freedom and a standard deviation
+    /// of about 0.07 times that, so the band is over 7 of them wide on either side; shared uniforms give 5 to 70 times).
     /// </summary>
     [Test]
     public void SampledGraphsHaveTheModelsEdgeProbabilities()
@@ -173,6 +177,7 @@ public sealed class EdgeModelChecks : CheckBase
         var inner = x.matmul(x.T);
         var p = sigmoid(2 * inner - 1.5);
         var sum = zeros(15, 15, dtype: float64);
+        var counts = new double[400];
         for (int k = 0; k < 400; k++)
         {
             var edges = Student.SampleEdges(x, 2, -1.5, Rng(5500 + k)).to(float64).cpu();
@@ -181,6 +186,7 @@ public sealed class EdgeModelChecks : CheckBase
             if (edges.diagonal().abs().sum().ToDouble() != 0) Assert.Fail(c.Describe("the diagonal has edges: no student is their own friend."));
             if (!(edges.eq(0) | edges.eq(1)).all().ToBoolean()) Assert.Fail(c.Describe("edges must be 0 or 1."));
             sum += edges;
+            counts[k] = edges.triu(1).sum().ToDouble();
         }
         var keep = ones(15, 15).triu(1).to(@bool);
         var residual = (sum / 400 - p)[keep];
@@ -190,5 +196,9 @@ public sealed class EdgeModelChecks : CheckBase
         double zA = (residual * s).sum().ToDouble() / Math.Sqrt((variance * s.square()).sum().ToDouble());
         if (Math.Abs(zB) > 5.3) Assert.Fail(c.Describe($"the number of edges is off by {zB:F1} standard deviations: check b (and that each pair is drawn with sigmoid(a x_i^T x_j + b))."));
         if (Math.Abs(zA) > 5.3) Assert.Fail(c.Describe($"edges do not follow the feature similarity (score in a off by {zA:F1} standard deviations): check a x_i^T x_j."));
+        double independent = variance.sum().ToDouble() * 400, mean = counts.Average();
+        double spread = counts.Sum(n => (n - mean) * (n - mean)) / 399 / independent;
+        if (spread is < 0.5 or > 1.6)
+            Assert.Fail(c.Describe($"the number of edges in a graph varies {spread:F2} times as much as for independent pairs (variance {spread * independent:F1} over 400 graphs, against {independent:F1}): draw a fresh uniform for every pair i < j, not one shared by a row, a column or the whole graph."));
     }
 }

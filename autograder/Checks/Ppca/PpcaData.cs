@@ -27,11 +27,15 @@ internal static class PpcaData
         return (s.square() / data.shape[0], vh.T, mean);
     }
 
-    /// <summary>The MLE's noise variance and W W^T (rotation- and sign-free) for latent dimension d.</summary>
+    /// <summary>
+    /// The MLE's noise variance and W W^T (rotation- and sign-free) for latent dimension d. sigma^2 is the sum of the m - d
+    /// discarded eigenvalues of S over m - d: with fewer points than dimensions the SVD gives only n of the m eigenvalues, the
+    /// rest being 0, which still count (averaging the ones it gives, as scikit-learn's noise_variance_ does, is not the MLE).
+    /// </summary>
     public static (double sigma2, Tensor wwt, Tensor mean, Tensor values) Mle(Tensor data, int d)
     {
         var (values, vectors, mean) = Spectrum(data);
-        double sigma2 = values[TensorIndex.Slice(d)].mean().ToDouble();
+        double sigma2 = values[TensorIndex.Slice(d)].sum().ToDouble() / (data.shape[1] - d);
         var u = vectors[TensorIndex.Colon, TensorIndex.Slice(0, d)];
         var wwt = u.matmul(diag(values[TensorIndex.Slice(0, d)] - sigma2)).matmul(u.T);
         return (sigma2, wwt, mean, values);

@@ -13,7 +13,7 @@ namespace GenAI.Autograder.Checks.Ppca;
 /// </summary>
 public sealed class PpcaFitChecks : CheckBase
 {
-    const string Hint = "mu = mean of the rows; S = (1/n) sum (x - mu)(x - mu)^T (divide by n); sort the eigenvalues of S in decreasing order (eigh returns them increasing); sigma^2 = mean of the m - d smallest; W = U_d (Lambda_d - sigma^2 I)^(1/2).";
+    const string Hint = "mu = mean of the rows; S = (1/n) sum (x - mu)(x - mu)^T (divide by n); sort the eigenvalues of S in decreasing order (eigh returns them increasing); sigma^2 = mean of the m - d smallest (the zero ones included when n < m); W = U_d (Lambda_d - sigma^2 I)^(1/2).";
 
     /// <summary>
     /// Relative tolerance of the fitted mu, sigma^2 and W W^T: a fit computed in float32 (a public solution casts the data
@@ -22,27 +22,33 @@ public sealed class PpcaFitChecks : CheckBase
     /// </summary>
     const double FitRtol = 1e-5;
 
-    /// <summary>mu is the sample mean and sigma^2 the mean of the discarded eigenvalues, for d = 1, 3 and 6.</summary>
-    [TestCase(1)]
-    [TestCase(3)]
-    [TestCase(6)]
-    public void MeanAndNoiseVarianceAreTheMle(int d)
+    /// <summary>
+    /// mu is the sample mean and sigma^2 the mean of the m - d discarded eigenvalues, for d = 1, 3 and 6, and with fewer points
+    /// than dimensions (as the faces have: 576 pixels), where S has n - 1 non-zero eigenvalues and the zero ones count too
+    /// (a fit that averages only the eigenvalues an SVD or the n x n Gram matrix gives is wrong there).
+    /// </summary>
+    [TestCase(1, 400)]
+    [TestCase(3, 400)]
+    [TestCase(6, 400)]
+    [TestCase(3, 8)]
+    public void MeanAndNoiseVarianceAreTheMle(int d, int n)
     {
-        var c = new Case("Ppca.Fit", $"400 points in 10 dimensions, d = {d}", Hint);
-        var data = PpcaData.Points(400, Rng(21));
+        var c = new Case("Ppca.Fit", $"{n} points in 10 dimensions, d = {d}", Hint);
+        var data = PpcaData.Points(n, Rng(21));
         var (sigma2, _, mean, _) = PpcaData.Mle(data, d);
         var model = Student.PpcaFit(data, d);
         Numeric.AssertClose(model.Mu, mean, c with { Input = c.Input + ", mu" }, rtol: FitRtol, atol: FitRtol);
         Numeric.AssertClose(model.Sigma2, sigma2, c with { Input = c.Input + ", sigma^2" }, rtol: FitRtol, atol: 0);
     }
 
-    /// <summary>W W^T equals U_d (Lambda_d - sigma^2 I) U_d^T: W has d columns along the top eigenvectors with the right lengths.</summary>
-    [TestCase(2)]
-    [TestCase(4)]
-    public void LoadingsSpanTheLeadingEigenvectors(int d)
+    /// <summary>W W^T equals U_d (Lambda_d - sigma^2 I) U_d^T: W has d columns along the top eigenvectors with the right lengths (also with fewer points than dimensions).</summary>
+    [TestCase(2, 400)]
+    [TestCase(4, 400)]
+    [TestCase(2, 8)]
+    public void LoadingsSpanTheLeadingEigenvectors(int d, int n)
     {
-        var c = new Case("Ppca.Fit", $"400 points in 10 dimensions, d = {d}, W W^T", Hint);
-        var data = PpcaData.Points(400, Rng(22));
+        var c = new Case("Ppca.Fit", $"{n} points in 10 dimensions, d = {d}, W W^T", Hint);
+        var data = PpcaData.Points(n, Rng(22));
         var (_, wwt, _, _) = PpcaData.Mle(data, d);
         var model = Student.PpcaFit(data, d);
         Numeric.AssertShape(model.W, [10, d], c with { Input = c.Input + ", shape of W" });
