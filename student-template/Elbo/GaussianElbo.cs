@@ -30,7 +30,7 @@ public static class GaussianElbo
     }
 
     /// <summary>
-    /// The ELBO loss L = ReconLoss + KL (Eq. 3): the batch mean of
+    /// The ELBO loss L = ReconLoss + KL (Eq. 3): the batch mean (or sum) of
     /// <see cref="NegativeLogLikelihood"/> + <see cref="KlDiagNormal"/>, a scalar to minimise.
     /// </summary>
     public static Tensor ElboLoss(Tensor x, Tensor reconX, Tensor mu, Tensor logvar)
