@@ -152,7 +152,8 @@ public sealed class DcganChecks : CheckBase
     /// <summary>
     /// A discriminator step raises the objective l on its batch and leaves G's parameters unchanged;
     /// a generator step lowers l on its z and leaves D's parameters unchanged (lr 1e-4). Decided on three
-    /// seeded initialisations: a step that changes the wrong network fails at once; the direction of l
+    /// seeded initialisations: a step that changes the wrong network, or a generator step that returns a positive loss (the
+    /// min-max term mean log(1 - D(G(z))) is negative; the non-saturating -mean log D(G(z)) is positive), fails at once; the direction of l
     /// must be right in at least two of the three. A step in the wrong direction is wrong to first order
     /// for every initialisation, while a correct step that meets a rare numerical accident on one machine
     /// (a NaN from a saturated float32 kernel) does not cost the student the item.
@@ -231,6 +232,9 @@ public sealed class DcganChecks : CheckBase
         if (!(afterD > before)) return c.Describe($"the discriminator step moved l from {before:G9} to {afterD:G9}; D must make l larger.");
         double gLoss = Student.DcganGeneratorStep(gan, z);
         if (!double.IsFinite(gLoss)) return c.Describe($"GeneratorStep returned {gLoss}.");
+        if (gLoss > 0)
+            Assert.Fail(c.Describe($"GeneratorStep returned {gLoss:G6}, but the loss it descends, mean log(1 - D(G(z))) (NonSaturating is false), is negative: " +
+                "-mean log D(G(z)), which is positive, is the non-saturating loss, for NonSaturating = true only (or is the loss returned with its sign flipped?)."));
         double afterG = Student.DcganObjective(gan, real, z, Rng(95));
         var (d2, g2) = Student.DcganFingerprints(gan);
         if (!d1.SequenceEqual(d2)) Assert.Fail(c.Describe("the generator step changed D's parameters (step only G's optimizer)."));

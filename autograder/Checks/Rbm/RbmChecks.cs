@@ -173,7 +173,7 @@ public sealed class RbmChecks : CheckBase
         Numeric.AssertClose(got, tensor(expected, [1 << M, V], dtype: float64), c, rtol: 1e-7, atol: 1e-7);
     }
 
-    /// <summary>F(v) = -log sum_h exp(-E(v, h)) by enumeration, at 6 points (the quadratic visible term included).</summary>
+    /// <summary>F(v) = -log sum_h exp(-E(v, h)) by enumeration, at 6 points (the quadratic visible term included); one value a row, [B] or a [B, 1] column (a sum with keepdim), which the CD loss's means treat alike.</summary>
     [Test]
     public void FreeEnergyMatchesEnumeration()
     {
@@ -182,6 +182,7 @@ public sealed class RbmChecks : CheckBase
         var tiny = Tiny.Draw(83);
         var points = Points(830, 6);
         var got = Student.RbmFreeEnergy(tiny.Load(), Batch(points));
+        if (got.shape.SequenceEqual(new long[] { points.Length, 1 })) got = got.reshape(-1);
         Numeric.AssertShape(got, [points.Length], c);
         Numeric.AssertClose(got, tensor(points.Select(tiny.FreeEnergy).ToArray(), dtype: float64), c, rtol: 1e-9, atol: 1e-9);
     }
@@ -308,6 +309,83 @@ public sealed class RbmChecks : CheckBase
         var expectedW = tensor(Enumerable.Range(0, V * M).Select(k => 1 / (1 + Math.Exp(-tiny.Alpha[k % M])) * Sigma[k / M] * grad[k / M]).ToArray(), [V, M], dtype: float64);
         // float32 gradients (an RBM whose Gibbs draws are float32) hold the relation to a few float32 ulp of the means of 4000 terms.
         Numeric.AssertClose(dw, expectedW, c with { Input = c.Input + ", d/dW" }, rtol: dtype == float32 ? 1e-4 : 1e-6, atol: dtype == float32 ? 1e-6 : 1e-9);
+    }
+
+    /// <summary>
+    /// With W != 0 the chain's length shows: from data all at v0 = (6, -6, 8), far from where the RBM puts its mass, the
+    /// hidden states of the chain form a Markov chain on the 16 states, h_0 ~ p(h | v0) and
+    /// T(h' | h) = E over v ~ N(b + sigma W h, sigma^2) of p(h' | v) (a 3-D Gauss-Hermite quadrature of 12 nodes a unit here),
+    /// and v_k ~ N(b + sigma W h_{k-1}, sigma^2). So d loss / d b_i = -(v0_i - b_i) / sigma_i^2 + mean (v_k,i - b_i) / sigma_i^2
+    /// has an exact expectation and standard error for k = 5; it must lie within 6 of them. A chain that runs 1 step misses it
+    /// by 133 standard errors on unit 0, one of 4 or 6 steps by 12.6 and 9.4 (40,000 points make the standard errors this small). A chain that draws nothing (means in
+    /// place of draws) is caught apart: two calls with different generators must give different gradients.
+    /// </summary>
+    [Test]
+    public void ContrastiveDivergenceRunsKStepsOfTheChain()
+    {
+        var c = new Case("GaussianBernoulliRbm.ContrastiveDivergenceLoss", "a seeded RBM with W != 0, 40000 data points at v0 = (6, -6, 8), k = 5",
+            "v_k is the end of a k-step Gibbs chain started at the data: k draws of h ~ p(h | v) each followed by a draw of v ~ p(v | h), with the k the call gives.");
+        var tiny = Tiny.Draw(90, scale: 0.8);
+        double[] v0 = [6, -6, 8];
+        const int n = 40000, k = 5;
+        var ((_, gradients), _) = Student.Float64ElseFloat32(t => Student.RbmContrastiveDivergence(tiny.Load(t), Batch(Enumerable.Repeat(v0, n).ToArray(), t), k, Rng(91)));
+        if (!gradients.TryGetValue("b", out var db)) { Assert.Fail(c.Describe("the module has no parameter 'b'.")); return; }
+        var grad = db.flatten().to(float64).data<double>().ToArray();
+        var (expected, error) = ChainGradient(tiny, v0, k, n);
+        for (int i = 0; i < V; i++)
+        {
+            if (Math.Abs(grad[i] - expected[i]) <= 6 * error[i]) continue;
+            var steps = Enumerable.Range(1, 7).Where(s => Enumerable.Range(0, V).All(u => Math.Abs(grad[u] - ChainGradient(tiny, v0, s, n).expected[u]) <= 6 * error[u])).ToList();
+            Assert.Fail(c.Describe($"d loss / d b_{i} is {grad[i]:G5}; after {k} Gibbs steps from the data it must be within {6 * error[i]:G3} of {expected[i]:G5}" +
+                (steps.Count > 0 ? $" (it fits a chain of {string.Join(" or ", steps)} steps)." : ".") + " Does the chain run the k steps it is given, drawing h and v at each?"));
+        }
+        var ((_, again), _) = Student.Float64ElseFloat32(t => Student.RbmContrastiveDivergence(tiny.Load(t), Batch(Enumerable.Repeat(v0, n).ToArray(), t), k, Rng(92)));
+        if (again.TryGetValue("b", out var db2) && db2.to(float64).eq(db.to(float64)).all().item<bool>())
+            Assert.Fail(c.Describe("two calls with different generators gave the same gradient: the Gibbs chain must draw h and v (a chain of means, or one that ignores the generator and reseeds, draws nothing new)."));
+    }
+
+    /// <summary>
+    /// The expectation and standard error of d loss / d b for <paramref name="n"/> copies of <paramref name="v0"/> and a
+    /// <paramref name="k"/>-step chain, from the hidden states' transition matrix (see <see cref="ContrastiveDivergenceRunsKStepsOfTheChain"/>).
+    /// </summary>
+    static (double[] expected, double[] error) ChainGradient(Tiny tiny, double[] v0, int k, int n)
+    {
+        const int states = 1 << M, nodes = 12;
+        // Gauss-Hermite nodes and weights for E over N(0, 1) (Golub-Welsch: the Jacobi matrix of the probabilists' Hermite polynomials).
+        var jacobi = zeros(nodes, nodes, dtype: float64);
+        for (int q = 1; q < nodes; q++) jacobi[q, q - 1] = jacobi[q - 1, q] = Math.Sqrt(q);
+        var (values, vectors) = linalg.eigh(jacobi);
+        var x = values.data<double>().ToArray();
+        var w = vectors[0].square().data<double>().ToArray();
+        double[] Hidden(double[] v) => Enumerable.Range(0, M).Select(j => 1 / (1 + Math.Exp(-(tiny.Alpha[j] + Enumerable.Range(0, V).Sum(i => tiny.W[i * M + j] * v[i] / Sigma[i]))))).ToArray();
+        double Prob(double[] p, int h) => Enumerable.Range(0, M).Aggregate(1.0, (a, j) => a * ((h >> j & 1) == 1 ? p[j] : 1 - p[j]));
+        double Mean(int h, int i) => tiny.B[i] + Sigma[i] * Enumerable.Range(0, M).Where(j => (h >> j & 1) == 1).Sum(j => tiny.W[i * M + j]);
+        var transition = new double[states, states];
+        var v = new double[V];
+        for (int h = 0; h < states; h++)
+            for (int a = 0; a < nodes; a++)
+                for (int b = 0; b < nodes; b++)
+                    for (int d = 0; d < nodes; d++)
+                    {
+                        v[0] = Mean(h, 0) + Sigma[0] * x[a]; v[1] = Mean(h, 1) + Sigma[1] * x[b]; v[2] = Mean(h, 2) + Sigma[2] * x[d];
+                        var p = Hidden(v);
+                        double weight = w[a] * w[b] * w[d];
+                        for (int next = 0; next < states; next++) transition[h, next] += weight * Prob(p, next);
+                    }
+        var start = Hidden(v0);
+        var pi = Enumerable.Range(0, states).Select(h => Prob(start, h)).ToArray();
+        for (int step = 1; step < k; step++)
+            pi = Enumerable.Range(0, states).Select(next => Enumerable.Range(0, states).Sum(h => pi[h] * transition[h, next])).ToArray();
+        var expected = new double[V];
+        var error = new double[V];
+        for (int i = 0; i < V; i++)
+        {
+            double mean = Enumerable.Range(0, states).Sum(h => pi[h] * Mean(h, i));
+            double spread = Enumerable.Range(0, states).Sum(h => pi[h] * (Mean(h, i) - mean) * (Mean(h, i) - mean));
+            expected[i] = (-(v0[i] - tiny.B[i]) + (mean - tiny.B[i])) / (Sigma[i] * Sigma[i]);
+            error[i] = Math.Sqrt((Sigma[i] * Sigma[i] + spread) / n) / (Sigma[i] * Sigma[i]);
+        }
+        return (expected, error);
     }
 
     /// <summary>
