@@ -44,13 +44,14 @@ public sealed class LinearGaussianChecks : CheckBase
     /// With two nearly collinear columns (they differ by 1e-3 noise), the fitted means stay within 1e-3 of the QR
     /// solution's and sigma^2 within a relative 1e-5: a float64 solve of the normal equations (the assignment's formula)
     /// passes, and so does one with a standard jitter of 1e-8 on X^T X (a public MML-book fit adds it; the smallest
-    /// eigenvalue of X^T X, about 8e-5 here, dwarfs it), while rounding through float32 does not. (Columns 1e-6 apart
+    /// eigenvalue of X^T X, about 8e-5 here, dwarfs it), and so does least squares in float32 (the assignment fixes no dtype),
+    /// while the normal equations formed in float32 do not. (Columns 1e-6 apart
     /// made the jitter a ridge that moved the means by 0.06.)
     /// </summary>
     [Test]
     public void IllConditionedDataKeepsTheMaximumLikelihood()
     {
-        var c = new Case("LinearGaussian.Fit", "n = 80, p = 3, columns 2 and 3 differ by 1e-3 noise", Hint + " Do not round through float32.");
+        var c = new Case("LinearGaussian.Fit", "n = 80, p = 3, columns 2 and 3 differ by 1e-3 noise", Hint + " Do not form X^T X in float32: it squares the condition number.");
         var g = Rng(62);
         var t = randn([80], dtype: float64, generator: g);
         var x = stack([ones(80, dtype: float64), t, t + 1e-3 * randn([80], dtype: float64, generator: g)], 1);
