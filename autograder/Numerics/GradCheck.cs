@@ -70,7 +70,7 @@ public static class GradCheck
         using (no_grad())
         {
             var raw = Result(f, leaves, c);
-            single = RoundsToFloat32(raw);
+            single = Numeric.RoundedToFloat32(raw);
             values = raw.to(float64).flatten().abs();
         }
         long outputs = values.numel();
@@ -144,16 +144,6 @@ public static class GradCheck
         return y;
     }
 
-    /// <summary>
-    /// Whether a result was rounded to float32 (or coarser): returned so, or returned in float64 with every value a float32
-    /// number (a float32 buffer or cast inside), other than results of whole numbers only, which float64 functions give too.
-    /// </summary>
-    static bool RoundsToFloat32(Tensor y)
-    {
-        if (y.dtype != float64) return true;
-        using var single = y.to(float32).to(float64);
-        return single.eq(y).all().item<bool>() && !y.eq(y.round()).all().item<bool>();
-    }
 
     /// <summary>Central differences of <paramref name="f"/> along each element of each input, or along each column of its <paramref name="directions"/> where it has them.</summary>
     static Tensor[] Numerical(Func<Tensor[], Tensor> f, Tensor[] leaves, Tensor?[] directions, double eps, Case c, long outputs)

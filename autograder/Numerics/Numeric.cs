@@ -35,7 +35,7 @@ public static class Numeric
         AssertShape(actual, expected.shape, c);
         using var a = actual.detach().cpu().to(float64);
         using var e = expected.detach().cpu().to(float64);
-        if (RoundedToFloat32(actual, a))
+        if (RoundedToFloat32(actual))
         {
             rtol = Math.Max(rtol, 1e-5);
             atol = Math.Max(atol, 1e-6);
@@ -54,17 +54,17 @@ public static class Numeric
     }
 
     /// <summary>
-    /// Whether <paramref name="actual"/> (<paramref name="inFloat64"/> its values in float64) holds float32 roundings: its dtype
-    /// is coarser than float64, or every value is a float32 number and not every one a whole number (which float64 functions
-    /// give too).
+    /// Whether <paramref name="actual"/> holds float32 roundings: it is floating-point and its dtype is coarser than float64, or
+    /// every value is a float32 number and not every one a whole number (which float64 functions give too).
     /// </summary>
-    static bool RoundedToFloat32(Tensor actual, Tensor inFloat64)
+    public static bool RoundedToFloat32(Tensor actual)
     {
         if (!actual.is_floating_point()) return false;
         if (actual.dtype != float64) return true;
-        using var single = inFloat64.to(float32).to(float64);
-        using var whole = inFloat64.round();
-        return single.eq(inFloat64).all().item<bool>() && !whole.eq(inFloat64).all().item<bool>();
+        using var values = actual.detach().cpu();
+        using var single = values.to(float32).to(float64);
+        using var whole = values.round();
+        return single.eq(values).all().item<bool>() && !whole.eq(values).all().item<bool>();
     }
 
     /// <summary>
