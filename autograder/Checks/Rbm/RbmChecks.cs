@@ -335,7 +335,8 @@ public sealed class RbmChecks : CheckBase
         for (int i = 0; i < V; i++)
         {
             if (Math.Abs(grad[i] - expected[i]) <= 6 * error[i]) continue;
-            var steps = Enumerable.Range(1, 7).Where(s => Enumerable.Range(0, V).All(u => Math.Abs(grad[u] - ChainGradient(tiny, v0, s, n).expected[u]) <= 6 * error[u])).ToList();
+            var steps = Enumerable.Range(1, 7).Select(s => (s, ChainGradient(tiny, v0, s, n).expected))
+                .Where(chain => Enumerable.Range(0, V).All(u => Math.Abs(grad[u] - chain.expected[u]) <= 6 * error[u])).Select(chain => chain.s).ToList();
             Assert.Fail(c.Describe($"d loss / d b_{i} is {grad[i]:G5}; after {k} Gibbs steps from the data it must be within {6 * error[i]:G3} of {expected[i]:G5}" +
                 (steps.Count > 0 ? $" (it fits a chain of {string.Join(" or ", steps)} steps)." : ".") + " Does the chain run the k steps it is given, drawing h and v at each?"));
         }
