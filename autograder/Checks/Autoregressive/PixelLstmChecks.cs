@@ -14,8 +14,8 @@ namespace GenAI.Autograder.Checks.Autoregressive;
 public sealed class PixelLstmChecks : CheckBase
 {
     /// <summary>
-    /// How far above the entropy bound log(26)/25 = 0.1303 the best loss per pixel of the last 100 of 400 epochs
-    /// may be. Measured: the reference (2 x 32, gradient norm clipped at 1) reaches 0.132-0.136 over ten
+    /// How far above the entropy bound log(26)/25 = 0.1303 the best loss per pixel of Fit's last call (100 epochs, the
+    /// fourth call unless an earlier one reached <see cref="Converged"/>) may be. Measured: the reference (2 x 32, gradient norm clipped at 1) reaches 0.132-0.136 over ten
     /// initialisations, a 1-layer LSTM of 64 0.138 with clipping and 0.182 without; a Fit that does not learn
     /// stays near log 2 = 0.69. The last epoch alone is not judged: Adam on this tiny set spikes now and then
     /// even with clipping (the reference's initialisation 20261123 with one intra-op thread ends at 0.241,
@@ -23,6 +23,9 @@ public sealed class PixelLstmChecks : CheckBase
     /// summation order, not on the student.
     /// </summary>
     const double LossMargin = 0.1;
+
+    /// <summary>How close to the entropy bound a call's best loss per pixel must come for the training check to stop calling Fit (the reference: 0.15 nats after about 250 epochs).</summary>
+    const double Converged = 0.02;
 
     /// <summary>Letters needed among 200 samples of the trained model (measured: reference 192; 1 x 64 LSTM 166 with clipping, 67 without; untrained about 0).</summary>
     const int LettersNeeded = 40;
@@ -134,7 +137,8 @@ public sealed class PixelLstmChecks : CheckBase
     /// weights scaled up by the check (the sharpest of 64 seeded draws, judged through the student's forward), x_1, x_2 given
     /// x_1 and x_3 given (x_1, x_2) come up with the model's probabilities (Hoeffding, Bonferroni over 7 frequencies). Feeding
     /// back p, the most likely value or another pixel, or starting from anything but 0, moves some of them. The sequences
-    /// have the assignment's 25 pixels (a sampler may write "for i in range(25)"); the first three are judged.
+    /// have the assignment's 25 pixels (a sampler may write "for i in range(25)"); the first three are judged. The 20,000
+    /// sequences come in ten calls with generators of their own, so an image-by-image sampler is judged, not timed out.
     /// </summary>
     [Test]
     public void SamplesFollowTheModelsConditionals()
@@ -154,10 +158,17 @@ public sealed class PixelLstmChecks : CheckBase
         var q = Conditionals(lstm);
         var c = new Case("PixelLstm.Sample", $"PixelLstm(32, 2) with check-set weights (seed {best.seed}), 20000 sequences of 25 pixels, the first 3 judged; " +
             $"model: p(x_1 = 1) = {q[0, 0]:F3}, p(x_2 = 1 | x_1 = 0, 1) = {q[0, 1]:F3}, {q[2, 1]:F3}", Hint);
-        const int n = 20000;
-        var samples = Student.PixelLstmSample(lstm, n, 25, Rng(11));
-        Numeric.AssertShape(samples, [n, 25], c);
-        var all = samples.to(float64).cpu();
+        // Ten calls of 2,000, each with its own generator: a sampler that draws one image at a time (about 3 ms an image
+        // here) stays well inside the per-call limit, which one call of 20,000 met on a 2-core machine (61.7 s).
+        const int n = 20000, calls = 10;
+        var parts = new List<Tensor>();
+        for (int k = 0; k < calls; k++)
+        {
+            var part = Student.PixelLstmSample(lstm, n / calls, 25, Rng(11 + 1000 * k));
+            Numeric.AssertShape(part, [n / calls, 25], c);
+            parts.Add(part.to(float64).cpu());
+        }
+        var all = cat(parts, 0);
         if (!(all.eq(0) | all.eq(1)).all().ToBoolean()) Assert.Fail(c.Describe("samples must be 0 or 1."));
         var s = all[.., ..3].contiguous();
         var rows = s.data<double>().ToArray();
@@ -234,26 +245,34 @@ public sealed class PixelLstmChecks : CheckBase
     }
 
     /// <summary>
-    /// Training tier: Fit on the 26 letters (the fixture's 5x5 images) for 400 epochs reaches, within its
-    /// last 100 epochs, a loss per pixel within <see cref="LossMargin"/> of the entropy bound log(26)/25
-    /// without beating it, and at
-    /// least <see cref="LettersNeeded"/> of 200 samples of the trained model are letters.
+    /// Training tier: Fit on the 26 letters (the fixture's 5x5 images), called for 100 epochs at a time on the same model up to
+    /// four times, reaches in its last call a loss per pixel within <see cref="LossMargin"/> of the entropy bound log(26)/25
+    /// without beating it, and at least <see cref="LettersNeeded"/> of 200 samples of the trained model are letters. The calls
+    /// stop early once one reaches <see cref="Converged"/>: a Fit over batches of one image (a DataLoader's default) makes 26
+    /// steps an epoch, about 0.4 s an epoch here, and converges within 100 or 200 epochs, where 400 took 193 s of a training
+    /// call's 240 s limit. The full-batch reference converges in the fourth call (measured over five initialisations: best
+    /// 0.134-0.146 there, against 0.132-0.135 in one call of 400 epochs; the restarted Adam costs little).
     /// </summary>
     [Test, Category(Training)]
     public void FitLearnsTheLetters()
     {
-        var c = new Case("PixelLstm.Fit", "PixelLstm(32, 2), the 26 letters, 400 epochs, learning rate 0.01",
-            "minimise the mean binary cross-entropy per pixel of forward(images) (BCEWithLogits on the shifted inputs) with Adam; return the loss of every epoch.");
+        var c = new Case("PixelLstm.Fit", "PixelLstm(32, 2), the 26 letters, up to 4 calls of 100 epochs on the same model, learning rate 0.01",
+            "minimise the mean binary cross-entropy per pixel of forward(images) (BCEWithLogits on the shifted inputs) with Adam, continuing from the model's current weights; return the loss of every epoch.");
         var letters = Npy.Read(Path.Combine(AppContext.BaseDirectory, "fixtures", "course-data", "letters.npy")).to(float32);
         double bound = Math.Log(26) / 25;
         var lstm = Student.NewPixelLstm(32, 2);
-        var losses = Student.PixelLstmFit(lstm, letters, 400, 0.01);
-        Assert.That(losses, Has.Length.EqualTo(400), c.Describe($"returned {losses.Length} losses for 400 epochs."));
-        double best = losses[^100..].Min();
+        double[] losses = [];
+        double best = double.NaN;
+        for (int call = 0; call < 4 && !(best <= bound + Converged); call++)
+        {
+            losses = Student.PixelLstmFit(lstm, letters, 100, 0.01);
+            Assert.That(losses, Has.Length.EqualTo(100), c.Describe($"returned {losses.Length} losses for 100 epochs."));
+            best = losses.Min();
+        }
         if (best < bound - 0.005)
             Assert.Fail(c.Describe($"the loss reached {best:F4}, below the entropy bound {bound:F4} nats per pixel, which no model of these images can beat: does step i see x_i itself?"));
         if (!(best <= bound + LossMargin))
-            Assert.Fail(c.Describe($"the best loss of the last 100 epochs, {best:F4}, is more than {LossMargin} above the bound {bound:F4} nats per pixel (first epoch {losses[0]:F4}, last {losses[^1]:F4})."));
+            Assert.Fail(c.Describe($"the best loss of the last 100 of 400 epochs, {best:F4}, is more than {LossMargin} above the bound {bound:F4} nats per pixel (first epoch of that call {losses[0]:F4}, last {losses[^1]:F4})."));
         // A correct Fit may end on a spike (0.241 with 28 letters of 200 for the reference above): up to four more calls of
         // 25 epochs bring it back (measured: 0.166 and 101 letters after three) before the model is sampled.
         for (int extra = 0; extra < 4 && losses[^1] > bound + LossMargin / 2; extra++) losses = Student.PixelLstmFit(lstm, letters, 25, 0.01);
