@@ -80,7 +80,13 @@ public sealed class EdgeModelChecks : CheckBase
         Numeric.AssertClose(Student.EdgeLogLikelihood(x, e, a, b), expected, c, rtol: 1e-9, atol: 1e-9 + ClampAllowance(x, e, a, b));
     }
 
-    /// <summary>The gradient equals central differences of the student's own L (h = 1e-5) and autograd of L.</summary>
+    /// <summary>
+    /// The gradient equals autograd of L within a relative 1e-5, and the five-point central difference of the student's own L
+    /// (h = 1e-2, truncation error of order h^4) within 1e-3. Both hold for a gradient and L computed in float32 (the
+    /// assignment fixes no dtype) and summed up graph by graph in double, whose L is not itself a float32 number (a central
+    /// difference with h = 1e-5 divides its rounding by 2e-5); a gradient over other pairs than L, or with a factor wrong,
+    /// is off by order 1.
+    /// </summary>
     [TestCase(2.0, -1.0)]
     [TestCase(-0.5, 0.3)]
     public void GradientMatchesFiniteDifferencesAndAutograd(double a, double b)
@@ -89,19 +95,21 @@ public sealed class EdgeModelChecks : CheckBase
             "differentiate L by hand (sigma' = sigma (1 - sigma)) over the same pairs i < j as LogLikelihood, without autograd: the chain rule through s = a x_i^T x_j + b gives each parameter its own factor.");
         var (x, e) = Graphs(12, 9, 52);
         var (dA, dB) = Student.EdgeGradient(x, e, a, b);
-        const double h = 1e-5;
-        double fdA = (Student.EdgeLogLikelihood(x, e, a + h, b) - Student.EdgeLogLikelihood(x, e, a - h, b)) / (2 * h);
-        double fdB = (Student.EdgeLogLikelihood(x, e, a, b + h) - Student.EdgeLogLikelihood(x, e, a, b - h)) / (2 * h);
+        const double h = 1e-2;
+        double FivePoint(Func<double, double> f) => (f(-2 * h) - 8 * f(-h) + 8 * f(h) - f(2 * h)) / (12 * h);
+        double fdA = FivePoint(d => Student.EdgeLogLikelihood(x, e, a + d, b));
+        double fdB = FivePoint(d => Student.EdgeLogLikelihood(x, e, a, b + d));
         var (_, autoA, autoB) = Oracle(x, e, a, b);
-        Numeric.AssertClose(dA, autoA, c with { Input = c.Input + ", dL/da against autograd" }, rtol: 1e-8, atol: 1e-8);
-        Numeric.AssertClose(dB, autoB, c with { Input = c.Input + ", dL/db against autograd" }, rtol: 1e-8, atol: 1e-8);
-        Numeric.AssertClose(dA, fdA, c with { Input = c.Input + ", dL/da against finite differences of your LogLikelihood" }, rtol: 1e-5, atol: 1e-5);
-        Numeric.AssertClose(dB, fdB, c with { Input = c.Input + ", dL/db against finite differences of your LogLikelihood" }, rtol: 1e-5, atol: 1e-5);
+        Numeric.AssertClose(dA, autoA, c with { Input = c.Input + ", dL/da against autograd" }, rtol: 1e-5, atol: 1e-5);
+        Numeric.AssertClose(dB, autoB, c with { Input = c.Input + ", dL/db against autograd" }, rtol: 1e-5, atol: 1e-5);
+        Numeric.AssertClose(dA, fdA, c with { Input = c.Input + ", dL/da against finite differences of your LogLikelihood" }, rtol: 1e-3, atol: 1e-3);
+        Numeric.AssertClose(dB, fdB, c with { Input = c.Input + ", dL/db against finite differences of your LogLikelihood" }, rtol: 1e-3, atol: 1e-3);
     }
 
     /// <summary>
-    /// Gradient ascent (rate 2 per pair, 300 iterations from (-0.5, 0.5)) never lowers L and ends at
-    /// the maximum found here by Newton's method (|a - a*|, |b - b*| &lt;= 1e-3).
+    /// Gradient ascent (rate 2 per pair, 300 iterations from (-0.5, 0.5)) never lowers L by more than a relative 1e-5 (the
+    /// rounding of an L computed in float32, which the assignment allows, once the ascent has converged; descent or an
+    /// overshooting step lowers it by far more) and ends at the maximum found here by Newton's method (|a - a*|, |b - b*| &lt;= 1e-3).
     /// </summary>
     [Test]
     public void GradientAscentClimbsToTheMaximum()
@@ -112,7 +120,7 @@ public sealed class EdgeModelChecks : CheckBase
         var fit = Student.EdgeGradientAscent(x, e, -0.5, 0.5, 2.0, 300);
         Assert.That(fit.LogLikelihoods, Has.Length.EqualTo(300), c.Describe($"returned {fit.LogLikelihoods.Length} log-likelihoods for 300 iterations."));
         for (int k = 1; k < 300; k++)
-            if (fit.LogLikelihoods[k] < fit.LogLikelihoods[k - 1] - 1e-9 * Math.Abs(fit.LogLikelihoods[k - 1]))
+            if (fit.LogLikelihoods[k] < fit.LogLikelihoods[k - 1] - 1e-5 * Math.Abs(fit.LogLikelihoods[k - 1]))
                 Assert.Fail(c.Describe($"L fell from {fit.LogLikelihoods[k - 1]:F6} to {fit.LogLikelihoods[k]:F6} at iteration {k + 1}."));
         var (aStar, bStar) = Newton(x, e);
         Numeric.AssertClose(fit.A, aStar, c with { Input = c.Input + ", final a" }, rtol: 0, atol: 1e-3);
