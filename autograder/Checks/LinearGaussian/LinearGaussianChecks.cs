@@ -34,9 +34,10 @@ public sealed class LinearGaussianChecks : CheckBase
         var y = x.matmul(randn([p], dtype: float64, generator: g)) + 0.3 * randn([n], dtype: float64, generator: g);
         var (w, sigma2) = ByQr(x, y);
         var fit = Student.LinearGaussianFit(x, y);
-        // Within a relative 1e-5, whatever the dtype: a fit in float32 (the assignment fixes none) stays within 1e-6, also when
-        // its sum of squares is divided by n in double (not itself a float32 number), and a standard jitter of 1e-8 on X^T X
-        // moves w by 7e-9; every mistake in w is off by order 1, and sigma^2 over n - p or n - 1 instead of n by 1.7% or more.
+        // Within a relative 1e-5, whatever the dtype: a fit in float32 (the assignment fixes none) passes, also one whose sum of
+        // squares is divided by n in double and so is not itself a float32 number (zoo: cs552-linear-gaussian-lstsq-default-
+        // float32-sum-over-n), and a standard jitter of 1e-8 on X^T X moves w by 7e-9; every mistake in w is off by order 1,
+        // and sigma^2 over n - p or n - 1 instead of n by 1.7% or more.
         Numeric.AssertClose(fit.W, w, c with { Input = c.Input + ", w" }, rtol: 1e-5, atol: 1e-6);
         Numeric.AssertClose(fit.Sigma2, sigma2, c with { Input = c.Input + ", sigma^2" }, rtol: 1e-5, atol: 0);
     }

@@ -73,8 +73,9 @@ public sealed class PpcaFitChecks : CheckBase
 
     /// <summary>
     /// Ppca.LogLikelihood of a given model equals the mean Gaussian log-density with C = W W^T + sigma^2 I, computed here by LU,
-    /// within a relative 1e-5: a log-likelihood computed in float32 (the assignment fixes no dtype) and summed up in double is
-    /// within 1e-6 and is not itself a float32 number; a missing or doubled term is off by far more.
+    /// within a relative 1e-5: a log-likelihood computed in float32 (the assignment fixes no dtype) whose pieces are combined
+    /// in double, so that it is not itself a float32 number, passes (zoo: cs552-ppca-loglik-float32-pieces-in-double); a
+    /// missing or doubled term is off by far more.
     /// </summary>
     [Test]
     public void LogLikelihoodMatchesTheGaussianDensity()
